@@ -1,1 +1,8 @@
-pub mod x {}
+//! concrisk: a Monte Carlo simulator of concentration risk.
+
+pub mod cli;
+pub mod engine;
+pub mod results;
+pub mod scenario;
+pub mod streams;
+pub mod world;

@@ -1,0 +1,210 @@
+//! The command line: parses flags, calls the library, and sorts failures into bad input (exit 2)
+//! and everything else (exit 1). Only `main` prints errors.
+
+mod describe;
+mod progress;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::{self, RunConfig};
+use crate::results::{RunInfo, RunResults, write_run};
+use crate::scenario::{self, Scenario};
+use crate::world::World;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "concrisk",
+    version,
+    about = "Concentration-risk simulator: what happens to society when the platform everyone depends on goes down"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate a scenario and write the output folder.
+    Run(RunArgs),
+    /// Validate a scenario and print what its world holds.
+    Check {
+        /// The scenario file (TOML).
+        file: PathBuf,
+    },
+    /// Print the dependency graph as Graphviz DOT.
+    Graph {
+        /// The scenario file (TOML).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The scenario file (TOML).
+    file: PathBuf,
+    /// Monte Carlo replications (overrides [run] replications).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    replications: Option<u32>,
+    /// Master seed (overrides [run] seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Simulated agents (overrides [run] agents; at most the population).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    agents: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Policy variant of the scenario to run.
+    #[arg(long)]
+    variant: Option<String>,
+    /// Output folder (default: output/<file stem>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's file, value or flag is wrong: exit status 2.
+    Input(anyhow::Error),
+    /// Anything else: exit status 1.
+    Other(anyhow::Error),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Other(_) => 1,
+        }
+    }
+
+    pub fn error(&self) -> &anyhow::Error {
+        match self {
+            Failure::Input(e) | Failure::Other(e) => e,
+        }
+    }
+}
+
+fn input(error: impl Into<anyhow::Error>) -> Failure {
+    Failure::Input(error.into())
+}
+
+/// Runs the parsed command line.
+///
+/// # Errors
+/// A [`Failure`] saying whether the input was at fault.
+pub fn execute(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Check { file } => {
+            let world = World::build(scenario::load(&file).map_err(input)?);
+            print!("{}", describe::check_report(&world));
+            Ok(())
+        }
+        Command::Graph { file } => {
+            let scenario = scenario::load(&file).map_err(input)?;
+            print!("{}", describe::dot(&scenario));
+            Ok(())
+        }
+    }
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let mut scenario = scenario::load(&args.file).map_err(input)?;
+    if let Some(variant) = &args.variant {
+        return Err(input(anyhow::anyhow!(
+            "{}: --variant {variant}: variants are not supported yet\n  help: run without --variant; [[variants]] come with policy comparison",
+            args.file.display()
+        )));
+    }
+    apply_overrides(&mut scenario, args)?;
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
+    let threads = match args.threads {
+        Some(threads) => usize::try_from(threads).unwrap_or(1),
+        None => rayon::current_num_threads(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| {
+            Failure::Other(anyhow::anyhow!(
+                "cannot start {threads} worker threads: {e}"
+            ))
+        })?;
+    let started = Instant::now();
+    let command = reproduce_command(&args.file, &scenario, args.variant.as_deref());
+    let replications = scenario.run.replications;
+    let (world, outcomes) = pool.install(|| {
+        let world = progress::building_world(scenario.run.agents, || World::build(scenario));
+        let observer = progress::Replications::new(u64::from(replications));
+        let outcomes = engine::run(
+            &world,
+            &RunConfig {
+                first_replication: 0,
+                replications,
+            },
+            &observer,
+        );
+        observer.finish();
+        (world, outcomes)
+    });
+    let hours = engine::Plan::new(&world).step_hours();
+    let info = RunInfo {
+        variant: args.variant.clone(),
+        command,
+        threads,
+        run_seconds: started.elapsed().as_secs_f64(),
+    };
+    let results = RunResults::collect(&world, &outcomes, hours, info);
+    write_run(&out, &results).map_err(|e| Failure::Other(e.into()))?;
+    print!("{}", describe::run_report(&results, &out));
+    Ok(())
+}
+
+fn apply_overrides(scenario: &mut Scenario, args: &RunArgs) -> Result<(), Failure> {
+    if let Some(replications) = args.replications {
+        scenario.run.replications = replications;
+    }
+    if let Some(seed) = args.seed {
+        scenario.run.seed = seed;
+    }
+    if let Some(agents) = args.agents {
+        if agents > scenario.population {
+            return Err(input(anyhow::anyhow!(
+                "--agents {agents}: more agents than the population of {} in {}\n  help: use at most {} agents (each agent stands for population / agents people)",
+                scenario.population,
+                args.file.display(),
+                scenario.population
+            )));
+        }
+        scenario.run.agents = agents;
+    }
+    Ok(())
+}
+
+/// `output/<file stem>/`.
+fn default_out(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from("output").join(stem)
+}
+
+/// The command that reproduces a run exactly, whatever the defaults of the file.
+fn reproduce_command(file: &Path, scenario: &Scenario, variant: Option<&str>) -> String {
+    let mut command = format!(
+        "concrisk run {} --seed {} --replications {} --agents {}",
+        file.display(),
+        scenario.run.seed,
+        scenario.run.replications,
+        scenario.run.agents
+    );
+    if let Some(variant) = variant {
+        command.push_str(&format!(" --variant {variant}"));
+    }
+    command
+}

@@ -1,0 +1,347 @@
+//! Needs, channels and damage for one service in one replication, on lumped classes of people.
+//!
+//! Each need is coupled to the same need in the run with nothing failed: channel k serves it in
+//! the event run with probability `p_event[k]` and in the baseline with `p_base[k] ≥ p_event[k]`,
+//! from one shared uniform, so success in the event implies success in the baseline. A need's
+//! joint outcome is then (baseline channel i, event outcome j ≥ i): served later at channel j,
+//! unmet, or delayed. Needs of a class form a Poisson process, so the counts of the categories
+//! are independent Poisson variables whose means add over classes and slices: one draw per
+//! (segment, i, j) gives exactly the distribution of drawing every need, at a cost that does not
+//! depend on the number of people. With nothing failed, `p_event == p_base` bit for bit and every
+//! damage category has mean 0.
+
+use rand_distr::{Distribution as _, Poisson};
+
+use super::slices::Slice;
+use crate::scenario::{Channel, Service};
+use crate::streams::{Domain, key_of, stream};
+use crate::world::ServiceClass;
+
+/// What the engine needs to know about one service, prepared once per run.
+#[derive(Debug)]
+pub struct ServicePlan<'w> {
+    pub service: &'w Service,
+    pub classes: &'w [ServiceClass],
+    /// `[segment][channel]`: minutes an attempt costs (offline channels open to the segment).
+    pub extra_minutes: Vec<Vec<f64>>,
+    /// Per class: whether it normally has a platform channel for the service.
+    pub has_platform: Vec<bool>,
+    segments: usize,
+}
+
+impl<'w> ServicePlan<'w> {
+    pub fn new(
+        service: &'w Service,
+        classes: &'w [ServiceClass],
+        segments: usize,
+    ) -> ServicePlan<'w> {
+        let extra_minutes = (0..segments)
+            .map(|segment| {
+                service
+                    .channels
+                    .iter()
+                    .map(|channel| match channel {
+                        Channel::Offline(offline) if offline.open_to[segment] => {
+                            offline.extra_minutes
+                        }
+                        _ => 0.0,
+                    })
+                    .collect()
+            })
+            .collect();
+        let has_platform = classes
+            .iter()
+            .map(|class| {
+                service
+                    .channels
+                    .iter()
+                    .enumerate()
+                    .any(|(k, c)| matches!(c, Channel::Platform(_)) && class.is_open(k))
+            })
+            .collect();
+        ServicePlan {
+            service,
+            classes,
+            extra_minutes,
+            has_platform,
+            segments,
+        }
+    }
+
+    fn channels(&self) -> usize {
+        self.service.channels.len()
+    }
+
+    /// Categories per segment: baseline channel i × event outcome j (served at j, unmet, delayed).
+    fn category_index(&self, segment: usize, i: usize, j: usize) -> usize {
+        let m = self.channels();
+        (segment * m + i) * (m + 2) + j
+    }
+}
+
+/// Cut-off state of every class in every slice, and what follows from it.
+pub struct CutOff {
+    /// `[slice][class]`.
+    pub cut: Vec<Vec<bool>>,
+    /// `[slice][class]`: when the run of cut-off time containing the slice ends (∞ past horizon).
+    pub run_end: Vec<Vec<f64>>,
+}
+
+/// Which classes are cut off in each slice: they normally have a platform channel and every one
+/// they hold is down.
+pub fn cut_off(plan: &ServicePlan<'_>, slices: &[Slice], capacity: &[Vec<f64>]) -> CutOff {
+    let cut: Vec<Vec<bool>> = slices
+        .iter()
+        .enumerate()
+        .map(|(s, _)| {
+            plan.classes
+                .iter()
+                .zip(&plan.has_platform)
+                .map(|(class, &has_platform)| {
+                    has_platform
+                        && plan.service.channels.iter().enumerate().all(
+                            |(k, channel)| match channel {
+                                Channel::Platform(node) => {
+                                    !class.is_open(k) || capacity[s][*node] <= 0.0
+                                }
+                                Channel::Offline(_) => true,
+                            },
+                        )
+                })
+                .collect()
+        })
+        .collect();
+    let mut run_end = vec![vec![f64::INFINITY; plan.classes.len()]; slices.len()];
+    for s in (0..slices.len()).rev() {
+        for c in 0..plan.classes.len() {
+            if cut[s][c] {
+                run_end[s][c] = if s + 1 == slices.len() {
+                    f64::INFINITY
+                } else if cut[s + 1][c] {
+                    run_end[s + 1][c]
+                } else {
+                    slices[s].end
+                };
+            }
+        }
+    }
+    CutOff { cut, run_end }
+}
+
+/// Expected counts (in agents) of each damage category, accumulated over slices.
+pub struct CategoryMeans(Vec<f64>);
+
+/// Buffers reused from block to block.
+#[derive(Default)]
+struct Scratch {
+    p_event: Vec<f64>,
+    p_base: Vec<f64>,
+    reach_event: Vec<f64>,
+    reach_base: Vec<f64>,
+    demand: Vec<f64>,
+}
+
+/// Accumulates the category means of all slices for one service.
+pub fn category_means(
+    plan: &ServicePlan<'_>,
+    slices: &[Slice],
+    capacity: &[Vec<f64>],
+    cut: &CutOff,
+    scale: f64,
+) -> CategoryMeans {
+    let m = plan.channels();
+    let mut means = vec![0.0; plan.segments * m * (m + 2)];
+    let mut scratch = Scratch::default();
+    let mut block_start = 0;
+    while block_start < slices.len() {
+        let hour = slices[block_start].clock_hour;
+        let block_end = block_start
+            + slices[block_start..]
+                .iter()
+                .take_while(|s| s.clock_hour == hour)
+                .count();
+        block(
+            plan,
+            &slices[block_start..block_end],
+            block_start,
+            capacity,
+            cut,
+            scale,
+            &mut scratch,
+            &mut means,
+        );
+        block_start = block_end;
+    }
+    CategoryMeans(means)
+}
+
+/// One clock hour: channel probabilities with offline capacity shared by everyone who reaches
+/// the channel in that hour, then the categories.
+#[allow(clippy::too_many_arguments)]
+fn block(
+    plan: &ServicePlan<'_>,
+    slices: &[Slice],
+    first: usize,
+    capacity: &[Vec<f64>],
+    cut: &CutOff,
+    scale: f64,
+    scratch: &mut Scratch,
+    means: &mut [f64],
+) {
+    let m = plan.channels();
+    let classes = plan.classes.len();
+    let cells = slices.len() * classes;
+    scratch.p_event.clear();
+    scratch.p_event.resize(cells * m, 0.0);
+    scratch.p_base.clear();
+    scratch.p_base.resize(cells * m, 0.0);
+    scratch.reach_event.clear();
+    scratch.reach_event.resize(cells, 1.0);
+    scratch.reach_base.clear();
+    scratch.reach_base.resize(cells, 1.0);
+    scratch.demand.clear();
+    for slice in slices {
+        for class in plan.classes {
+            let per_hour = plan.service.demand_per_day[class.segment] / 24.0
+                * plan.service.profile[slice.hour_of_day];
+            scratch
+                .demand
+                .push(class.agents as f64 * per_hour * slice.length());
+        }
+    }
+    let block_hours: f64 = slices.iter().map(Slice::length).sum();
+    for (k, channel) in plan.service.channels.iter().enumerate() {
+        let (accept_event, accept_base, success) = match channel {
+            Channel::Platform(_) => (1.0, 1.0, 1.0),
+            Channel::Offline(offline) => match offline.capacity_per_hour {
+                None => (1.0, 1.0, offline.success),
+                Some(per_hour) => {
+                    let mut attempts_event = 0.0;
+                    let mut attempts_base = 0.0;
+                    for cell in 0..cells {
+                        if plan.classes[cell % classes].is_open(k) {
+                            attempts_event += scratch.demand[cell] * scratch.reach_event[cell];
+                            attempts_base += scratch.demand[cell] * scratch.reach_base[cell];
+                        }
+                    }
+                    let capacity_here = per_hour * block_hours;
+                    let accept = |attempts: f64| {
+                        if attempts * scale > capacity_here {
+                            capacity_here / (attempts * scale)
+                        } else {
+                            1.0
+                        }
+                    };
+                    (
+                        accept(attempts_event),
+                        accept(attempts_base),
+                        offline.success,
+                    )
+                }
+            },
+        };
+        for cell in 0..cells {
+            let class = &plan.classes[cell % classes];
+            if !class.is_open(k) {
+                continue;
+            }
+            let (p_event, p_base) = match channel {
+                Channel::Platform(node) => (capacity[first + cell / classes][*node], 1.0),
+                Channel::Offline(_) => {
+                    let base = success * accept_base;
+                    ((success * accept_event).min(base), base)
+                }
+            };
+            scratch.p_event[cell * m + k] = p_event;
+            scratch.p_base[cell * m + k] = p_base;
+            scratch.reach_event[cell] *= 1.0 - p_event;
+            scratch.reach_base[cell] *= 1.0 - p_base;
+        }
+    }
+    let deferrable = plan.service.deferrable_hours;
+    for cell in 0..cells {
+        let demand = scratch.demand[cell];
+        if demand <= 0.0 {
+            continue;
+        }
+        let s = cell / classes;
+        let c = cell % classes;
+        let class = &plan.classes[c];
+        let slice = &slices[s];
+        let p_event = &scratch.p_event[cell * m..(cell + 1) * m];
+        let p_base = &scratch.p_base[cell * m..(cell + 1) * m];
+        let delayed_share = if deferrable <= 0.0 {
+            0.0
+        } else if !cut.cut[first + s][c] {
+            // A channel still works for these people: the need is retried and met late.
+            1.0
+        } else {
+            let met_from = cut.run_end[first + s][c] - deferrable;
+            ((slice.end - met_from.max(slice.start)) / slice.length()).clamp(0.0, 1.0)
+        };
+        let mut reach_base = 1.0;
+        for i in 0..m {
+            let lost = reach_base * (p_base[i] - p_event[i]);
+            reach_base *= 1.0 - p_base[i];
+            if lost <= 0.0 {
+                continue;
+            }
+            let mut still = demand * lost;
+            for j in i + 1..m {
+                if p_event[j] > 0.0 {
+                    means[plan.category_index(class.segment, i, j)] += still * p_event[j];
+                    still *= 1.0 - p_event[j];
+                }
+            }
+            means[plan.category_index(class.segment, i, m)] += still * (1.0 - delayed_share);
+            means[plan.category_index(class.segment, i, m + 1)] += still * delayed_share;
+        }
+    }
+}
+
+/// Draws the category counts and turns them into damage per segment (scaled to real people).
+pub fn draw_damage(
+    plan: &ServicePlan<'_>,
+    means: &CategoryMeans,
+    seed: u64,
+    replication: u64,
+    scale: f64,
+) -> Vec<super::outcome::SegmentDamage> {
+    let m = plan.channels();
+    let service_key = key_of(&plan.service.id);
+    (0..plan.segments)
+        .map(|segment| {
+            let mut damage = super::outcome::SegmentDamage::default();
+            for i in 0..m {
+                for j in i + 1..m + 2 {
+                    let index = plan.category_index(segment, i, j);
+                    let mean = means.0[index];
+                    if mean <= 0.0 {
+                        continue;
+                    }
+                    // One stream per category keeps draws aligned across policy variants.
+                    let mut rng = stream(
+                        seed,
+                        replication,
+                        Domain::Needs,
+                        service_key ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                    );
+                    let count =
+                        Poisson::new(mean).map_or(mean.round(), |poisson| poisson.sample(&mut rng));
+                    // The event run attempted channels i+1..=j (all of them when unmet) beyond
+                    // what the baseline did.
+                    let extra_minutes: f64 = plan.extra_minutes[segment][i + 1..j.min(m - 1) + 1]
+                        .iter()
+                        .sum();
+                    damage.extra_hours += count * extra_minutes / 60.0 * scale;
+                    if j == m {
+                        damage.unmet_needs += count * scale;
+                    } else if j == m + 1 {
+                        damage.delayed_needs += count * scale;
+                    }
+                }
+            }
+            damage
+        })
+        .collect()
+}

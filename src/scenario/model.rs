@@ -1,0 +1,158 @@
+//! The checked scenario: every id resolved to an index, every number validated. This is the
+//! hand-off from `scenario` to `world`; nothing downstream re-checks user input.
+
+use super::distribution::Distribution;
+
+/// A validated scenario, ready to build a world from.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file it was read from, as the user named it.
+    pub file: String,
+    pub meta: Meta,
+    pub run: RunSettings,
+    /// The real population the agents stand for.
+    pub population: u64,
+    pub segments: Vec<Segment>,
+    /// Infrastructure first, then platforms, each in file order.
+    pub nodes: Vec<Node>,
+    /// Adoption rules ordered so that a rule's `given` platform is drawn before it.
+    pub adoption: Vec<Adoption>,
+    pub services: Vec<Service>,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub name: String,
+    pub description: String,
+    pub region: String,
+    pub currency: String,
+    pub value_of_time_per_hour: f64,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub horizon_hours: f64,
+    pub replications: u32,
+    pub seed: u64,
+    pub agents: u64,
+    pub step_minutes: f64,
+    pub start_hour: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub id: String,
+    pub name: String,
+    pub share: f64,
+}
+
+/// Whether a node is physical infrastructure or a platform people can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    Infrastructure,
+    Platform,
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub owner: String,
+    pub layer: Layer,
+    pub requires: Vec<Requirement>,
+    pub restore_hours: Distribution,
+    pub ramp_hours: Distribution,
+    pub installable: bool,
+}
+
+/// One item of `depends_on`.
+#[derive(Debug, Clone)]
+pub enum Requirement {
+    /// This node must be up.
+    Node(usize),
+    Group(RedundancyGroup),
+}
+
+/// `{ any_of, need, failover_minutes, failover_success }`.
+#[derive(Debug, Clone)]
+pub struct RedundancyGroup {
+    pub members: Vec<usize>,
+    pub need: usize,
+    pub failover_hours: f64,
+    pub failover_success: f64,
+}
+
+/// Who holds a platform: `share[segment]` of those who hold `given` (everyone when `None`).
+#[derive(Debug, Clone)]
+pub struct Adoption {
+    pub platform: usize,
+    pub share: Vec<f64>,
+    pub given: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    /// Needs per person per day, by segment.
+    pub demand_per_day: Vec<f64>,
+    /// Relative demand by hour of the day (0 = midnight), scaled so that the mean is 1.
+    pub profile: [f64; 24],
+    pub channels: Vec<Channel>,
+    pub pairwise: bool,
+    pub value_per_unmet: f64,
+    pub deferrable_hours: f64,
+}
+
+#[derive(Debug, Clone)]
+pub enum Channel {
+    /// Through a platform node (index into `Scenario::nodes`).
+    Platform(usize),
+    Offline(OfflineChannel),
+}
+
+#[derive(Debug, Clone)]
+pub struct OfflineChannel {
+    pub name: String,
+    pub success: f64,
+    pub extra_minutes: f64,
+    /// Needs served per hour across the whole real population; `None` is unlimited.
+    pub capacity_per_hour: Option<f64>,
+    /// Which segments may use it, by segment index.
+    pub open_to: Vec<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub name: String,
+    pub fails: Vec<usize>,
+    pub at_hour: Distribution,
+    pub duration_hours: Distribution,
+    pub probability: f64,
+}
+
+impl Scenario {
+    /// The indices of platform nodes, in node order.
+    pub fn platform_nodes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.layer == Layer::Platform)
+            .map(|(index, _)| index)
+    }
+
+    /// Real people per simulated agent.
+    pub fn scale(&self) -> f64 {
+        self.population as f64 / self.run.agents as f64
+    }
+
+    /// Whether any number in the scenario turns damage into money.
+    pub fn has_money_values(&self) -> bool {
+        self.meta.value_of_time_per_hour > 0.0
+            || self.services.iter().any(|s| s.value_per_unmet > 0.0)
+    }
+}

@@ -1,0 +1,104 @@
+//! The agents: numbered segment by segment, each with the set of platforms they hold (one bit per
+//! platform), drawn once per run from the seed in parallel chunks with their own streams, so the
+//! draw is the same on any thread count.
+
+use rand::RngExt;
+use rayon::prelude::*;
+
+use crate::scenario::Scenario;
+use crate::streams::{Domain, stream};
+
+/// Agents per chunk of the parallel draw; fixed so that the streams do not depend on threads.
+const CHUNK: usize = 1 << 16;
+
+#[derive(Debug)]
+pub struct People {
+    /// Segment g owns agents `segment_starts[g]..segment_starts[g + 1]`.
+    pub segment_starts: Vec<u64>,
+    /// Platform set of each agent: bit `b` set when the agent holds the platform with bit `b`.
+    pub platforms: Vec<u64>,
+}
+
+impl People {
+    pub fn count(&self) -> usize {
+        self.platforms.len()
+    }
+
+    /// Segment sizes by largest remainder of `share × agents`, so they add up to `agents`.
+    fn segment_sizes(scenario: &Scenario) -> Vec<u64> {
+        let agents = scenario.run.agents;
+        let exact: Vec<f64> = scenario
+            .segments
+            .iter()
+            .map(|s| s.share * agents as f64)
+            .collect();
+        let mut sizes: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
+        let mut remainder = agents.saturating_sub(sizes.iter().sum());
+        let mut order: Vec<usize> = (0..sizes.len()).collect();
+        order.sort_by(|&a, &b| {
+            (exact[b] - exact[b].floor())
+                .total_cmp(&(exact[a] - exact[a].floor()))
+                .then(a.cmp(&b))
+        });
+        for &segment in order.iter().cycle().take(sizes.len() * 2) {
+            if remainder == 0 {
+                break;
+            }
+            sizes[segment] += 1;
+            remainder -= 1;
+        }
+        sizes
+    }
+
+    /// Draws every agent's platforms: rule by rule, in an order where `given` comes first, one
+    /// uniform per agent and rule whether or not the rule applies, so that changing one share
+    /// leaves the other rules' draws alone.
+    pub fn draw(scenario: &Scenario, platform_bit: &[Option<u32>]) -> People {
+        let sizes = Self::segment_sizes(scenario);
+        let mut segment_starts = vec![0u64];
+        for size in &sizes {
+            segment_starts.push(segment_starts.last().copied().unwrap_or(0) + size);
+        }
+        let agents = scenario.run.agents as usize;
+        let rules: Vec<(u64, Option<u64>, &[f64])> = scenario
+            .adoption
+            .iter()
+            .map(|rule| {
+                let bit = |node: usize| platform_bit[node].map_or(0, |b| 1u64 << b);
+                (
+                    bit(rule.platform),
+                    rule.given.map(bit),
+                    rule.share.as_slice(),
+                )
+            })
+            .collect();
+        let mut platforms = vec![0u64; agents];
+        platforms
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(chunk, sets)| {
+                let mut rng = stream(scenario.run.seed, 0, Domain::Adoption, chunk as u64);
+                let first = (chunk * CHUNK) as u64;
+                let mut segment = segment_starts
+                    .partition_point(|&start| start <= first)
+                    .saturating_sub(1);
+                for (offset, set) in sets.iter_mut().enumerate() {
+                    let agent = first + offset as u64;
+                    while agent >= segment_starts[segment + 1] {
+                        segment += 1;
+                    }
+                    for &(bit, given, share) in &rules {
+                        let u: f64 = rng.random();
+                        let eligible = given.is_none_or(|g| *set & g != 0);
+                        if eligible && u < share[segment] {
+                            *set |= bit;
+                        }
+                    }
+                }
+            });
+        People {
+            segment_starts,
+            platforms,
+        }
+    }
+}
