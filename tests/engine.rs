@@ -1,0 +1,392 @@
+//! The engine against closed-form answers, one test per model feature. Tolerances come from the
+//! Monte Carlo standard error of the replications (4 standard errors: a false alarm in about one
+//! run in 16 000 per assertion), never from a magic number. Where the world's adoption draw
+//! matters, the expectation is taken given the drawn world (its exact holder counts), so the only
+//! noise left is the replications'.
+
+use concrisk::engine::{self, RunConfig, Silent};
+use concrisk::results::{RunInfo, RunResults};
+use concrisk::scenario;
+use concrisk::world::World;
+
+/// A scenario with the common header: 1 M people simulated by 100 k agents (scale 10), a
+/// 24-hour horizon from midnight, 400 replications.
+fn scenario(body: &str) -> String {
+    format!(
+        "[scenario]\nname = \"test\"\nvalue_of_time_per_hour = 10\n\n[run]\nhorizon_hours = 24\nreplications = 400\nseed = 7\nagents = 100000\n\n[population]\nsize = 1000000\n{body}"
+    )
+}
+
+struct Simulated {
+    world: World,
+    names: Vec<String>,
+    values: Vec<Vec<f64>>,
+}
+
+impl Simulated {
+    fn new(text: &str) -> Simulated {
+        let scenario = scenario::parse(text, "test.toml").unwrap_or_else(|e| panic!("test scenario is valid: {e}"));
+        let world = World::build(scenario);
+        let replications = world.scenario.run.replications;
+        let outcomes = engine::run(&world, &RunConfig { first_replication: 0, replications }, &Silent);
+        let hours = engine::Plan::new(&world).step_hours();
+        let info = RunInfo { variant: None, command: String::new(), threads: 1, run_seconds: 0.0 };
+        let results = RunResults::collect(&world, &outcomes, hours, info);
+        let (names, values) = (results.metric_names.clone(), results.values.clone());
+        Simulated { world, names, values }
+    }
+
+    fn column(&self, metric: &str) -> Vec<f64> {
+        let index = self.names.iter().position(|n| n == metric).unwrap_or_else(|| panic!("no metric {metric}"));
+        self.values.iter().map(|row| row[index]).collect()
+    }
+
+    /// Agents holding a platform (all segments, or one).
+    fn holders(&self, platform: &str, segment: Option<usize>) -> f64 {
+        let node = self.world.scenario.nodes.iter().position(|n| n.id == platform).unwrap_or_else(|| panic!("no platform {platform}"));
+        let bit = self.world.platform_bit[node].unwrap_or_else(|| panic!("{platform} is not a platform"));
+        let starts = &self.world.people.segment_starts;
+        let (from, to) = match segment {
+            Some(g) => (starts[g] as usize, starts[g + 1] as usize),
+            None => (0, self.world.people.count()),
+        };
+        self.world.people.platforms[from..to].iter().filter(|set| *set & (1 << bit) != 0).count() as f64
+    }
+
+    fn scale(&self) -> f64 {
+        self.world.scenario.scale()
+    }
+
+    /// Asserts that the mean of `metric` over replications is `expected` within 4 standard
+    /// errors (plus 1e-9 relative, for metrics with no noise at all).
+    fn assert_mean(&self, metric: &str, expected: f64) {
+        let values = self.column(metric);
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let standard_error = (variance / n).sqrt();
+        let tolerance = 4.0 * standard_error + 1e-9 * expected.abs().max(1.0);
+        assert!(
+            (mean - expected).abs() <= tolerance,
+            "{metric}: mean {mean} vs closed form {expected} (tolerance {tolerance}, standard error {standard_error})"
+        );
+    }
+}
+
+/// One platform on one data centre; the data centre fails at hour 2 for `duration` hours.
+fn one_app(platform_extra: &str, channels: &str, service_extra: &str, duration: &str) -> String {
+    scenario(&format!(
+        r#"
+[[infrastructure]]
+id = "dc"
+
+[[platforms]]
+id = "app"
+depends_on = ["dc"]
+{platform_extra}
+
+[[adoption]]
+platform = "app"
+share = 0.7
+
+[[services]]
+id = "pay"
+demand_per_day = 24
+channels = [{channels}]
+value_per_unmet = 3
+{service_extra}
+
+[[events]]
+id = "fire"
+fails = ["dc"]
+at_hour = 2
+duration_hours = {duration}
+"#
+    ))
+}
+
+#[test]
+fn fixed_outage_times_adoption_times_demand() {
+    let sim = Simulated::new(&one_app("", r#"{ platform = "app" }"#, "", "5"));
+    let holders = sim.holders("app", None);
+    // Demand 24 a day is 1 need an hour; every holder's need in the 5 hours is unmet.
+    let expected_unmet = holders * 1.0 * 5.0 * sim.scale();
+    sim.assert_mean("unmet_needs.pay", expected_unmet);
+    sim.assert_mean("unmet_needs.total", expected_unmet);
+    sim.assert_mean("economic_loss.pay", 3.0 * expected_unmet);
+    // Cut-off time has no noise at all.
+    sim.assert_mean("person_hours_cut_off.pay", holders * 5.0 * sim.scale());
+    sim.assert_mean("peak_cut_off_share.pay", holders / 100_000.0);
+    // And the holders are the adoption share of the agents, within 4 binomial standard errors.
+    let sd = (100_000.0_f64 * 0.7 * 0.3).sqrt();
+    assert!((holders - 70_000.0).abs() <= 4.0 * sd, "holders {holders}");
+}
+
+#[test]
+fn redundancy_group_with_failover_and_failover_success() {
+    let text = scenario(
+        r#"
+[[infrastructure]]
+id = "dc_a"
+[[infrastructure]]
+id = "dc_b"
+
+[[platforms]]
+id = "app"
+depends_on = [{ any_of = ["dc_a", "dc_b"], need = 1, failover_minutes = 30, failover_success = 0.6 }]
+
+[[adoption]]
+platform = "app"
+share = 0.5
+
+[[services]]
+id = "pay"
+demand_per_day = 24
+channels = [{ platform = "app" }]
+
+[[events]]
+id = "fire"
+fails = ["dc_a"]
+at_hour = 2
+duration_hours = 6
+"#,
+    );
+    // Whether the failover works is one coin per replication, a large variance: 4 000
+    // replications make 4 standard errors about 1.5 % of the mean.
+    let sim = Simulated::new(&text.replace("replications = 400", "replications = 4000"));
+    let holders = sim.holders("app", None);
+    // Down for the 0.5 h failover, then, when the failover fails (40 %), until dc_a is back.
+    let expected_hours_down = 0.5 + 0.4 * (6.0 - 0.5);
+    sim.assert_mean("unmet_needs.pay", holders * expected_hours_down * sim.scale());
+    sim.assert_mean("person_hours_cut_off.pay", holders * expected_hours_down * sim.scale());
+}
+
+#[test]
+fn redundancy_group_needing_two_of_three() {
+    let text = scenario(
+        r#"
+[[infrastructure]]
+id = "a"
+[[infrastructure]]
+id = "b"
+[[infrastructure]]
+id = "c"
+
+[[platforms]]
+id = "app"
+depends_on = [{ any_of = ["a", "b", "c"], need = 2 }]
+
+[[adoption]]
+platform = "app"
+share = 1.0
+
+[[services]]
+id = "pay"
+demand_per_day = 24
+channels = [{ platform = "app" }]
+
+[[events]]
+id = "one"
+fails = ["a"]
+at_hour = 1
+duration_hours = 10
+[[events]]
+id = "two"
+fails = ["b"]
+at_hour = 4
+duration_hours = 2
+"#,
+    );
+    let sim = Simulated::new(&text);
+    // Two of three are up except during 4–6 h, when only c is.
+    sim.assert_mean("person_hours_cut_off.pay", 100_000.0 * 2.0 * sim.scale());
+}
+
+#[test]
+fn restore_and_ramp() {
+    let sim = Simulated::new(&one_app("restore_hours = 1.5\nramp_hours = 4", r#"{ platform = "app" }"#, "", "5"));
+    let holders = sim.holders("app", None);
+    // Down for the outage plus the restore; then capacity climbs linearly, so half the needs in
+    // the 4-hour ramp fail.
+    sim.assert_mean("unmet_needs.pay", holders * (5.0 + 1.5 + 4.0 / 2.0) * sim.scale());
+    // Ramping is up, so only the outage and the restore count as cut off.
+    sim.assert_mean("person_hours_cut_off.pay", holders * 6.5 * sim.scale());
+}
+
+#[test]
+fn restore_drawn_from_a_distribution() {
+    let sim = Simulated::new(&one_app(
+        r#"restore_hours = { dist = "uniform", min = 1, max = 3 }"#,
+        r#"{ platform = "app" }"#,
+        "",
+        r#"{ dist = "triangular", min = 2, mode = 4, max = 9 }"#,
+    ));
+    let holders = sim.holders("app", None);
+    // E[duration] = (2 + 4 + 9) / 3 = 5, E[restore] = 2.
+    sim.assert_mean("person_hours_cut_off.pay", holders * 7.0 * sim.scale());
+    sim.assert_mean("unmet_needs.pay", holders * 7.0 * sim.scale());
+}
+
+#[test]
+fn offline_success_and_extra_minutes() {
+    let sim = Simulated::new(&one_app(
+        "",
+        r#"{ platform = "app" }, { offline = "cash", success = 0.8, extra_minutes = 12 }"#,
+        "",
+        "5",
+    ));
+    let holders = sim.holders("app", None);
+    let pushed = holders * 5.0 * sim.scale();
+    // Pushed onto cash: 20 % fail; every attempt costs 12 minutes. Non-holders use cash anyway,
+    // in both runs, so they add nothing.
+    sim.assert_mean("unmet_needs.pay", pushed * 0.2);
+    sim.assert_mean("extra_hours.pay", pushed * 12.0 / 60.0);
+    sim.assert_mean("economic_loss.pay", pushed * 0.2 * 3.0 + pushed * 12.0 / 60.0 * 10.0);
+}
+
+#[test]
+fn offline_capacity_congestion() {
+    // 1 M people, 1 need an hour each; 30 % use cash normally (300 k an hour), cash serves at
+    // most 400 k an hour. During the outage everyone comes: 1 M attempts an hour for 400 k places.
+    let sim = Simulated::new(&one_app(
+        "",
+        r#"{ platform = "app" }, { offline = "cash", capacity_per_hour = 400000 }"#,
+        "",
+        "5",
+    ));
+    let attempts_per_hour = 100_000.0 * sim.scale();
+    let baseline_per_hour = (100_000.0 - sim.holders("app", None)) * sim.scale();
+    assert!(baseline_per_hour < 400_000.0, "baseline demand fits the capacity");
+    sim.assert_mean("unmet_needs.pay", 5.0 * (attempts_per_hour - 400_000.0));
+}
+
+#[test]
+fn deferrable_needs_wait_for_the_platform() {
+    let sim = Simulated::new(&one_app("", r#"{ platform = "app" }"#, "deferrable_hours = 2", "5"));
+    let holders = sim.holders("app", None);
+    // Needs in the last 2 hours of the 5-hour cut-off are met when the app returns.
+    sim.assert_mean("delayed_needs.pay", holders * 2.0 * sim.scale());
+    sim.assert_mean("unmet_needs.pay", holders * 3.0 * sim.scale());
+    let longer = Simulated::new(&one_app("", r#"{ platform = "app" }"#, "deferrable_hours = 8", "5"));
+    longer.assert_mean("unmet_needs.pay", 0.0);
+    longer.assert_mean("delayed_needs.pay", longer.holders("app", None) * 5.0 * longer.scale());
+}
+
+#[test]
+fn per_segment_adoption_with_given() {
+    let text = scenario(
+        r#"
+segments = [{ id = "young", share = 0.6 }, { id = "old", share = 0.4 }]
+
+[[infrastructure]]
+id = "dc"
+
+[[platforms]]
+id = "messenger"
+[[platforms]]
+id = "wallet"
+depends_on = ["dc"]
+
+[[adoption]]
+platform = "wallet"
+share = 0.5
+given = "messenger"
+[[adoption]]
+platform = "messenger"
+share = { default = 0.9, old = 0.5 }
+
+[[services]]
+id = "pay"
+demand_per_day = { default = 24, old = 12 }
+channels = [{ platform = "wallet" }]
+
+[[events]]
+id = "fire"
+fails = ["dc"]
+at_hour = 2
+duration_hours = 4
+"#,
+    );
+    let sim = Simulated::new(&text);
+    // The world: wallet holders are half of the messenger holders of each segment, nobody else.
+    for (segment, agents, messenger_share) in [(0, 60_000.0_f64, 0.9), (1, 40_000.0, 0.5)] {
+        let share = messenger_share * 0.5;
+        let sd = (agents * share * (1.0 - share)).sqrt();
+        let wallet = sim.holders("wallet", Some(segment));
+        assert!((wallet - agents * share).abs() <= 4.0 * sd, "segment {segment}: {wallet} wallet holders");
+        assert!(wallet <= sim.holders("messenger", Some(segment)));
+    }
+    let young = sim.holders("wallet", Some(0));
+    let old = sim.holders("wallet", Some(1));
+    sim.assert_mean("unmet_needs.pay.by_segment.young", young * 1.0 * 4.0 * sim.scale());
+    sim.assert_mean("unmet_needs.pay.by_segment.old", old * 0.5 * 4.0 * sim.scale());
+    sim.assert_mean("person_hours_cut_off.total.by_segment.old", old * 4.0 * sim.scale());
+}
+
+#[test]
+fn no_event_means_exactly_zero_damage() {
+    // Every feature on, but the event never happens.
+    let text = scenario(
+        r#"
+segments = [{ id = "young", share = 0.5 }, { id = "old", share = 0.5 }]
+
+[[infrastructure]]
+id = "dc_a"
+[[infrastructure]]
+id = "dc_b"
+
+[[platforms]]
+id = "app"
+depends_on = [{ any_of = ["dc_a", "dc_b"], failover_minutes = 20, failover_success = 0.5 }]
+restore_hours = { dist = "exponential", mean = 2 }
+ramp_hours = 3
+[[platforms]]
+id = "other"
+
+[[adoption]]
+platform = "app"
+share = { default = 0.8, old = 0.4 }
+[[adoption]]
+platform = "other"
+share = 0.3
+given = "app"
+
+[[services]]
+id = "pay"
+demand_per_day = 10
+profile = "daytime"
+channels = [{ platform = "app" }, { platform = "other" }, { offline = "cash", success = 0.7, extra_minutes = 5, capacity_per_hour = 20000, segments = ["old"] }]
+value_per_unmet = 4
+deferrable_hours = 2
+
+[[events]]
+id = "never"
+fails = ["dc_a", "dc_b"]
+at_hour = { dist = "uniform", min = 0, max = 10 }
+duration_hours = 5
+probability = 0
+"#,
+    );
+    let sim = Simulated::new(&text);
+    for (index, name) in sim.names.iter().enumerate() {
+        for row in &sim.values {
+            assert_eq!(row[index], 0.0, "{name} must be exactly 0 with no event");
+        }
+    }
+}
+
+#[test]
+fn same_results_on_one_and_four_threads() {
+    let text = one_app("restore_hours = { dist = \"exponential\", mean = 2 }\nramp_hours = 2", r#"{ platform = "app" }, { offline = "cash", success = 0.9, capacity_per_hour = 50000 }"#, "deferrable_hours = 1", "{ dist = \"lognormal\", median = 4, p95 = 10 }");
+    let run_with = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap_or_else(|e| panic!("thread pool: {e}"));
+        pool.install(|| Simulated::new(&text).values)
+    };
+    let one = run_with(1);
+    let four = run_with(4);
+    assert_eq!(one.len(), 400);
+    for (a, b) in one.iter().zip(&four) {
+        let bits = |row: &Vec<f64>| row.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(a), bits(b));
+    }
+}
