@@ -25,32 +25,63 @@ struct Simulated {
 
 impl Simulated {
     fn new(text: &str) -> Simulated {
-        let scenario = scenario::parse(text, "test.toml").unwrap_or_else(|e| panic!("test scenario is valid: {e}"));
+        let scenario = scenario::parse(text, "test.toml")
+            .unwrap_or_else(|e| panic!("test scenario is valid: {e}"));
         let world = World::build(scenario);
         let replications = world.scenario.run.replications;
-        let outcomes = engine::run(&world, &RunConfig { first_replication: 0, replications }, &Silent);
+        let outcomes = engine::run(
+            &world,
+            &RunConfig {
+                first_replication: 0,
+                replications,
+            },
+            &Silent,
+        );
         let hours = engine::Plan::new(&world).step_hours();
-        let info = RunInfo { variant: None, command: String::new(), threads: 1, run_seconds: 0.0 };
+        let info = RunInfo {
+            variant: None,
+            command: String::new(),
+            threads: 1,
+            run_seconds: 0.0,
+        };
         let results = RunResults::collect(&world, &outcomes, hours, info);
         let (names, values) = (results.metric_names.clone(), results.values.clone());
-        Simulated { world, names, values }
+        Simulated {
+            world,
+            names,
+            values,
+        }
     }
 
     fn column(&self, metric: &str) -> Vec<f64> {
-        let index = self.names.iter().position(|n| n == metric).unwrap_or_else(|| panic!("no metric {metric}"));
+        let index = self
+            .names
+            .iter()
+            .position(|n| n == metric)
+            .unwrap_or_else(|| panic!("no metric {metric}"));
         self.values.iter().map(|row| row[index]).collect()
     }
 
     /// Agents holding a platform (all segments, or one).
     fn holders(&self, platform: &str, segment: Option<usize>) -> f64 {
-        let node = self.world.scenario.nodes.iter().position(|n| n.id == platform).unwrap_or_else(|| panic!("no platform {platform}"));
-        let bit = self.world.platform_bit[node].unwrap_or_else(|| panic!("{platform} is not a platform"));
+        let node = self
+            .world
+            .scenario
+            .nodes
+            .iter()
+            .position(|n| n.id == platform)
+            .unwrap_or_else(|| panic!("no platform {platform}"));
+        let bit =
+            self.world.platform_bit[node].unwrap_or_else(|| panic!("{platform} is not a platform"));
         let starts = &self.world.people.segment_starts;
         let (from, to) = match segment {
             Some(g) => (starts[g] as usize, starts[g + 1] as usize),
             None => (0, self.world.people.count()),
         };
-        self.world.people.platforms[from..to].iter().filter(|set| *set & (1 << bit) != 0).count() as f64
+        self.world.people.platforms[from..to]
+            .iter()
+            .filter(|set| *set & (1 << bit) != 0)
+            .count() as f64
     }
 
     fn scale(&self) -> f64 {
@@ -157,8 +188,14 @@ duration_hours = 6
     let holders = sim.holders("app", None);
     // Down for the 0.5 h failover, then, when the failover fails (40 %), until dc_a is back.
     let expected_hours_down = 0.5 + 0.4 * (6.0 - 0.5);
-    sim.assert_mean("unmet_needs.pay", holders * expected_hours_down * sim.scale());
-    sim.assert_mean("person_hours_cut_off.pay", holders * expected_hours_down * sim.scale());
+    sim.assert_mean(
+        "unmet_needs.pay",
+        holders * expected_hours_down * sim.scale(),
+    );
+    sim.assert_mean(
+        "person_hours_cut_off.pay",
+        holders * expected_hours_down * sim.scale(),
+    );
 }
 
 #[test]
@@ -204,11 +241,19 @@ duration_hours = 2
 
 #[test]
 fn restore_and_ramp() {
-    let sim = Simulated::new(&one_app("restore_hours = 1.5\nramp_hours = 4", r#"{ platform = "app" }"#, "", "5"));
+    let sim = Simulated::new(&one_app(
+        "restore_hours = 1.5\nramp_hours = 4",
+        r#"{ platform = "app" }"#,
+        "",
+        "5",
+    ));
     let holders = sim.holders("app", None);
     // Down for the outage plus the restore; then capacity climbs linearly, so half the needs in
     // the 4-hour ramp fail.
-    sim.assert_mean("unmet_needs.pay", holders * (5.0 + 1.5 + 4.0 / 2.0) * sim.scale());
+    sim.assert_mean(
+        "unmet_needs.pay",
+        holders * (5.0 + 1.5 + 4.0 / 2.0) * sim.scale(),
+    );
     // Ramping is up, so only the outage and the restore count as cut off.
     sim.assert_mean("person_hours_cut_off.pay", holders * 6.5 * sim.scale());
 }
@@ -241,7 +286,10 @@ fn offline_success_and_extra_minutes() {
     // in both runs, so they add nothing.
     sim.assert_mean("unmet_needs.pay", pushed * 0.2);
     sim.assert_mean("extra_hours.pay", pushed * 12.0 / 60.0);
-    sim.assert_mean("economic_loss.pay", pushed * 0.2 * 3.0 + pushed * 12.0 / 60.0 * 10.0);
+    sim.assert_mean(
+        "economic_loss.pay",
+        pushed * 0.2 * 3.0 + pushed * 12.0 / 60.0 * 10.0,
+    );
 }
 
 #[test]
@@ -256,20 +304,36 @@ fn offline_capacity_congestion() {
     ));
     let attempts_per_hour = 100_000.0 * sim.scale();
     let baseline_per_hour = (100_000.0 - sim.holders("app", None)) * sim.scale();
-    assert!(baseline_per_hour < 400_000.0, "baseline demand fits the capacity");
+    assert!(
+        baseline_per_hour < 400_000.0,
+        "baseline demand fits the capacity"
+    );
     sim.assert_mean("unmet_needs.pay", 5.0 * (attempts_per_hour - 400_000.0));
 }
 
 #[test]
 fn deferrable_needs_wait_for_the_platform() {
-    let sim = Simulated::new(&one_app("", r#"{ platform = "app" }"#, "deferrable_hours = 2", "5"));
+    let sim = Simulated::new(&one_app(
+        "",
+        r#"{ platform = "app" }"#,
+        "deferrable_hours = 2",
+        "5",
+    ));
     let holders = sim.holders("app", None);
     // Needs in the last 2 hours of the 5-hour cut-off are met when the app returns.
     sim.assert_mean("delayed_needs.pay", holders * 2.0 * sim.scale());
     sim.assert_mean("unmet_needs.pay", holders * 3.0 * sim.scale());
-    let longer = Simulated::new(&one_app("", r#"{ platform = "app" }"#, "deferrable_hours = 8", "5"));
+    let longer = Simulated::new(&one_app(
+        "",
+        r#"{ platform = "app" }"#,
+        "deferrable_hours = 8",
+        "5",
+    ));
     longer.assert_mean("unmet_needs.pay", 0.0);
-    longer.assert_mean("delayed_needs.pay", longer.holders("app", None) * 5.0 * longer.scale());
+    longer.assert_mean(
+        "delayed_needs.pay",
+        longer.holders("app", None) * 5.0 * longer.scale(),
+    );
 }
 
 #[test]
@@ -313,14 +377,26 @@ duration_hours = 4
         let share = messenger_share * 0.5;
         let sd = (agents * share * (1.0 - share)).sqrt();
         let wallet = sim.holders("wallet", Some(segment));
-        assert!((wallet - agents * share).abs() <= 4.0 * sd, "segment {segment}: {wallet} wallet holders");
+        assert!(
+            (wallet - agents * share).abs() <= 4.0 * sd,
+            "segment {segment}: {wallet} wallet holders"
+        );
         assert!(wallet <= sim.holders("messenger", Some(segment)));
     }
     let young = sim.holders("wallet", Some(0));
     let old = sim.holders("wallet", Some(1));
-    sim.assert_mean("unmet_needs.pay.by_segment.young", young * 1.0 * 4.0 * sim.scale());
-    sim.assert_mean("unmet_needs.pay.by_segment.old", old * 0.5 * 4.0 * sim.scale());
-    sim.assert_mean("person_hours_cut_off.total.by_segment.old", old * 4.0 * sim.scale());
+    sim.assert_mean(
+        "unmet_needs.pay.by_segment.young",
+        young * 1.0 * 4.0 * sim.scale(),
+    );
+    sim.assert_mean(
+        "unmet_needs.pay.by_segment.old",
+        old * 0.5 * 4.0 * sim.scale(),
+    );
+    sim.assert_mean(
+        "person_hours_cut_off.total.by_segment.old",
+        old * 4.0 * sim.scale(),
+    );
 }
 
 #[test]
@@ -377,9 +453,17 @@ probability = 0
 
 #[test]
 fn same_results_on_one_and_four_threads() {
-    let text = one_app("restore_hours = { dist = \"exponential\", mean = 2 }\nramp_hours = 2", r#"{ platform = "app" }, { offline = "cash", success = 0.9, capacity_per_hour = 50000 }"#, "deferrable_hours = 1", "{ dist = \"lognormal\", median = 4, p95 = 10 }");
+    let text = one_app(
+        "restore_hours = { dist = \"exponential\", mean = 2 }\nramp_hours = 2",
+        r#"{ platform = "app" }, { offline = "cash", success = 0.9, capacity_per_hour = 50000 }"#,
+        "deferrable_hours = 1",
+        "{ dist = \"lognormal\", median = 4, p95 = 10 }",
+    );
     let run_with = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap_or_else(|e| panic!("thread pool: {e}"));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap_or_else(|e| panic!("thread pool: {e}"));
         pool.install(|| Simulated::new(&text).values)
     };
     let one = run_with(1);
