@@ -1,0 +1,189 @@
+//! Numbers for people: `21.4 M`, `KRW 1.2 tn`, `12.5 %`, `3.4 d`.
+//!
+//! Ministers read these figures in prose, so they are rounded to what can be said aloud and carry
+//! their unit. A value that is not a number prints as an en dash rather than "NaN".
+
+/// Shown for a value that is not a number.
+pub(crate) const MISSING: &str = "–";
+
+const UNITS: [(f64, &str); 4] = [(1e12, "tn"), (1e9, "bn"), (1e6, "M"), (1e3, "k")];
+
+/// A count or amount: `950`, `12.3 k`, `21.4 M`, `3.2 bn`, `1.2 tn`; small values keep up to two
+/// decimals (`0.35`, `12.5`).
+pub(crate) fn count(x: f64) -> String {
+    if !x.is_finite() {
+        return MISSING.to_string();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let body = magnitude(x.abs());
+    if body == "0" {
+        body
+    } else {
+        format!("{sign}{body}")
+    }
+}
+
+fn magnitude(a: f64) -> String {
+    // Walk up from the smallest unit: a value that rounds to 1000 of one unit (999.95 k) is
+    // written in the next (1.0 M), so a reader never sees "1000.0 k".
+    let small = plain(a);
+    if small.parse::<f64>().map_or(true, |v| v < 1000.0) {
+        return small;
+    }
+    for (i, &(size, name)) in UNITS.iter().enumerate().rev() {
+        let v = a / size;
+        let text = format!("{v:.1}");
+        let is_last = i == 0;
+        if is_last || text.parse::<f64>().map_or(true, |r| r < 1000.0) {
+            return format!("{text} {name}");
+        }
+    }
+    small
+}
+
+/// Below a thousand: three significant figures at most, trailing zeros dropped.
+fn plain(a: f64) -> String {
+    let decimals = if a >= 99.95 {
+        0
+    } else if a >= 9.995 {
+        1
+    } else {
+        2
+    };
+    let text = format!("{a:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// Money with the currency code in front: `KRW 1.2 tn`, `KRW -3.4 M`; no code when the scenario
+/// names none.
+pub(crate) fn money(x: f64, currency: &str) -> String {
+    let n = count(x);
+    if currency.is_empty() || n == MISSING {
+        n
+    } else {
+        format!("{currency} {n}")
+    }
+}
+
+/// A share in [0, 1] as a percentage: `12.5 %`; shares under 1 % keep two decimals so that a
+/// small but real effect does not print as `0.0 %`.
+pub(crate) fn share(x: f64) -> String {
+    if !x.is_finite() {
+        return MISSING.to_string();
+    }
+    let p = x * 100.0;
+    let text = if p.abs() < 0.995 && p != 0.0 {
+        format!("{p:.2}")
+    } else {
+        format!("{p:.1}")
+    };
+    let text = if text
+        .trim_start_matches('-')
+        .trim_matches(|c| c == '0' || c == '.')
+        .is_empty()
+    {
+        "0.0".to_string()
+    } else {
+        text
+    };
+    format!("{text} %")
+}
+
+/// A duration: `11.2 h`, or days beyond 48 hours: `3.4 d`.
+pub(crate) fn hours(x: f64) -> String {
+    if !x.is_finite() {
+        return MISSING.to_string();
+    }
+    if x.abs() > 48.0 {
+        format!("{} d", count(x / 24.0))
+    } else {
+        format!("{} h", count(x))
+    }
+}
+
+/// An exact whole number with thousands separators: `51,740,000`.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts() {
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (-0.001, "0"),
+            (0.35, "0.35"),
+            (3.2, "3.2"),
+            (12.5, "12.5"),
+            (950.0, "950"),
+            (999.4, "999"),
+            (999.6, "1.0 k"),
+            (12_345.0, "12.3 k"),
+            (999_949.0, "999.9 k"),
+            (999_950.0, "1.0 M"),
+            (21_400_000.0, "21.4 M"),
+            (3.2e9, "3.2 bn"),
+            (1.2e12, "1.2 tn"),
+            (5.0e15, "5000.0 tn"),
+            (-12_345.0, "-12.3 k"),
+            (-950.0, "-950"),
+            (f64::NAN, "–"),
+            (f64::INFINITY, "–"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(count(x), want, "count({x})");
+        }
+    }
+
+    #[test]
+    fn money_puts_the_currency_first() {
+        assert_eq!(money(1.2e12, "KRW"), "KRW 1.2 tn");
+        assert_eq!(money(-3.4e6, "KRW"), "KRW -3.4 M");
+        assert_eq!(money(950.0, ""), "950");
+        assert_eq!(money(f64::NAN, "KRW"), "–");
+    }
+
+    #[test]
+    fn shares() {
+        assert_eq!(share(0.125), "12.5 %");
+        assert_eq!(share(0.0), "0.0 %");
+        assert_eq!(share(1.0), "100.0 %");
+        assert_eq!(share(0.0004), "0.04 %");
+        assert_eq!(share(0.00001), "0.0 %");
+        assert_eq!(share(0.99999), "100.0 %");
+        assert_eq!(share(f64::NAN), "–");
+    }
+
+    #[test]
+    fn grouping() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(950), "950");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(51_740_000), "51,740,000");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(hours(11.2), "11.2 h");
+        assert_eq!(hours(48.0), "48 h");
+        assert_eq!(hours(81.6), "3.4 d");
+        assert_eq!(hours(0.0), "0 h");
+        assert_eq!(hours(f64::NAN), "–");
+    }
+}
