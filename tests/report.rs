@@ -9,7 +9,13 @@ use concrisk::report::{ReportError, render};
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kakao-fire");
 
 /// Every figure the fixture should give.
-const FIGURES: [&str; 1] = ["timeline"];
+const FIGURES: [&str; 5] = [
+    "timeline",
+    "damage_distribution",
+    "exceedance",
+    "by_service",
+    "by_segment",
+];
 
 /// A fresh copy of the fixture, so rendering never writes into the source tree.
 fn fixture_copy() -> tempfile::TempDir {

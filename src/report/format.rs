@@ -6,6 +6,10 @@
 /// Shown for a value that is not a number.
 pub(crate) const MISSING: &str = "–";
 
+/// Between a number and its unit: a no-break space, so that "2.2 tn" never breaks across lines
+/// in a legend or on the page.
+pub(crate) const NBSP: char = '\u{a0}';
+
 const UNITS: [(f64, &str); 4] = [(1e12, "tn"), (1e9, "bn"), (1e6, "M"), (1e3, "k")];
 
 /// A count or amount: `950`, `12.3 k`, `21.4 M`, `3.2 bn`, `1.2 tn`; small values keep up to two
@@ -35,7 +39,7 @@ fn magnitude(a: f64) -> String {
         let text = format!("{v:.1}");
         let is_last = i == 0;
         if is_last || text.parse::<f64>().map_or(true, |r| r < 1000.0) {
-            return format!("{text} {name}");
+            return format!("{text}{NBSP}{name}");
         }
     }
     small
@@ -65,7 +69,7 @@ pub(crate) fn money(x: f64, currency: &str) -> String {
     if currency.is_empty() || n == MISSING {
         n
     } else {
-        format!("{currency} {n}")
+        format!("{currency}{NBSP}{n}")
     }
 }
 
@@ -90,7 +94,7 @@ pub(crate) fn share(x: f64) -> String {
     } else {
         text
     };
-    format!("{text} %")
+    format!("{text}{NBSP}%")
 }
 
 /// A duration: `11.2 h`, or days beyond 48 hours: `3.4 d`.
@@ -99,9 +103,9 @@ pub(crate) fn hours(x: f64) -> String {
         return MISSING.to_string();
     }
     if x.abs() > 48.0 {
-        format!("{} d", count(x / 24.0))
+        format!("{}{NBSP}d", count(x / 24.0))
     } else {
-        format!("{} h", count(x))
+        format!("{}{NBSP}h", count(x))
     }
 }
 
@@ -118,9 +122,76 @@ pub(crate) fn grouped(n: u64) -> String {
     out
 }
 
+/// Human titles of the known metric families, in the order tables show them.
+const FAMILIES: [(&str, &str); 9] = [
+    ("economic_loss", "Economic loss"),
+    ("person_hours_cut_off", "Person-hours cut off"),
+    ("peak_cut_off_share", "Peak share of the population cut off"),
+    ("unmet_needs", "Unmet needs"),
+    ("delayed_needs", "Needs met late"),
+    ("extra_hours", "Extra person-hours on offline channels"),
+    ("ties_cut_peak_share", "Peak share of contact ties cut"),
+    (
+        "reachable_min_share",
+        "Lowest share of people in the largest reachable group",
+    ),
+    ("installs", "Installs during the run"),
+];
+
+/// The title of a metric family (`unmet_needs` → "Unmet needs"); an unknown family keeps its name.
+pub(crate) fn family_title(family: &str) -> &str {
+    FAMILIES
+        .iter()
+        .find(|(k, _)| *k == family)
+        .map_or(family, |(_, t)| t)
+}
+
+/// Where a family sorts: known families in [`FAMILIES`] order, unknown ones after them.
+pub(crate) fn family_rank(family: &str) -> usize {
+    FAMILIES
+        .iter()
+        .position(|(k, _)| *k == family)
+        .unwrap_or(FAMILIES.len())
+}
+
+/// Families whose values are shares in [0, 1].
+pub(crate) fn is_share(family: &str) -> bool {
+    family.ends_with("_share")
+}
+
+/// A value of a metric family for a tick label or a table cell: a share, or a count
+/// (money too: the currency goes in the axis title or table heading, once).
+pub(crate) fn in_family(family: &str, x: f64) -> String {
+    if is_share(family) { share(x) } else { count(x) }
+}
+
+/// A value of a metric family in a sentence or a legend: with the currency for money.
+pub(crate) fn in_words(family: &str, x: f64, currency: &str) -> String {
+    if family == "economic_loss" {
+        money(x, currency)
+    } else {
+        in_family(family, x)
+    }
+}
+
+/// The axis title for a family, with its unit.
+pub(crate) fn axis_title(family: &str, currency: &str) -> String {
+    match family {
+        "economic_loss" if !currency.is_empty() => format!("Economic loss ({currency})"),
+        "person_hours_cut_off" => "Person-hours cut off".to_string(),
+        "extra_hours" => "Extra person-hours".to_string(),
+        f if is_share(f) => format!("{} (% of people)", family_title(f)),
+        f => family_title(f).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn spaced(s: String) -> String {
+        s.replace(NBSP, " ")
+    }
 
     #[test]
     fn counts() {
@@ -147,27 +218,27 @@ mod tests {
             (f64::INFINITY, "–"),
         ];
         for (x, want) in cases {
-            assert_eq!(count(x), want, "count({x})");
+            assert_eq!(count(x).replace(NBSP, " "), want, "count({x})");
         }
     }
 
     #[test]
     fn money_puts_the_currency_first() {
-        assert_eq!(money(1.2e12, "KRW"), "KRW 1.2 tn");
-        assert_eq!(money(-3.4e6, "KRW"), "KRW -3.4 M");
-        assert_eq!(money(950.0, ""), "950");
-        assert_eq!(money(f64::NAN, "KRW"), "–");
+        assert_eq!(spaced(money(1.2e12, "KRW")), "KRW 1.2 tn");
+        assert_eq!(spaced(money(-3.4e6, "KRW")), "KRW -3.4 M");
+        assert_eq!(spaced(money(950.0, "")), "950");
+        assert_eq!(spaced(money(f64::NAN, "KRW")), "–");
     }
 
     #[test]
     fn shares() {
-        assert_eq!(share(0.125), "12.5 %");
-        assert_eq!(share(0.0), "0.0 %");
-        assert_eq!(share(1.0), "100.0 %");
-        assert_eq!(share(0.0004), "0.04 %");
-        assert_eq!(share(0.00001), "0.0 %");
-        assert_eq!(share(0.99999), "100.0 %");
-        assert_eq!(share(f64::NAN), "–");
+        assert_eq!(spaced(share(0.125)), "12.5 %");
+        assert_eq!(spaced(share(0.0)), "0.0 %");
+        assert_eq!(spaced(share(1.0)), "100.0 %");
+        assert_eq!(spaced(share(0.0004)), "0.04 %");
+        assert_eq!(spaced(share(0.00001)), "0.0 %");
+        assert_eq!(spaced(share(0.99999)), "100.0 %");
+        assert_eq!(spaced(share(f64::NAN)), "–");
     }
 
     #[test]
@@ -180,10 +251,10 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(hours(11.2), "11.2 h");
-        assert_eq!(hours(48.0), "48 h");
-        assert_eq!(hours(81.6), "3.4 d");
-        assert_eq!(hours(0.0), "0 h");
-        assert_eq!(hours(f64::NAN), "–");
+        assert_eq!(spaced(hours(11.2)), "11.2 h");
+        assert_eq!(spaced(hours(48.0)), "48 h");
+        assert_eq!(spaced(hours(81.6)), "3.4 d");
+        assert_eq!(spaced(hours(0.0)), "0 h");
+        assert_eq!(spaced(hours(f64::NAN)), "–");
     }
 }

@@ -192,26 +192,6 @@ fn figures_section(out: &mut String, s: &Summary, figures: &[Saved]) {
     out.push_str("</section>\n");
 }
 
-/// Human titles of the known metric families, in the order the table shows them.
-const FAMILIES: [(&str, &str); 9] = [
-    ("economic_loss", "Economic loss"),
-    ("person_hours_cut_off", "Person-hours cut off"),
-    ("peak_cut_off_share", "Peak share of the population cut off"),
-    ("unmet_needs", "Unmet needs"),
-    ("delayed_needs", "Needs met late"),
-    ("extra_hours", "Extra person-hours on offline channels"),
-    ("ties_cut_peak_share", "Peak share of contact ties cut"),
-    (
-        "reachable_min_share",
-        "Lowest share of people in the largest reachable group",
-    ),
-    ("installs", "Installs during the run"),
-];
-
-fn is_share(family: &str) -> bool {
-    family.ends_with("_share")
-}
-
 /// A metric's row label: the service (or platform) name, "Total", and the segment if any.
 fn row_label(s: &Summary, rest: &str) -> String {
     let (subject, segment) = match rest.split_once(".by_segment.") {
@@ -283,21 +263,10 @@ fn metrics_section(out: &mut String, s: &Summary) {
         .map(|k| k.split('.').next().unwrap_or(k))
         .collect();
     families.dedup();
-    families.sort_by_key(|f| {
-        (
-            FAMILIES
-                .iter()
-                .position(|(k, _)| k == f)
-                .unwrap_or(FAMILIES.len()),
-            *f,
-        )
-    });
+    families.sort_by_key(|f| (format::family_rank(f), *f));
     families.dedup();
     for family in families {
-        let title = FAMILIES
-            .iter()
-            .find(|(k, _)| *k == family)
-            .map_or(family, |(_, t)| t);
+        let title = format::family_title(family);
         let unit = if family == "economic_loss" && !s.currency.is_empty() {
             format!(" ({})", escape(&s.currency))
         } else {
@@ -322,7 +291,7 @@ fn metrics_section(out: &mut String, s: &Summary) {
                 row_label(s, rest)
             };
             let fmt = |x: f64| {
-                if is_share(family) {
+                if format::is_share(family) {
                     format::share(x)
                 } else {
                     format::count(x)

@@ -69,6 +69,27 @@ pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
     if let Some(f) = figures::timeline::Timeline::new(&input) {
         saved.push(save(&plots, &f, &mut files)?);
     }
+    if let Some(damage) = figures::distribution::Damage::new(&input) {
+        saved.push(save(
+            &plots,
+            &figures::distribution::Histogram(&damage),
+            &mut files,
+        )?);
+        saved.push(save(
+            &plots,
+            &figures::distribution::Exceedance(&damage),
+            &mut files,
+        )?);
+    }
+    for bars in [
+        figures::bars::Bars::by_service(&input),
+        figures::bars::Bars::by_segment(&input),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        saved.push(save(&plots, &bars, &mut files)?);
+    }
 
     let page = dir.join("report.html");
     write_whole(&page, html::page(&input, &saved).as_bytes())?;

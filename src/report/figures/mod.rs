@@ -2,6 +2,8 @@
 //! one drawing routine serve both the SVG and the PNG backend, a legend panel drawn beside the plot
 //! (never over the data), and helpers for hour axes and event windows.
 
+pub(crate) mod bars;
+pub(crate) mod distribution;
 pub(crate) mod timeline;
 
 use plotters::coord::Shift;
@@ -53,11 +55,14 @@ pub(crate) enum Swatch {
     Fill(RGBColor),
 }
 
+/// A figure's plot area and its legend panel.
+pub(crate) type Panels<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+
 /// Splits off the title strip and a legend panel; returns (plot area, legend area).
 pub(crate) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
-) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), DrawError> {
+) -> Result<Panels<DB>, DrawError> {
     // plotters' ab_glyph text sits higher than its anchor, so the title gets a top margin or its
     // ascenders are cut off in the PNG.
     let body = root
@@ -137,7 +142,8 @@ pub(crate) fn legend<DB: DrawingBackend>(
 pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    // Split at plain spaces only: a no-break space holds a number to its unit.
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
             lines.push(std::mem::take(&mut line));
         }
@@ -163,28 +169,38 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// An hour axis whose ticks fall on whole numbers of hours that divide the day (6, 12, 24 …), at
-/// most a dozen of them, so that labels never crowd and read as times of day.
-pub(crate) struct HourAxis {
+/// A linear axis with ticks exactly where we put them. plotters' own f64 axis picks "nice"
+/// decimal ticks (20, 40 …), which suit neither hours (6, 12, 24 …) nor categories (0, 1, 2 …).
+pub(crate) struct TickAxis {
     inner: plotters::coord::types::RangedCoordf64,
     ticks: Vec<f64>,
 }
 
-impl HourAxis {
-    pub(crate) fn new(horizon: f64) -> Self {
+impl TickAxis {
+    /// Hours from 0 to `horizon`, ticks on a whole number of hours that divides the day, at most
+    /// a dozen of them, so that labels never crowd.
+    pub(crate) fn hours(horizon: f64) -> Self {
         let step = [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 48.0, 96.0, 168.0]
             .into_iter()
             .find(|s| horizon / s <= 12.0)
             .unwrap_or_else(|| (horizon / 12.0).ceil());
         let n = (horizon / step).floor() as usize;
-        HourAxis {
+        TickAxis {
             inner: (0.0..horizon).into(),
             ticks: (0..=n).map(|i| i as f64 * step).collect(),
         }
     }
+
+    /// `n` categories centred on 0 … n-1, each given one unit of the axis.
+    pub(crate) fn categories(n: usize) -> Self {
+        TickAxis {
+            inner: (-0.5..n as f64 - 0.5).into(),
+            ticks: (0..n).map(|i| i as f64).collect(),
+        }
+    }
 }
 
-impl Ranged for HourAxis {
+impl Ranged for TickAxis {
     type FormatOption = plotters::coord::ranged1d::NoDefaultFormatting;
     type ValueType = f64;
 
@@ -201,9 +217,19 @@ impl Ranged for HourAxis {
     }
 }
 
-impl plotters::coord::ranged1d::ValueFormatter<f64> for HourAxis {
+impl plotters::coord::ranged1d::ValueFormatter<f64> for TickAxis {
     fn format(value: &f64) -> String {
         format!("{value:.0}")
+    }
+}
+
+/// The category name at an axis position (labels of a [`TickAxis::categories`] axis).
+pub(crate) fn category(names: &[String], y: f64) -> String {
+    let i = y.round();
+    if i >= 0.0 {
+        names.get(i as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
     }
 }
 

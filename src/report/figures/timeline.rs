@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    Drawn, Figure, HourAxis, Swatch, event_entry, event_windows, font, frame, hour_axis_label,
+    Drawn, Figure, Swatch, TickAxis, event_entry, event_windows, font, frame, hour_axis_label,
     legend, padded,
 };
 use crate::report::input::{Input, Series, Summary};
@@ -76,7 +76,7 @@ impl Figure for Timeline<'_> {
             .margin(20)
             .x_label_area_size(70)
             .y_label_area_size(90)
-            .build_cartesian_2d(HourAxis::new(horizon), 0.0..y_max)?;
+            .build_cartesian_2d(TickAxis::hours(horizon), 0.0..y_max)?;
         chart
             .configure_mesh()
             .light_line_style(WHITE)
