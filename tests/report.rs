@@ -9,7 +9,9 @@ use concrisk::report::{ReportError, render};
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kakao-fire");
 
 /// Every figure the fixture should give.
-const FIGURES: [&str; 5] = [
+const FIGURES: [&str; 7] = [
+    "capacity",
+    "dependency_graph",
     "timeline",
     "damage_distribution",
     "exceedance",

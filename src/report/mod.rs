@@ -69,6 +69,9 @@ pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
     if let Some(f) = figures::timeline::Timeline::new(&input) {
         saved.push(save(&plots, &f, &mut files)?);
     }
+    if let Some(f) = figures::capacity::Capacity::new(&input) {
+        saved.push(save(&plots, &f, &mut files)?);
+    }
     if let Some(damage) = figures::distribution::Damage::new(&input) {
         saved.push(save(
             &plots,
@@ -89,6 +92,9 @@ pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
     .flatten()
     {
         saved.push(save(&plots, &bars, &mut files)?);
+    }
+    if let Some(graph) = figures::graph::Graph::new(&input) {
+        saved.push(save(&plots, &graph, &mut files)?);
     }
 
     let page = dir.join("report.html");

@@ -3,7 +3,9 @@
 //! (never over the data), and helpers for hour axes and event windows.
 
 pub(crate) mod bars;
+pub(crate) mod capacity;
 pub(crate) mod distribution;
+pub(crate) mod graph;
 pub(crate) mod timeline;
 
 use plotters::coord::Shift;
