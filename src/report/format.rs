@@ -109,6 +109,18 @@ pub(crate) fn hours(x: f64) -> String {
     }
 }
 
+/// An amount written out in full, for parameters the analyst typed: `10,000`, `12.5`.
+pub(crate) fn exact(x: f64) -> String {
+    if !x.is_finite() {
+        MISSING.to_string()
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
+        let sign = if x < 0.0 { "-" } else { "" };
+        format!("{sign}{}", grouped(x.abs() as u64))
+    } else {
+        x.to_string()
+    }
+}
+
 /// An exact whole number with thousands separators: `51,740,000`.
 pub(crate) fn grouped(n: u64) -> String {
     let digits = n.to_string();
@@ -247,6 +259,9 @@ mod tests {
         assert_eq!(grouped(950), "950");
         assert_eq!(grouped(1000), "1,000");
         assert_eq!(grouped(51_740_000), "51,740,000");
+        assert_eq!(exact(10_000.0), "10,000");
+        assert_eq!(exact(-2500.0), "-2,500");
+        assert_eq!(exact(12.5), "12.5");
     }
 
     #[test]

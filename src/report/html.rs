@@ -25,11 +25,12 @@ ul.headline li { margin: 0.4rem 0; }
 figure { margin: 1.5rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #ddd; }
 figcaption { color: #444; font-size: 0.95rem; margin-top: 0.4rem; }
-table { border-collapse: collapse; width: 100%; font-size: 0.92rem; margin-bottom: 0.6rem; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 0.92rem; margin-bottom: 0.6rem; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 th { text-align: left; background: #f3f3f3; }
+th:first-child { width: 34%; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 dl.run { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1.2rem; }
 dl.run dt { font-weight: bold; }
@@ -137,12 +138,22 @@ fn headline(out: &mut String, s: &Summary) {
     }
     if let Some(m) = metric(s, "economic_loss.total") {
         items.push(format!(
-            "The economic loss was <strong>{}</strong> on average (p95: {}; mean of the worst 5 % of \
-             replications: {}).",
+            "The economic loss was <strong>{}</strong> on average (p95: {}; mean of the worst \
+             5\u{a0}% of replications: {}).",
             format::money(m.mean, &escape(&s.currency)),
             format::money(m.p95, &escape(&s.currency)),
             format::money(m.cvar95, &escape(&s.currency)),
         ));
+    }
+    // The scenario's headline metric leads: economic loss, or person-hours without money values.
+    let lead = if s.headline().starts_with("economic_loss") {
+        "The economic loss"
+    } else {
+        "People lost"
+    };
+    if let Some(i) = items.iter().position(|item| item.starts_with(lead)) {
+        let item = items.remove(i);
+        items.insert(0, item);
     }
     out.push_str("<section id=\"headline\">\n<h2>Headline figures</h2>\n");
     if items.is_empty() {
@@ -253,7 +264,7 @@ fn metrics_section(out: &mut String, s: &Summary) {
     let _ = writeln!(
         out,
         "<p class=\"note\">Across {} replications: mean; p05, p50 and p95 are the 5th, 50th and 95th \
-         percentiles; CVaR95 is the mean of the worst 5 % of replications.</p>",
+         percentiles; CVaR95 is the mean of the worst 5\u{a0}% of replications.</p>",
         format::grouped(s.replications)
     );
     // Group by family: the part of the name before the first dot.
@@ -330,18 +341,22 @@ fn run_section(out: &mut String, s: &Summary) {
     row(
         "Simulated people",
         format!(
-            "{} agents standing for a population of {} (each agent counts for {})",
+            "{} agents standing for a population of {} (each agent counts for {} people)",
             format::grouped(s.agents),
             format::grouped(s.population),
-            format::count(s.scale)
+            // The exact factor: rounding it to three figures would not multiply back.
+            format!("{:.4}", s.scale)
+                .trim_end_matches('0')
+                .trim_end_matches('.')
         ),
     );
     let h = s.start_hour.rem_euclid(24.0);
     row(
         "Time span",
         format!(
-            "{} from {:02}:{:02}, in steps of {} minutes",
-            format::hours(s.horizon_hours),
+            "{} hours ({} days) from {:02}:{:02}, in steps of {} minutes",
+            format::count(s.horizon_hours),
+            format::count(s.horizon_hours / 24.0),
             h.floor() as u32,
             ((h.fract() * 60.0).round() as u32).min(59),
             format::count(s.step_minutes)
@@ -372,9 +387,10 @@ fn run_section(out: &mut String, s: &Summary) {
         row(
             "Money",
             format!(
-                "{}; one person-hour is valued at {}",
+                "{}; one person-hour is valued at {} {}",
                 escape(&s.currency),
-                format::money(s.value_of_time_per_hour, &escape(&s.currency))
+                escape(&s.currency),
+                format::exact(s.value_of_time_per_hour)
             ),
         );
     }
