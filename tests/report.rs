@@ -188,3 +188,26 @@ fn bad_csv_cell_names_the_file_line_and_column() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_minimal_summary_still_gives_a_page() {
+    // Only the required fields, and CSV files with a header and no rows: nothing to plot, but the
+    // page is written and says which figures are missing.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let summary = r#"{"scenario": "Bare <run>", "file": "bare.toml", "seed": 1, "replications": 0,
+        "agents": 1, "population": 1, "scale": 1.0, "horizon_hours": 0.0, "version": "0.1.0",
+        "metrics": {"odd.metric": {"mean": null}}}"#;
+    fs::write(dir.path().join("summary.json"), summary).expect("write");
+    fs::write(dir.path().join("replications.csv"), "replication\n").expect("write");
+    fs::write(
+        dir.path().join("timeseries.csv"),
+        "hour,series,mean,p05,p95\n",
+    )
+    .expect("write");
+    let rendered = render(dir.path()).expect("render");
+    assert_eq!(rendered.files, vec![dir.path().join("report.html")]);
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("page");
+    assert!(html.contains("Bare &lt;run&gt;"));
+    assert!(html.contains("Not drawn"));
+    assert!(html.contains("odd.metric"));
+}

@@ -41,7 +41,10 @@ pre { background: #f3f3f3; padding: 0.8rem 1rem; overflow-x: auto; white-space: 
 @media print {
   main { max-width: none; padding: 0; }
   h2 { margin-top: 1.6rem; }
-  figure svg { border: none; }
+  /* Two figures to a page (A4 or Letter) rather than one and a half: a little narrower. */
+  figure { margin: 0.6rem 0 1rem; }
+  figure svg { border: none; width: 86%; margin: 0 auto; }
+  #reproduce, #sources { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -59,7 +62,7 @@ pub(crate) fn page(input: &Input, figures: &[Saved]) -> String {
     );
     header(&mut out, s);
     headline(&mut out, s);
-    figures_section(&mut out, s, figures);
+    figures_section(&mut out, figures);
     metrics_section(&mut out, s);
     run_section(&mut out, s);
     sources_section(&mut out, s);
@@ -175,9 +178,30 @@ fn headline(out: &mut String, s: &Summary) {
     out.push_str("</section>\n");
 }
 
-fn figures_section(out: &mut String, s: &Summary, figures: &[Saved]) {
-    let _ = s;
+/// Every figure the report can draw, in page order.
+pub(crate) const ALL_FIGURES: [&str; 7] = [
+    "timeline",
+    "capacity",
+    "damage_distribution",
+    "exceedance",
+    "by_service",
+    "by_segment",
+    "dependency_graph",
+];
+
+fn figures_section(out: &mut String, figures: &[Saved]) {
     out.push_str("<section id=\"figures\">\n<h2>Figures</h2>\n");
+    let absent: Vec<&str> = ALL_FIGURES
+        .into_iter()
+        .filter(|n| !figures.iter().any(|f| f.name == *n))
+        .collect();
+    if !absent.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Not drawn, because this run's output has no data for them: {}.</p>",
+            absent.join(", ")
+        );
+    }
     for f in figures {
         let caption = escape(&f.caption);
         // The XML declaration is not allowed inside HTML; the page's own charset covers it.
