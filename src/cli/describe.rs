@@ -219,7 +219,7 @@ pub fn run_report(results: &RunResults<'_>, out: &Path) -> String {
     }
     let _ = writeln!(
         text,
-        "wrote {}/ (summary.json, replications.csv, timeseries.csv, run.json)",
+        "wrote {}/: report.html, plots/, summary.json, replications.csv, timeseries.csv, run.json",
         out.display()
     );
     text

@@ -10,6 +10,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::{self, RunConfig};
+use crate::report;
 use crate::results::{RunInfo, RunResults, write_run};
 use crate::scenario::{self, Scenario};
 use crate::world::World;
@@ -38,6 +39,11 @@ enum Command {
     Graph {
         /// The scenario file (TOML).
         file: PathBuf,
+    },
+    /// Re-draw the figures and report.html of a saved output folder.
+    Report {
+        /// An output folder holding summary.json, replications.csv and timeseries.csv.
+        dir: PathBuf,
     },
 }
 
@@ -110,6 +116,22 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
             print!("{}", describe::dot(&scenario));
             Ok(())
         }
+        Command::Report { dir } => {
+            let rendered = report::render(&dir).map_err(|e| match e {
+                report::ReportError::Missing { .. }
+                | report::ReportError::Json { .. }
+                | report::ReportError::Summary { .. }
+                | report::ReportError::Csv { .. } => input(e),
+                other => Failure::Other(other.into()),
+            })?;
+            println!(
+                "wrote {} files: {}/report.html and {}/plots/",
+                rendered.files.len(),
+                dir.display(),
+                dir.display()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -161,6 +183,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     let results = RunResults::collect(&world, &outcomes, hours, info);
     write_run(&out, &results).map_err(|e| Failure::Other(e.into()))?;
+    report::render(&out).map_err(|e| Failure::Other(e.into()))?;
     print!("{}", describe::run_report(&results, &out));
     Ok(())
 }

@@ -1,0 +1,56 @@
+//! The one error type of the report module. Every message names the file it is about (and the
+//! field, for a summary that lacks one) and says what would fix it, because the person reading it
+//! is an analyst pointing `concrisk report` at a folder, not the author of this code.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// What can go wrong while reading an output folder or writing its figures and page.
+#[derive(Debug, Error)]
+pub enum ReportError {
+    /// A file the report needs is not in the folder.
+    #[error(
+        "{path}: file not found; point `concrisk report` at a folder written by `concrisk run`, \
+         or re-run the scenario to write it again"
+    )]
+    Missing { path: PathBuf },
+
+    /// A file exists but could not be read, or an output file could not be written.
+    #[error("{path}: {source}; check that the folder exists and is readable and writable")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// `summary.json` is not valid JSON.
+    #[error(
+        "{path}: not valid JSON: {message}; summary.json is written by `concrisk run`: re-run the \
+         scenario, or repair the file at that line and column"
+    )]
+    Json { path: PathBuf, message: String },
+
+    /// A field of `summary.json` is missing or of the wrong type.
+    #[error(
+        "{path}: field `{field}`: {message}; summary.json is written by `concrisk run`: \
+         re-run the scenario, or restore the field by hand"
+    )]
+    Summary {
+        path: PathBuf,
+        /// Where in the document the problem is, e.g. `metrics.unmet_needs.total.mean`
+        /// (`.` for the document itself).
+        field: String,
+        message: String,
+    },
+
+    /// A CSV file is malformed (bad header, a row of the wrong length, a cell that is not a number).
+    #[error(
+        "{path}: {message}; this file is written by `concrisk run`: re-run the scenario to write it again"
+    )]
+    Csv { path: PathBuf, message: String },
+
+    /// plotters failed while drawing a figure (in practice: an I/O error from its backend).
+    #[error("{path}: could not draw the figure: {message}")]
+    Draw { path: PathBuf, message: String },
+}

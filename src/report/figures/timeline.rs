@@ -1,0 +1,127 @@
+//! `timeline`: the share of the population cut off from each service, hour by hour, with the
+//! replications' 5th–95th percentile band and the event window shaded behind it.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{
+    Drawn, Figure, Swatch, TickAxis, event_entry, event_windows, font, frame, hour_axis_label,
+    legend, padded,
+};
+use crate::report::input::{Input, Series, Summary};
+use crate::report::palette::{self, LIGHT_GREY};
+
+const PREFIX: &str = "cut_off_share.";
+
+pub(crate) struct Timeline<'a> {
+    summary: &'a Summary,
+    /// (service name, series), services in the scenario's order.
+    lines: Vec<(String, &'a Series)>,
+}
+
+impl<'a> Timeline<'a> {
+    /// None when the run wrote no `cut_off_share.*` series.
+    pub(crate) fn new(input: &'a Input) -> Option<Self> {
+        let summary = &input.summary;
+        let mut lines = Vec::new();
+        for s in &summary.services {
+            if let Some(series) = input.timeseries.series.get(&format!("{PREFIX}{}", s.id)) {
+                lines.push((s.display_name().to_string(), series));
+            }
+        }
+        // Series for services the summary does not list still belong on the figure.
+        for (name, series) in &input.timeseries.series {
+            if let Some(id) = name.strip_prefix(PREFIX) {
+                if !summary.services.iter().any(|s| s.id == id) {
+                    lines.push((id.to_string(), series));
+                }
+            }
+        }
+        (!lines.is_empty()).then_some(Timeline { summary, lines })
+    }
+}
+
+fn finite(points: impl Iterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
+    points
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect()
+}
+
+impl Figure for Timeline<'_> {
+    fn name(&self) -> &'static str {
+        "timeline"
+    }
+
+    fn caption(&self) -> String {
+        "Share of the population cut off from each service, hour by hour: mean across \
+         replications, with the band from the 5th to the 95th percentile; the grey window is the \
+         event at its mean timing."
+            .to_string()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
+        let (plot, side) = frame(root, "Share of the population cut off, by service")?;
+        let horizon = self.summary.horizon_hours.max(1e-9);
+        let top = self
+            .lines
+            .iter()
+            .flat_map(|(_, s)| s.p95.iter().chain(&s.mean))
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max);
+        let (_, y_max) = padded(0.0, (top * 1.1).min(1.0));
+        let decimals = if y_max < 0.05 { 1 } else { 0 };
+
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(90)
+            .build_cartesian_2d(TickAxis::hours(horizon), 0.0..y_max)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(LIGHT_GREY)
+            .x_desc(hour_axis_label(self.summary))
+            .y_desc("Population cut off")
+            .y_label_formatter(&|v| format!("{:.decimals$} %", v * 100.0))
+            .label_style(font(palette::TICK))
+            .axis_desc_style(font(palette::LABEL))
+            .draw()?;
+
+        for (start, end) in event_windows(&self.summary.events, horizon) {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(start, 0.0), (end, y_max)],
+                LIGHT_GREY.filled(),
+            )))?;
+        }
+        for (i, (_, s)) in self.lines.iter().enumerate() {
+            let c = palette::series(i);
+            let upper = finite(s.hours.iter().copied().zip(s.p95.iter().copied()));
+            let lower = finite(s.hours.iter().copied().zip(s.p05.iter().copied()));
+            let band: Vec<_> = upper.into_iter().chain(lower.into_iter().rev()).collect();
+            if band.len() >= 3 {
+                chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))?;
+            }
+        }
+        // Lines after all bands, so that no band veils another service's mean.
+        for (i, (_, s)) in self.lines.iter().enumerate() {
+            let line = finite(s.hours.iter().copied().zip(s.mean.iter().copied()));
+            chart.draw_series(LineSeries::new(line, palette::series(i).stroke_width(3)))?;
+        }
+
+        let mut entries: Vec<_> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (Swatch::LineBand(palette::series(i)), name.clone()))
+            .collect();
+        if !self.summary.events.is_empty() {
+            entries.push(event_entry(&self.summary.events));
+        }
+        legend(
+            &side,
+            &entries,
+            &["Line: mean across replications. Band: 5th to 95th percentile.".to_string()],
+        )
+    }
+}

@@ -1,0 +1,275 @@
+//! Numbers for people: `21.4 M`, `KRW 1.2 tn`, `12.5 %`, `3.4 d`.
+//!
+//! Ministers read these figures in prose, so they are rounded to what can be said aloud and carry
+//! their unit. A value that is not a number prints as an en dash rather than "NaN".
+
+/// Shown for a value that is not a number.
+pub(crate) const MISSING: &str = "–";
+
+/// Between a number and its unit: a no-break space, so that "2.2 tn" never breaks across lines
+/// in a legend or on the page.
+pub(crate) const NBSP: char = '\u{a0}';
+
+const UNITS: [(f64, &str); 4] = [(1e12, "tn"), (1e9, "bn"), (1e6, "M"), (1e3, "k")];
+
+/// A count or amount: `950`, `12.3 k`, `21.4 M`, `3.2 bn`, `1.2 tn`; small values keep up to two
+/// decimals (`0.35`, `12.5`).
+pub(crate) fn count(x: f64) -> String {
+    if !x.is_finite() {
+        return MISSING.to_string();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let body = magnitude(x.abs());
+    if body == "0" {
+        body
+    } else {
+        format!("{sign}{body}")
+    }
+}
+
+fn magnitude(a: f64) -> String {
+    // Walk up from the smallest unit: a value that rounds to 1000 of one unit (999.95 k) is
+    // written in the next (1.0 M), so a reader never sees "1000.0 k".
+    let small = plain(a);
+    if small.parse::<f64>().map_or(true, |v| v < 1000.0) {
+        return small;
+    }
+    for (i, &(size, name)) in UNITS.iter().enumerate().rev() {
+        let v = a / size;
+        let text = format!("{v:.1}");
+        let is_last = i == 0;
+        if is_last || text.parse::<f64>().map_or(true, |r| r < 1000.0) {
+            return format!("{text}{NBSP}{name}");
+        }
+    }
+    small
+}
+
+/// Below a thousand: three significant figures at most, trailing zeros dropped.
+fn plain(a: f64) -> String {
+    let decimals = if a >= 99.95 {
+        0
+    } else if a >= 9.995 {
+        1
+    } else {
+        2
+    };
+    let text = format!("{a:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// Money with the currency code in front: `KRW 1.2 tn`, `KRW -3.4 M`; no code when the scenario
+/// names none.
+pub(crate) fn money(x: f64, currency: &str) -> String {
+    let n = count(x);
+    if currency.is_empty() || n == MISSING {
+        n
+    } else {
+        format!("{currency}{NBSP}{n}")
+    }
+}
+
+/// A share in [0, 1] as a percentage: `12.5 %`; shares under 1 % keep two decimals so that a
+/// small but real effect does not print as `0.0 %`.
+pub(crate) fn share(x: f64) -> String {
+    if !x.is_finite() {
+        return MISSING.to_string();
+    }
+    let p = x * 100.0;
+    let text = if p.abs() < 0.995 && p != 0.0 {
+        format!("{p:.2}")
+    } else {
+        format!("{p:.1}")
+    };
+    let text = if text
+        .trim_start_matches('-')
+        .trim_matches(|c| c == '0' || c == '.')
+        .is_empty()
+    {
+        "0.0".to_string()
+    } else {
+        text
+    };
+    format!("{text}{NBSP}%")
+}
+
+/// A duration: `11.2 h`, or days beyond 48 hours: `3.4 d`.
+pub(crate) fn hours(x: f64) -> String {
+    if !x.is_finite() {
+        return MISSING.to_string();
+    }
+    if x.abs() > 48.0 {
+        format!("{}{NBSP}d", count(x / 24.0))
+    } else {
+        format!("{}{NBSP}h", count(x))
+    }
+}
+
+/// An amount written out in full, for parameters the analyst typed: `10,000`, `12.5`.
+pub(crate) fn exact(x: f64) -> String {
+    if !x.is_finite() {
+        MISSING.to_string()
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
+        let sign = if x < 0.0 { "-" } else { "" };
+        format!("{sign}{}", grouped(x.abs() as u64))
+    } else {
+        x.to_string()
+    }
+}
+
+/// An exact whole number with thousands separators: `51,740,000`.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Human titles of the known metric families, in the order tables show them.
+const FAMILIES: [(&str, &str); 9] = [
+    ("economic_loss", "Economic loss"),
+    ("person_hours_cut_off", "Person-hours cut off"),
+    ("peak_cut_off_share", "Peak share of the population cut off"),
+    ("unmet_needs", "Unmet needs"),
+    ("delayed_needs", "Needs met late"),
+    ("extra_hours", "Extra person-hours on offline channels"),
+    ("ties_cut_peak_share", "Peak share of contact ties cut"),
+    (
+        "reachable_min_share",
+        "Lowest share of people in the largest reachable group",
+    ),
+    ("installs", "Installs during the run"),
+];
+
+/// The title of a metric family (`unmet_needs` → "Unmet needs"); an unknown family keeps its name.
+pub(crate) fn family_title(family: &str) -> &str {
+    FAMILIES
+        .iter()
+        .find(|(k, _)| *k == family)
+        .map_or(family, |(_, t)| t)
+}
+
+/// Where a family sorts: known families in [`FAMILIES`] order, unknown ones after them.
+pub(crate) fn family_rank(family: &str) -> usize {
+    FAMILIES
+        .iter()
+        .position(|(k, _)| *k == family)
+        .unwrap_or(FAMILIES.len())
+}
+
+/// Families whose values are shares in [0, 1].
+pub(crate) fn is_share(family: &str) -> bool {
+    family.ends_with("_share")
+}
+
+/// A value of a metric family for a tick label or a table cell: a share, or a count
+/// (money too: the currency goes in the axis title or table heading, once).
+pub(crate) fn in_family(family: &str, x: f64) -> String {
+    if is_share(family) { share(x) } else { count(x) }
+}
+
+/// A value of a metric family in a sentence or a legend: with the currency for money.
+pub(crate) fn in_words(family: &str, x: f64, currency: &str) -> String {
+    if family == "economic_loss" {
+        money(x, currency)
+    } else {
+        in_family(family, x)
+    }
+}
+
+/// The axis title for a family, with its unit.
+pub(crate) fn axis_title(family: &str, currency: &str) -> String {
+    match family {
+        "economic_loss" if !currency.is_empty() => format!("Economic loss ({currency})"),
+        "person_hours_cut_off" => "Person-hours cut off".to_string(),
+        "extra_hours" => "Extra person-hours".to_string(),
+        f if is_share(f) => format!("{} (% of people)", family_title(f)),
+        f => family_title(f).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spaced(s: String) -> String {
+        s.replace(NBSP, " ")
+    }
+
+    #[test]
+    fn counts() {
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (-0.001, "0"),
+            (0.35, "0.35"),
+            (3.2, "3.2"),
+            (12.5, "12.5"),
+            (950.0, "950"),
+            (999.4, "999"),
+            (999.6, "1.0 k"),
+            (12_345.0, "12.3 k"),
+            (999_949.0, "999.9 k"),
+            (999_950.0, "1.0 M"),
+            (21_400_000.0, "21.4 M"),
+            (3.2e9, "3.2 bn"),
+            (1.2e12, "1.2 tn"),
+            (5.0e15, "5000.0 tn"),
+            (-12_345.0, "-12.3 k"),
+            (-950.0, "-950"),
+            (f64::NAN, "–"),
+            (f64::INFINITY, "–"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(count(x).replace(NBSP, " "), want, "count({x})");
+        }
+    }
+
+    #[test]
+    fn money_puts_the_currency_first() {
+        assert_eq!(spaced(money(1.2e12, "KRW")), "KRW 1.2 tn");
+        assert_eq!(spaced(money(-3.4e6, "KRW")), "KRW -3.4 M");
+        assert_eq!(spaced(money(950.0, "")), "950");
+        assert_eq!(spaced(money(f64::NAN, "KRW")), "–");
+    }
+
+    #[test]
+    fn shares() {
+        assert_eq!(spaced(share(0.125)), "12.5 %");
+        assert_eq!(spaced(share(0.0)), "0.0 %");
+        assert_eq!(spaced(share(1.0)), "100.0 %");
+        assert_eq!(spaced(share(0.0004)), "0.04 %");
+        assert_eq!(spaced(share(0.00001)), "0.0 %");
+        assert_eq!(spaced(share(0.99999)), "100.0 %");
+        assert_eq!(spaced(share(f64::NAN)), "–");
+    }
+
+    #[test]
+    fn grouping() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(950), "950");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(51_740_000), "51,740,000");
+        assert_eq!(exact(10_000.0), "10,000");
+        assert_eq!(exact(-2500.0), "-2,500");
+        assert_eq!(exact(12.5), "12.5");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(spaced(hours(11.2)), "11.2 h");
+        assert_eq!(spaced(hours(48.0)), "48 h");
+        assert_eq!(spaced(hours(81.6)), "3.4 d");
+        assert_eq!(spaced(hours(0.0)), "0 h");
+        assert_eq!(spaced(hours(f64::NAN)), "–");
+    }
+}

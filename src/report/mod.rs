@@ -1,0 +1,180 @@
+//! Figures and a self-contained HTML report drawn from a saved output folder.
+//!
+//! The report is its own stage: it reads `summary.json`, `replications.csv` and `timeseries.csv`
+//! from disk and writes `plots/*.svg`, `plots/*.png` and `report.html` beside them, so that
+//! `concrisk report DIR` can redraw any saved run without the engine. Output is deterministic
+//! (no timestamps, ordered maps): the same folder always gives the same bytes.
+
+mod error;
+mod figures;
+mod font;
+mod format;
+mod html;
+mod input;
+mod palette;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use error::ReportError;
+use figures::Figure;
+
+/// The files one [`render`] wrote, in the order it wrote them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Every file written: each figure's SVG then PNG, and `report.html` last.
+    pub files: Vec<PathBuf>,
+}
+
+/// A figure drawn and saved, kept for the page.
+pub(crate) struct Saved {
+    pub name: &'static str,
+    pub caption: String,
+    pub svg: String,
+}
+
+/// Reads `DIR/summary.json`, `DIR/replications.csv` and `DIR/timeseries.csv` and (re)writes
+/// `DIR/plots/*.svg`, `DIR/plots/*.png` and `DIR/report.html`.
+///
+/// Each file is written whole: to a temporary file in the same folder, then renamed over the old
+/// one. A figure with nothing to show (say, no per-segment metrics in the run) is left out, and the
+/// page says so.
+///
+/// # Errors
+/// [`ReportError::Missing`] when one of the three input files is absent; [`ReportError::Json`]
+/// when `summary.json` does not parse, [`ReportError::Summary`] when it lacks a field (the error
+/// names the field);
+/// [`ReportError::Csv`] for a malformed CSV file; [`ReportError::Io`] or [`ReportError::Draw`] when
+/// an output file cannot be written.
+pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
+    let input = input::read(dir)?;
+    let plots = dir.join("plots");
+    fs::create_dir_all(&plots).map_err(|source| ReportError::Io {
+        path: plots.clone(),
+        source,
+    })?;
+    if !font::register() {
+        return Err(ReportError::Draw {
+            path: plots,
+            message: "the bundled font could not be loaded; this build of concrisk is broken"
+                .into(),
+        });
+    }
+
+    let mut files = Vec::new();
+    let mut saved = Vec::new();
+    if let Some(f) = figures::timeline::Timeline::new(&input) {
+        saved.push(save(&plots, &f, &mut files)?);
+    }
+    if let Some(f) = figures::capacity::Capacity::new(&input) {
+        saved.push(save(&plots, &f, &mut files)?);
+    }
+    if let Some(damage) = figures::distribution::Damage::new(&input) {
+        saved.push(save(
+            &plots,
+            &figures::distribution::Histogram(&damage),
+            &mut files,
+        )?);
+        saved.push(save(
+            &plots,
+            &figures::distribution::Exceedance(&damage),
+            &mut files,
+        )?);
+    }
+    for bars in [
+        figures::bars::Bars::by_service(&input),
+        figures::bars::Bars::by_segment(&input),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        saved.push(save(&plots, &bars, &mut files)?);
+    }
+    if let Some(graph) = figures::graph::Graph::new(&input) {
+        saved.push(save(&plots, &graph, &mut files)?);
+    }
+
+    let page = dir.join("report.html");
+    write_whole(&page, html::page(&input, &saved).as_bytes())?;
+    files.push(page);
+    Ok(Rendered { files })
+}
+
+/// Draws one figure as SVG and PNG and writes both.
+fn save<F: Figure>(
+    plots: &Path,
+    figure: &F,
+    files: &mut Vec<PathBuf>,
+) -> Result<Saved, ReportError> {
+    let name = figure.name();
+    let svg_path = plots.join(format!("{name}.svg"));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, palette::SIZE).into_drawing_area();
+        draw_on(&root, figure).map_err(|message| ReportError::Draw {
+            path: svg_path.clone(),
+            message,
+        })?;
+    }
+    write_whole(&svg_path, svg.as_bytes())?;
+    files.push(svg_path);
+
+    let png_path = plots.join(format!("{name}.png"));
+    // The temporary name must end in `.png`: the encoder picks the format from the extension.
+    let tmp = plots.join(format!(".{name}.tmp.png"));
+    let drawn = {
+        let root = BitMapBackend::new(&tmp, palette::SIZE).into_drawing_area();
+        draw_on(&root, figure)
+    };
+    drawn
+        .map_err(|message| ReportError::Draw {
+            path: png_path.clone(),
+            message,
+        })
+        .and_then(|()| {
+            fs::rename(&tmp, &png_path).map_err(|source| ReportError::Io {
+                path: png_path.clone(),
+                source,
+            })
+        })
+        .inspect_err(|_| {
+            // Best effort: a half-written temporary file is litter, not data.
+            let _ = fs::remove_file(&tmp);
+        })?;
+    files.push(png_path);
+    Ok(Saved {
+        name,
+        caption: figure.caption(),
+        svg,
+    })
+}
+
+fn draw_on<DB: DrawingBackend, F: Figure>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &F,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    figure.draw(root).map_err(|e| e.0)?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Writes a file whole: a temporary file in the same folder, then a rename over the target.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{file_name}.tmp"));
+    fs::write(&tmp, bytes).map_err(io)?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io(e)
+    })
+}

@@ -1,0 +1,213 @@
+//! The report stage end to end: from a saved output folder (the `kakao-fire` fixture, written by
+//! `tests/fixtures/make_kakao_fire.py` in the engine's format) to figures and a page.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use concrisk::report::{ReportError, render};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kakao-fire");
+
+/// Every figure the fixture should give.
+const FIGURES: [&str; 7] = [
+    "capacity",
+    "dependency_graph",
+    "timeline",
+    "damage_distribution",
+    "exceedance",
+    "by_service",
+    "by_segment",
+];
+
+/// A fresh copy of the fixture, so rendering never writes into the source tree.
+fn fixture_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for name in ["summary.json", "replications.csv", "timeseries.csv"] {
+        fs::copy(Path::new(FIXTURE).join(name), dir.path().join(name)).expect("copy fixture");
+    }
+    dir
+}
+
+fn read_all(files: &[PathBuf]) -> Vec<(PathBuf, Vec<u8>)> {
+    files
+        .iter()
+        .map(|f| (f.clone(), fs::read(f).expect("read output")))
+        .collect()
+}
+
+#[test]
+fn fixture_renders_every_figure_and_the_page() {
+    let dir = fixture_copy();
+    let rendered = render(dir.path()).expect("render");
+    for name in FIGURES {
+        for ext in ["svg", "png"] {
+            let path = dir.path().join("plots").join(format!("{name}.{ext}"));
+            assert!(
+                rendered.files.contains(&path),
+                "{} not listed in {:?}",
+                path.display(),
+                rendered.files
+            );
+        }
+        let svg = fs::read_to_string(dir.path().join(format!("plots/{name}.svg"))).expect("svg");
+        roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}.svg is not XML: {e}"));
+
+        let png = fs::File::open(dir.path().join(format!("plots/{name}.png"))).expect("png");
+        let mut reader = png::Decoder::new(png).read_info().expect("png header");
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).expect("png decodes");
+        assert_eq!((info.width, info.height), (1200, 700), "{name}.png size");
+    }
+    assert_eq!(rendered.files.last(), Some(&dir.path().join("report.html")));
+    // No temporary files left behind.
+    for entry in fs::read_dir(dir.path().join("plots")).expect("plots") {
+        let name = entry.expect("entry").file_name();
+        assert!(
+            !name.to_string_lossy().starts_with('.'),
+            "left over: {name:?}"
+        );
+    }
+}
+
+#[test]
+fn page_is_self_contained_and_escaped() {
+    let dir = fixture_copy();
+    render(dir.path()).expect("render");
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("page");
+    // Namespace declarations inside inline SVG are names, not references; anything else that
+    // points outside the page is a fault.
+    let outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for bad in ["http://", "https://", "<link", "@import", "<script"] {
+        assert!(!outside.contains(bad), "page contains {bad}");
+    }
+    for (i, _) in outside.match_indices("src=\"") {
+        assert!(
+            outside[i + 5..].starts_with("data:"),
+            "src to a file at byte {i}"
+        );
+    }
+    for (i, _) in outside.match_indices("url(") {
+        let rest = outside[i + 4..].trim_start_matches(['"', '\'']);
+        assert!(
+            rest.starts_with("data:") || rest.starts_with('#'),
+            "url( to a file at byte {i}"
+        );
+    }
+    // The fixture's sources hold `<2022-12>`: it must arrive as text.
+    assert!(html.contains("&lt;2022-12&gt;"));
+    assert!(!html.contains("<2022-12>"));
+    for name in FIGURES {
+        assert!(
+            html.contains(&format!("id=\"fig-{name}\"")),
+            "page lacks figure {name}"
+        );
+    }
+    assert!(html.contains("concrisk run scenarios/kakao-fire-2022.toml --seed 20221015"));
+    // A metric the report does not know still has its row.
+    assert!(html.contains("switching_regret.messaging"));
+}
+
+#[test]
+fn rendering_twice_gives_identical_files() {
+    let dir = fixture_copy();
+    let first = read_all(&render(dir.path()).expect("first render").files);
+    let second = read_all(&render(dir.path()).expect("second render").files);
+    assert_eq!(first.len(), second.len());
+    for ((path, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{} differs between renders", path.display());
+    }
+}
+
+/// Renders a folder whose summary.json is `summary` and returns the error message.
+fn error_for(summary: Option<&str>) -> (tempfile::TempDir, ReportError) {
+    let dir = fixture_copy();
+    match summary {
+        Some(text) => fs::write(dir.path().join("summary.json"), text).expect("write"),
+        None => fs::remove_file(dir.path().join("summary.json")).expect("remove"),
+    }
+    let err = render(dir.path()).expect_err("render should fail");
+    (dir, err)
+}
+
+#[test]
+fn missing_summary_names_the_file() {
+    let (dir, err) = error_for(None);
+    let msg = err.to_string();
+    assert!(matches!(err, ReportError::Missing { .. }), "{msg}");
+    assert!(
+        msg.contains(&dir.path().join("summary.json").display().to_string()),
+        "{msg}"
+    );
+    assert!(msg.contains("concrisk run"), "says how to fix it: {msg}");
+}
+
+#[test]
+fn malformed_summary_names_the_file() {
+    let (_dir, err) = error_for(Some("{\"scenario\": \"x\", "));
+    let msg = err.to_string();
+    assert!(matches!(err, ReportError::Json { .. }), "{msg}");
+    assert!(
+        msg.contains("summary.json") && msg.contains("line 1"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn missing_field_names_the_field() {
+    let full = fs::read_to_string(Path::new(FIXTURE).join("summary.json")).expect("fixture");
+    let mut value: serde_json::Value = serde_json::from_str(&full).expect("fixture is JSON");
+    let top = value.as_object_mut().expect("object");
+    top.remove("seed");
+    let (_dir, err) = error_for(Some(&value.to_string()));
+    let msg = err.to_string();
+    assert!(
+        msg.contains("summary.json") && msg.contains("`seed`"),
+        "{msg}"
+    );
+
+    // A field missing deeper down is named with its path.
+    let mut value: serde_json::Value = serde_json::from_str(&full).expect("fixture is JSON");
+    value["metrics"]["unmet_needs.total"]
+        .as_object_mut()
+        .expect("stats")
+        .remove("mean");
+    let (_dir, err) = error_for(Some(&value.to_string()));
+    let msg = err.to_string();
+    assert!(msg.contains("metrics.unmet_needs.total.mean"), "{msg}");
+}
+
+#[test]
+fn bad_csv_cell_names_the_file_line_and_column() {
+    let dir = fixture_copy();
+    let path = dir.path().join("timeseries.csv");
+    let text = fs::read_to_string(&path).expect("read");
+    fs::write(&path, text.replacen("\n0.0,", "\nzero,", 1)).expect("write");
+    let msg = render(dir.path()).expect_err("bad cell").to_string();
+    assert!(
+        msg.contains("timeseries.csv") && msg.contains("line 2") && msg.contains("`hour`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_minimal_summary_still_gives_a_page() {
+    // Only the required fields, and CSV files with a header and no rows: nothing to plot, but the
+    // page is written and says which figures are missing.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let summary = r#"{"scenario": "Bare <run>", "file": "bare.toml", "seed": 1, "replications": 0,
+        "agents": 1, "population": 1, "scale": 1.0, "horizon_hours": 0.0, "version": "0.1.0",
+        "metrics": {"odd.metric": {"mean": null}}}"#;
+    fs::write(dir.path().join("summary.json"), summary).expect("write");
+    fs::write(dir.path().join("replications.csv"), "replication\n").expect("write");
+    fs::write(
+        dir.path().join("timeseries.csv"),
+        "hour,series,mean,p05,p95\n",
+    )
+    .expect("write");
+    let rendered = render(dir.path()).expect("render");
+    assert_eq!(rendered.files, vec![dir.path().join("report.html")]);
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("page");
+    assert!(html.contains("Bare &lt;run&gt;"));
+    assert!(html.contains("Not drawn"));
+    assert!(html.contains("odd.metric"));
+}
