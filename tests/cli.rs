@@ -320,7 +320,52 @@ fn shipped_scenarios_check_and_run() {
                 .is_some_and(|m| m > 0.0),
             "{scenario} does damage"
         );
+        report_is_complete_and_reproducible(&out);
     }
+}
+
+const FIGURES: [&str; 7] = [
+    "timeline",
+    "capacity",
+    "damage_distribution",
+    "exceedance",
+    "by_service",
+    "by_segment",
+    "dependency_graph",
+];
+
+/// Every figure and the page are there, and `concrisk report DIR` redraws them byte for byte
+/// from the saved files alone.
+fn report_is_complete_and_reproducible(out: &Path) {
+    let mut files: Vec<std::path::PathBuf> = FIGURES
+        .iter()
+        .flat_map(|f| ["svg", "png"].map(|ext| out.join("plots").join(format!("{f}.{ext}"))))
+        .collect();
+    files.push(out.join("report.html"));
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| fs::read(f).unwrap_or_else(|e| panic!("{} written by run: {e}", f.display())))
+        .collect();
+    for f in &files {
+        fs::remove_file(f).unwrap_or_else(|e| panic!("remove {}: {e}", f.display()));
+    }
+    concrisk().arg("report").arg(out).assert().success();
+    for (f, old) in files.iter().zip(&before) {
+        let new = fs::read(f).unwrap_or_else(|e| panic!("{} redrawn by report: {e}", f.display()));
+        assert!(&new == old, "{} differs when redrawn", f.display());
+    }
+}
+
+#[test]
+fn report_of_a_folder_without_a_run_exits_2() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let output = concrisk()
+        .arg("report")
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("report: {e}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("summary.json"));
 }
 
 #[test]
