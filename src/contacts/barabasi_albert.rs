@@ -15,7 +15,7 @@
 
 use rand::RngExt;
 
-use super::csr::{self, ContactGraph};
+use super::csr::{self, ContactGraph, EdgeList};
 use super::rng::{self, Stream};
 
 /// Barabási–Albert graph (validated: 2 ≤ c ≤ people − 1).
@@ -50,7 +50,7 @@ pub(super) fn generate(people: u32, mean_degree: f64, seed: u64) -> ContactGraph
         }
         edges.extend(picks.iter().map(|&p| [newcomer, p]));
     }
-    csr::build(people, vec![edges])
+    csr::build(people, &EdgeList(&edges))
 }
 
 #[cfg(test)]

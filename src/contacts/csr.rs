@@ -2,10 +2,12 @@
 //! where edge lists become CSR.
 //!
 //! The builder is shared by every generator and is written for country scale (51.7 M people,
-//! ~1 G directed entries): it keeps the generators' edge chunks plus exactly one neighbour array,
-//! counts degrees and fills rows with atomic cursors in parallel, and then sorts and dedupes
-//! every row. Sorting makes the layout independent of the order in which threads wrote, so the
-//! graph is byte-identical for any thread count.
+//! ~1 G directed entries). Generators hand it an [`EdgeSource`] that can replay any chunk of
+//! edges on demand (from the chunk's own RNG stream), so no edge list is ever stored: a first
+//! pass counts degrees, a second pass regenerates the same edges and scatters them into rows
+//! with atomic cursors, in parallel. Peak memory is one neighbour array plus per-person
+//! counters. Rows are then sorted and deduped, which makes the layout independent of the order
+//! in which threads wrote, so the graph is byte-identical for any thread count.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -13,8 +15,7 @@ use rayon::prelude::*;
 
 use super::ContactsError;
 
-/// Edges handed to the builder per parallel task; bounds the work item size when a generator
-/// (Barabási–Albert) returns one huge chunk.
+/// Edges per parallel task when the edges come from a stored list.
 const EDGE_BLOCK: usize = 1 << 16;
 /// Rows per parallel task when sorting and deduping.
 const ROW_BLOCK: usize = 1 << 14;
@@ -42,8 +43,8 @@ impl ContactGraph {
                 people: u64::from(people),
             });
         }
-        let edges = ties.iter().map(|&(a, b)| [a, b]).collect();
-        Ok(build(people, vec![edges]))
+        let edges: Vec<[u32; 2]> = ties.iter().map(|&(a, b)| [a, b]).collect();
+        Ok(build(people, &EdgeList(&edges)))
     }
 
     /// Number of people (rows).
@@ -87,17 +88,40 @@ impl ContactGraph {
     }
 }
 
-/// Turns edge chunks (each edge once, in either direction; ids below `people`) into a CSR graph.
-/// Self-loops are skipped and duplicates removed, so generators may produce a few of either.
-pub(super) fn build(people: u32, chunks: Vec<Vec<[u32; 2]>>) -> ContactGraph {
+/// Edges split into chunks that can be produced independently and repeatedly.
+pub(super) trait EdgeSource: Sync {
+    /// Number of chunks; the builder asks for each of `0..chunk_count()`, in parallel.
+    fn chunk_count(&self) -> usize;
+    /// Calls `edge(a, b)` for every edge of `chunk` (each undirected edge once, either
+    /// direction, ids below the population). Must produce the same edges on every call.
+    fn emit(&self, chunk: usize, edge: impl FnMut(u32, u32));
+}
+
+/// A stored edge list as an [`EdgeSource`] (Barabási–Albert, hand-made graphs).
+pub(super) struct EdgeList<'a>(pub(super) &'a [[u32; 2]]);
+
+impl EdgeSource for EdgeList<'_> {
+    fn chunk_count(&self) -> usize {
+        self.0.len().div_ceil(EDGE_BLOCK)
+    }
+
+    fn emit(&self, chunk: usize, mut edge: impl FnMut(u32, u32)) {
+        let end = self.0.len().min((chunk + 1) * EDGE_BLOCK);
+        for &[a, b] in &self.0[chunk * EDGE_BLOCK..end] {
+            edge(a, b);
+        }
+    }
+}
+
+/// Turns the edges of `source` (ids below `people`) into a CSR graph. Self-loops are skipped
+/// and duplicates removed, so generators may produce a few of either.
+pub(super) fn build(people: u32, source: &impl EdgeSource) -> ContactGraph {
     let n = people as usize;
     let for_each_edge = |f: &(dyn Fn(u32, u32) + Sync)| {
-        chunks.par_iter().for_each(|chunk| {
-            chunk.par_chunks(EDGE_BLOCK).for_each(|block| {
-                for &[a, b] in block {
-                    if a != b {
-                        f(a, b);
-                    }
+        (0..source.chunk_count()).into_par_iter().for_each(|chunk| {
+            source.emit(chunk, |a, b| {
+                if a != b {
+                    f(a, b);
                 }
             });
         });
@@ -120,8 +144,8 @@ pub(super) fn build(people: u32, chunks: Vec<Vec<[u32; 2]>>) -> ContactGraph {
         .par_iter()
         .for_each(|c| c.store(0, Ordering::Relaxed));
 
-    // Pass 2: scatter both directions of every tie into its rows. The position within a row
-    // depends on thread timing; the per-row sort below erases that.
+    // Pass 2: replay the edges and scatter both directions of every tie into its rows. The
+    // position within a row depends on thread timing; the per-row sort below erases that.
     let slots: Vec<AtomicU32> = (0..total)
         .into_par_iter()
         .map(|_| AtomicU32::new(0))
@@ -134,7 +158,6 @@ pub(super) fn build(people: u32, chunks: Vec<Vec<[u32; 2]>>) -> ContactGraph {
             offsets[b as usize] + u64::from(cursor[b as usize].fetch_add(1, Ordering::Relaxed));
         slots[at as usize].store(a, Ordering::Relaxed);
     });
-    drop(chunks);
     drop(cursor);
     // Same size and alignment, so the standard library reuses the allocation in place
     // (no second copy of the largest array).

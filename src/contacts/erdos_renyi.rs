@@ -4,9 +4,7 @@
 //! exactly once, independently, with probability p: the graph is exact G(n, p) (no duplicates to
 //! remove) and costs O(n + ties). People are processed in fixed chunks, each with its own stream.
 
-use rayon::prelude::*;
-
-use super::csr::{self, ContactGraph};
+use super::csr::{self, ContactGraph, EdgeSource};
 use super::rng::{self, Stream};
 
 /// Exact G(`people`, c / (people − 1)). The caller has validated 0 ≤ c ≤ people − 1.
@@ -16,27 +14,28 @@ pub(super) fn generate(people: u32, mean_degree: f64, seed: u64) -> ContactGraph
     } else {
         0.0
     };
-    let chunks: Vec<_> = rng::chunks(people).collect();
-    let edges = chunks
-        .into_par_iter()
-        .map(|(k, lo, hi)| {
-            let mut rng = rng::chunk_rng(seed, Stream::ErdosRenyi, k);
-            let mut edges = Vec::with_capacity(expected_ties(people, lo, hi, p));
-            for i in lo..hi {
-                rng::bernoulli_skip(&mut rng, i + 1, people, p, |j| edges.push([i, j]));
-            }
-            edges
-        })
-        .collect();
-    csr::build(people, edges)
+    csr::build(people, &ErdosRenyi { people, p, seed })
 }
 
-/// Capacity for the ties people `lo..hi` draw towards higher ids: the Binomial mean plus four
-/// standard deviations, so reallocation (a transient second copy) is rare.
-pub(super) fn expected_ties(people: u32, lo: u32, hi: u32, p: f64) -> usize {
-    let pairs: f64 = (lo..hi).map(|i| f64::from(people - 1 - i)).sum();
-    let mean = pairs * p;
-    (mean + 4.0 * mean.sqrt() + 16.0) as usize
+/// The edges of G(n, p), one stream per chunk of people.
+struct ErdosRenyi {
+    people: u32,
+    p: f64,
+    seed: u64,
+}
+
+impl EdgeSource for ErdosRenyi {
+    fn chunk_count(&self) -> usize {
+        rng::chunk_count(self.people)
+    }
+
+    fn emit(&self, chunk: usize, mut edge: impl FnMut(u32, u32)) {
+        let (lo, hi) = rng::chunk_range(self.people, chunk);
+        let mut rng = rng::chunk_rng(self.seed, Stream::ErdosRenyi, chunk as u64);
+        for i in lo..hi {
+            rng::bernoulli_skip(&mut rng, i + 1, self.people, self.p, |j| edge(i, j));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -40,16 +40,16 @@ pub(super) fn chunk_rng(seed: u64, stream: Stream, chunk: u64) -> Xoshiro256Plus
     Xoshiro256PlusPlus::seed_from_u64(mixed)
 }
 
-/// The chunks of `0..people`, as (chunk index, first person, one past the last person).
-pub(super) fn chunks(people: u32) -> impl Iterator<Item = (u64, u32, u32)> {
-    (0..people.div_ceil(CHUNK_PEOPLE)).map(move |k| {
-        let lo = k * CHUNK_PEOPLE;
-        (
-            u64::from(k),
-            lo,
-            people.min(lo.saturating_add(CHUNK_PEOPLE)),
-        )
-    })
+/// Number of generation chunks for a population.
+pub(super) fn chunk_count(people: u32) -> usize {
+    people.div_ceil(CHUNK_PEOPLE) as usize
+}
+
+/// The people of `chunk`: from its first person to one past its last.
+pub(super) fn chunk_range(people: u32, chunk: usize) -> (u32, u32) {
+    // chunk < chunk_count(people), so chunk · CHUNK_PEOPLE < people fits in u32.
+    let lo = chunk as u32 * CHUNK_PEOPLE;
+    (lo, people.min(lo.saturating_add(CHUNK_PEOPLE)))
 }
 
 /// Calls `tie(j)` for every j in `from..to` independently with probability `p`, in increasing
@@ -109,11 +109,11 @@ mod tests {
     #[test]
     fn chunks_cover_people_exactly() {
         let people = 3 * CHUNK_PEOPLE + 5;
-        let list: Vec<_> = chunks(people).collect();
-        assert_eq!(list.len(), 4);
-        assert_eq!(list[0], (0, 0, CHUNK_PEOPLE));
-        assert_eq!(list[3], (3, 3 * CHUNK_PEOPLE, people));
-        assert_eq!(chunks(0).count(), 0);
+        assert_eq!(chunk_count(people), 4);
+        assert_eq!(chunk_range(people, 0), (0, CHUNK_PEOPLE));
+        assert_eq!(chunk_range(people, 3), (3 * CHUNK_PEOPLE, people));
+        assert_eq!(chunk_count(0), 0);
+        assert_eq!(chunk_count(CHUNK_PEOPLE), 1);
     }
 
     /// The number of successes in `n` trials is Binomial(n, p); with n = 10⁶ and p = 0.01 the

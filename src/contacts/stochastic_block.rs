@@ -14,10 +14,8 @@
 //! ignored. Generation is exact (geometric skipping over higher ids, as for Erdős–Rényi) and
 //! chunked like it.
 
-use rayon::prelude::*;
-
 use super::ContactsError;
-use super::csr::{self, ContactGraph};
+use super::csr::{self, ContactGraph, EdgeSource};
 use super::rng::{self, Stream};
 
 /// Validated block structure: segment boundaries and tie probabilities.
@@ -90,40 +88,41 @@ impl Blocks {
 
 /// Stochastic block graph for validated `blocks`.
 pub(super) fn generate(blocks: &Blocks, seed: u64) -> ContactGraph {
-    let people = blocks.people();
-    let chunks: Vec<_> = rng::chunks(people).collect();
-    let edges = chunks
-        .into_par_iter()
-        .map(|(chunk, lo, hi)| {
-            let mut rng = rng::chunk_rng(seed, Stream::StochasticBlock, chunk);
-            // Segment of person `lo`: the last segment starting at or before it (empty
-            // segments share their start with the next one, so take the last).
-            let mut g = blocks.starts.partition_point(|&s| s <= lo) - 1;
-            let expected: f64 = (lo..hi)
-                .map(|i| {
-                    let g = blocks.starts.partition_point(|&s| s <= i) - 1;
-                    let end = blocks.starts[g + 1];
-                    blocks.inside[g] * f64::from(end - i - 1)
-                        + blocks.outside * f64::from(people - end)
-                })
-                .sum();
-            let mut edges = Vec::with_capacity((expected + 4.0 * expected.sqrt() + 16.0) as usize);
-            for i in lo..hi {
-                while i >= blocks.starts[g + 1] {
-                    g += 1;
-                }
-                let end = blocks.starts[g + 1];
-                rng::bernoulli_skip(&mut rng, i + 1, end, blocks.inside[g], |j| {
-                    edges.push([i, j]);
-                });
-                rng::bernoulli_skip(&mut rng, end, people, blocks.outside, |j| {
-                    edges.push([i, j]);
-                });
+    csr::build(blocks.people(), &BlockEdges { blocks, seed })
+}
+
+/// The edges of the block model, one stream per chunk of people.
+struct BlockEdges<'a> {
+    blocks: &'a Blocks,
+    seed: u64,
+}
+
+impl EdgeSource for BlockEdges<'_> {
+    fn chunk_count(&self) -> usize {
+        rng::chunk_count(self.blocks.people())
+    }
+
+    fn emit(&self, chunk: usize, mut edge: impl FnMut(u32, u32)) {
+        let Blocks {
+            starts,
+            inside,
+            outside,
+        } = self.blocks;
+        let people = self.blocks.people();
+        let (lo, hi) = rng::chunk_range(people, chunk);
+        let mut rng = rng::chunk_rng(self.seed, Stream::StochasticBlock, chunk as u64);
+        // Segment of person `lo`: the last segment starting at or before it (an empty segment
+        // shares its start with the next one, so taking the last skips it).
+        let mut g = starts.partition_point(|&s| s <= lo) - 1;
+        for i in lo..hi {
+            while i >= starts[g + 1] {
+                g += 1;
             }
-            edges
-        })
-        .collect();
-    csr::build(people, edges)
+            let end = starts[g + 1];
+            rng::bernoulli_skip(&mut rng, i + 1, end, inside[g], |j| edge(i, j));
+            rng::bernoulli_skip(&mut rng, end, people, *outside, |j| edge(i, j));
+        }
+    }
 }
 
 #[cfg(test)]

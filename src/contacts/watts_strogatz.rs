@@ -10,9 +10,8 @@
 //! (O((kβ)²) ties in the whole graph), which the CSR builder removes.
 
 use rand::RngExt;
-use rayon::prelude::*;
 
-use super::csr::{self, ContactGraph};
+use super::csr::{self, ContactGraph, EdgeSource};
 use super::rng::{self, Stream};
 
 /// The even lattice degree k = round(c) ≥ 2, or `None` if c does not round to one.
@@ -23,38 +22,56 @@ pub(super) fn lattice_degree(mean_degree: f64) -> Option<u32> {
 
 /// Watts–Strogatz graph with lattice degree `k` (even, 2 ≤ k ≤ people − 1, as validated).
 pub(super) fn generate(people: u32, k: u32, rewire: f64, seed: u64) -> ContactGraph {
-    let half = k / 2;
-    // Rewiring is impossible when everyone is already in everyone's lattice neighbourhood.
-    let can_rewire = u64::from(people) > u64::from(k) + 1 + u64::from(half);
-    let chunks: Vec<_> = rng::chunks(people).collect();
-    let edges = chunks
-        .into_par_iter()
-        .map(|(chunk, lo, hi)| {
-            let mut rng = rng::chunk_rng(seed, Stream::WattsStrogatz, chunk);
-            let mut edges = Vec::with_capacity((hi - lo) as usize * half as usize);
-            let mut rewired = Vec::with_capacity(half as usize);
-            for i in lo..hi {
-                rewired.clear();
-                for j in 1..=half {
-                    let lattice = ((u64::from(i) + u64::from(j)) % u64::from(people)) as u32;
-                    let target = if can_rewire && rng.random_bool(rewire) {
-                        loop {
-                            let w = rng.random_range(0..people);
-                            if ring_distance(i, w, people) > half && !rewired.contains(&w) {
-                                rewired.push(w);
-                                break w;
-                            }
+    csr::build(
+        people,
+        &WattsStrogatz {
+            people,
+            half: k / 2,
+            rewire,
+            // Rewiring is impossible when everyone is in everyone's lattice neighbourhood.
+            can_rewire: u64::from(people) > u64::from(k) + 1 + u64::from(k / 2),
+            seed,
+        },
+    )
+}
+
+/// The edges of a rewired ring lattice, one stream per chunk of people.
+struct WattsStrogatz {
+    people: u32,
+    half: u32,
+    rewire: f64,
+    can_rewire: bool,
+    seed: u64,
+}
+
+impl EdgeSource for WattsStrogatz {
+    fn chunk_count(&self) -> usize {
+        rng::chunk_count(self.people)
+    }
+
+    fn emit(&self, chunk: usize, mut edge: impl FnMut(u32, u32)) {
+        let (lo, hi) = rng::chunk_range(self.people, chunk);
+        let mut rng = rng::chunk_rng(self.seed, Stream::WattsStrogatz, chunk as u64);
+        let mut rewired = Vec::with_capacity(self.half as usize);
+        for i in lo..hi {
+            rewired.clear();
+            for j in 1..=self.half {
+                let lattice = ((u64::from(i) + u64::from(j)) % u64::from(self.people)) as u32;
+                let target = if self.can_rewire && rng.random_bool(self.rewire) {
+                    loop {
+                        let w = rng.random_range(0..self.people);
+                        if ring_distance(i, w, self.people) > self.half && !rewired.contains(&w) {
+                            rewired.push(w);
+                            break w;
                         }
-                    } else {
-                        lattice
-                    };
-                    edges.push([i, target]);
-                }
+                    }
+                } else {
+                    lattice
+                };
+                edge(i, target);
             }
-            edges
-        })
-        .collect();
-    csr::build(people, edges)
+        }
+    }
 }
 
 /// Distance between `a` and `b` going the short way round a ring of `people`.
