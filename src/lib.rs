@@ -1,6 +1,7 @@
 //! concrisk: a Monte Carlo simulator of concentration risk.
 
 pub mod cli;
+pub mod contacts;
 pub mod engine;
 pub mod report;
 pub mod results;
