@@ -18,7 +18,10 @@ fn world_build(c: &mut Criterion) {
             BenchmarkId::from_parameter(agents),
             &agents,
             |b, &agents| {
-                b.iter(|| World::build(black_box(common::kakao(agents, 1))));
+                b.iter(|| {
+                    World::build(black_box(common::kakao(agents, 1)))
+                        .unwrap_or_else(|e| panic!("world: {e}"))
+                });
             },
         );
     }
@@ -28,7 +31,7 @@ fn world_build(c: &mut Criterion) {
 fn one_replication(c: &mut Criterion) {
     let mut group = c.benchmark_group("replication");
     for agents in common::agent_counts() {
-        let world = World::build(common::kakao(agents, 1));
+        let world = World::build(common::kakao(agents, 1)).unwrap_or_else(|e| panic!("world: {e}"));
         let plan = Plan::new(&world);
         let mut replication = 0u64;
         group.bench_with_input(BenchmarkId::from_parameter(agents), &agents, |b, _| {
@@ -50,7 +53,8 @@ fn whole_run(c: &mut Criterion) {
             &agents,
             |b, &agents| {
                 b.iter(|| {
-                    let world = World::build(common::kakao(agents, 1000));
+                    let world = World::build(common::kakao(agents, 1000))
+                        .unwrap_or_else(|e| panic!("world: {e}"));
                     engine::run(
                         &world,
                         &RunConfig {

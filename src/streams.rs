@@ -18,6 +18,9 @@ pub enum Domain {
     Event = 2,
     NodeRestore = 3,
     Needs = 4,
+    Contacts = 5,
+    Thresholds = 6,
+    Behaviour = 7,
 }
 
 /// The SplitMix64 finaliser: a bijective mix, so distinct inputs give distinct outputs.

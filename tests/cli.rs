@@ -223,8 +223,18 @@ fn unknown_channel_platform() {
 #[test]
 fn sections_not_supported_yet() {
     refuses(
-        &format!("{VALID}\n[social]\nmodel = \"erdos_renyi\"\nmean_degree = 10\n"),
-        &["[social]", "not supported yet"],
+        &format!(
+            "{VALID}\n[[variants]]\nname = \"x\"\nset = {{ \"events.fire.duration_hours\" = 2 }}\n"
+        ),
+        &["[[variants]]", "not supported yet"],
+    );
+}
+
+#[test]
+fn pairwise_service_without_contacts() {
+    refuses(
+        &with("demand_per_day = 4", "demand_per_day = 4\npairwise = true"),
+        &["services[0].pairwise", "no [social] section"],
     );
 }
 

@@ -27,7 +27,7 @@ impl Simulated {
     fn new(text: &str) -> Simulated {
         let scenario = scenario::parse(text, "test.toml")
             .unwrap_or_else(|e| panic!("test scenario is valid: {e}"));
-        let world = World::build(scenario);
+        let world = World::build(scenario).unwrap_or_else(|e| panic!("world builds: {e}"));
         let replications = world.scenario.run.replications;
         let outcomes = engine::run(
             &world,
@@ -472,5 +472,117 @@ fn same_results_on_one_and_four_threads() {
     for (a, b) in one.iter().zip(&four) {
         let bits = |row: &Vec<f64>| row.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(a), bits(b));
+    }
+}
+
+/// Messaging between contacts on an Erdős–Rényi graph (mean degree 10) where people hold
+/// WhatsApp (90 %) and Telegram (30 %) independently, and WhatsApp fails for 4 hours.
+fn pairwise_text(extra: &str) -> String {
+    scenario(&format!(
+        r#"
+[social]
+model = "erdos_renyi"
+mean_degree = 10
+
+[[infrastructure]]
+id = "dc"
+
+[[platforms]]
+id = "wa"
+depends_on = ["dc"]
+[[platforms]]
+id = "tg"
+installable = true
+
+[[adoption]]
+platform = "wa"
+share = 0.9
+[[adoption]]
+platform = "tg"
+share = 0.3
+
+[[services]]
+id = "messaging"
+pairwise = true
+demand_per_day = 24
+channels = [{{ platform = "wa" }}, {{ platform = "tg" }}]
+
+[[events]]
+id = "down"
+fails = ["dc"]
+at_hour = 2
+duration_hours = 4
+{extra}
+"#
+    ))
+}
+
+/// The world's sampling error of a share estimated over `agents` people whose ties overlap:
+/// each person's platforms enter about `c` ties, and bounding every covariance by the variance
+/// gives a standard error of at most 2·sqrt(p(1 − p)/agents) (with ties = agents·c/2).
+fn world_standard_error(p: f64, agents: f64) -> f64 {
+    2.0 * (p * (1.0 - p) / agents).sqrt()
+}
+
+#[test]
+fn pairwise_ties_cut_reach_and_unmet_match_independent_holding() {
+    let sim = Simulated::new(&pairwise_text(""));
+    let (a, b, c, agents) = (0.9_f64, 0.3_f64, 10.0_f64, 100_000.0);
+    // A tie works normally when both hold WhatsApp or both hold Telegram; during the outage only
+    // the second.
+    let ties_cut = 1.0 - (1.0 - a * a) * (1.0 - b * b) - b * b;
+    let measured = sim.column("ties_cut_peak_share.messaging")[0];
+    assert!(
+        (measured - ties_cut).abs() <= 4.0 * world_standard_error(ties_cut, agents),
+        "ties cut {measured} vs {ties_cut}"
+    );
+    // A need goes to a random contact: unmet when the two share WhatsApp but not Telegram.
+    let unmet_share = a * a * (1.0 - b * b);
+    let expected_unmet = agents * sim.scale() * 1.0 * 4.0 * unmet_share;
+    let values = sim.column("unmet_needs.messaging");
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let tolerance = 4.0
+        * (world_standard_error(unmet_share, agents) * agents * sim.scale() * 4.0
+            + (expected_unmet * sim.scale()).sqrt());
+    assert!(
+        (mean - expected_unmet).abs() <= tolerance,
+        "unmet {mean} vs {expected_unmet} ± {tolerance}"
+    );
+    // Cut off: WhatsApp users who normally reach someone and share Telegram with no contact.
+    // Contacts are Poisson(c); a contact shares WhatsApp with probability a, Telegram with b.
+    let cut = a * (1.0 - b) * (1.0 - (-c * a).exp())
+        + a * b * ((-c * b).exp() - (-c * (1.0 - (1.0 - a) * (1.0 - b))).exp());
+    let measured = sim.column("peak_cut_off_share.messaging")[0];
+    assert!(
+        (measured - cut).abs() <= 4.0 * world_standard_error(cut, agents),
+        "cut off {measured} vs {cut}"
+    );
+    sim.assert_mean(
+        "person_hours_cut_off.messaging",
+        measured * agents * 4.0 * sim.scale(),
+    );
+    // The working ties during the outage are those between Telegram holders: site percolation
+    // with occupation b, whose giant component S solves S = b (1 − exp(−c S)).
+    let giant = (0..200).fold(b, |s, _| b * (1.0 - (-c * s).exp()));
+    let measured = sim.column("reachable_min_share.messaging")[0];
+    assert!(
+        (measured - giant).abs() <= 4.0 * world_standard_error(giant, agents) + 1.0 / agents.sqrt(),
+        "giant component {measured} vs {giant}"
+    );
+}
+
+#[test]
+fn pairwise_with_no_event_does_no_damage() {
+    let sim =
+        Simulated::new(&pairwise_text("").replace("at_hour = 2", "at_hour = 2\nprobability = 0"));
+    for (index, name) in sim.names.iter().enumerate() {
+        // The lowest reachable share is a level, not a damage: with nothing failed it is the
+        // normal giant component.
+        if name.starts_with("reachable_min_share") {
+            continue;
+        }
+        for row in &sim.values {
+            assert_eq!(row[index], 0.0, "{name} must be exactly 0 with no event");
+        }
     }
 }

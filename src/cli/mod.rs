@@ -107,7 +107,7 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Check { file } => {
-            let world = World::build(scenario::load(&file).map_err(input)?);
+            let world = World::build(scenario::load(&file).map_err(input)?).map_err(input)?;
             print!("{}", describe::check_report(&world));
             Ok(())
         }
@@ -161,7 +161,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let command = reproduce_command(&args.file, &scenario, args.variant.as_deref());
     let replications = scenario.run.replications;
     let (world, outcomes) = pool.install(|| {
-        let world = progress::building_world(scenario.run.agents, || World::build(scenario));
+        let world = progress::building_world(scenario.run.agents, || World::build(scenario))
+            .map_err(input)?;
         let observer = progress::Replications::new(u64::from(replications));
         let outcomes = engine::run(
             &world,
@@ -172,8 +173,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             &observer,
         );
         observer.finish();
-        (world, outcomes)
-    });
+        Ok((world, outcomes))
+    })?;
     let hours = engine::Plan::new(&world).step_hours();
     let info = RunInfo {
         variant: args.variant.clone(),

@@ -206,7 +206,7 @@ fn block(
                 * plan.service.profile[slice.hour_of_day];
             scratch
                 .demand
-                .push(class.agents as f64 * per_hour * slice.length());
+                .push(class.weight * per_hour * slice.length());
         }
     }
     let block_hours: f64 = slices.iter().map(Slice::length).sum();

@@ -6,10 +6,11 @@
 mod demand;
 mod intervals;
 mod outcome;
+mod reach;
 mod slices;
 mod timeline;
 
-pub use outcome::{ReplicationOutcome, SegmentDamage, ServiceDamage};
+pub use outcome::{PairwiseDamage, ReplicationOutcome, SegmentDamage, ServiceDamage};
 
 use rayon::prelude::*;
 
@@ -39,6 +40,9 @@ impl Observer for Silent {}
 pub struct Plan<'w> {
     world: &'w World,
     services: Vec<ServicePlan<'w>>,
+    /// Per service, the platform bits of its platform channels.
+    channel_platforms: Vec<u64>,
+    reach: reach::ReachMemo,
     fixed_points: Vec<f64>,
     step_hours: f64,
     steps: usize,
@@ -55,9 +59,26 @@ impl<'w> Plan<'w> {
             .zip(&world.service_classes)
             .map(|(service, classes)| ServicePlan::new(service, classes, scenario.segments.len()))
             .collect();
+        let channel_platforms = scenario
+            .services
+            .iter()
+            .map(|service| {
+                service
+                    .channels
+                    .iter()
+                    .fold(0u64, |mask, channel| match channel {
+                        crate::scenario::Channel::Platform(node) => {
+                            world.platform_bit[*node].map_or(mask, |bit| mask | 1 << bit)
+                        }
+                        crate::scenario::Channel::Offline(_) => mask,
+                    })
+            })
+            .collect();
         Plan {
             world,
             services,
+            channel_platforms,
+            reach: reach::ReachMemo::default(),
             fixed_points: slices::fixed_points(run.horizon_hours, run.start_hour, step_hours),
             step_hours,
             steps: slices::step_count(run.horizon_hours, step_hours),
@@ -122,9 +143,24 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         .map(|s| (horizon - s as f64 * plan.step_hours).min(plan.step_hours))
         .collect();
     let agents = run.agents as f64;
-    let mut series: Vec<Vec<f64>> = Vec::with_capacity(plan.services.len() + nodes);
+    // Platforms with some capacity, as platform bits, in each slice.
+    let up_platforms: Vec<u64> = capacity
+        .iter()
+        .map(|capacity| {
+            world
+                .platform_bit
+                .iter()
+                .zip(capacity)
+                .fold(0u64, |mask, (bit, &c)| match bit {
+                    Some(bit) if c > 0.0 => mask | 1 << bit,
+                    _ => mask,
+                })
+        })
+        .collect();
+    let mut cut_series: Vec<Vec<f64>> = Vec::with_capacity(plan.services.len());
+    let mut reach_series: Vec<Vec<f64>> = Vec::new();
     let mut services = Vec::with_capacity(plan.services.len());
-    for plan_service in &plan.services {
+    for (index, plan_service) in plan.services.iter().enumerate() {
         let cut = demand::cut_off(plan_service, &slices, &capacity);
         let mut by_segment = demand::draw_damage(
             plan_service,
@@ -135,25 +171,70 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         );
         let mut share_series = vec![0.0; plan.steps];
         let mut peak: f64 = 0.0;
+        let contacts = world
+            .contacts
+            .as_ref()
+            .filter(|_| plan_service.service.pairwise);
+        let mut pairwise = contacts.map(|_| {
+            (
+                PairwiseDamage {
+                    ties_cut_peak_share: 0.0,
+                    reachable_min_share: 1.0,
+                },
+                vec![0.0; plan.steps],
+            )
+        });
         for (s, slice) in slices.iter().enumerate() {
-            let mut cut_agents = 0.0;
-            for (c, class) in plan_service.classes.iter().enumerate() {
-                if cut.cut[s][c] {
-                    cut_agents += class.agents as f64;
-                    by_segment[class.segment].person_hours_cut_off +=
-                        class.agents as f64 * slice.length() * scale;
+            let weight = slice.length() / step_length[slice.step];
+            let cut_agents = match (contacts, pairwise.as_mut()) {
+                (Some(graph), Some((damage, reachable))) => {
+                    // Pairwise: cut off means no contact can be reached, a property of people
+                    // and their whole contact lists, not of pair classes.
+                    let reach = plan.reach.get(
+                        index,
+                        plan.channel_platforms[index],
+                        up_platforms[s],
+                        &world.people,
+                        graph,
+                    );
+                    for (segment, cut) in by_segment.iter_mut().zip(&reach.cut_by_segment) {
+                        segment.person_hours_cut_off += cut * slice.length() * scale;
+                    }
+                    damage.ties_cut_peak_share =
+                        damage.ties_cut_peak_share.max(reach.ties_cut_share);
+                    damage.reachable_min_share =
+                        damage.reachable_min_share.min(reach.reachable_share);
+                    reachable[slice.step] += reach.reachable_share * weight;
+                    reach.cut_by_segment.iter().sum::<f64>()
                 }
-            }
+                _ => {
+                    let mut cut_agents = 0.0;
+                    for (c, class) in plan_service.classes.iter().enumerate() {
+                        if cut.cut[s][c] {
+                            cut_agents += class.weight;
+                            by_segment[class.segment].person_hours_cut_off +=
+                                class.weight * slice.length() * scale;
+                        }
+                    }
+                    cut_agents
+                }
+            };
             let share = cut_agents / agents;
             peak = peak.max(share);
-            share_series[slice.step] += share * slice.length() / step_length[slice.step];
+            share_series[slice.step] += share * weight;
         }
-        series.push(share_series);
+        cut_series.push(share_series);
         services.push(ServiceDamage {
             by_segment,
             peak_cut_off_share: peak,
+            pairwise: pairwise.map(|(damage, reachable)| {
+                reach_series.push(reachable);
+                damage
+            }),
         });
     }
+    let mut series = cut_series;
+    series.append(&mut reach_series);
     series.extend((0..nodes).map(|node| {
         let mut node_series = vec![0.0; plan.steps];
         for (slice, capacity) in slices.iter().zip(&capacity) {

@@ -14,12 +14,22 @@ pub struct SegmentDamage {
 pub struct ServiceDamage {
     pub by_segment: Vec<SegmentDamage>,
     pub peak_cut_off_share: f64,
+    /// Pairwise services: the highest share of ties cut, and the lowest share of people in the
+    /// largest component of working ties.
+    pub pairwise: Option<PairwiseDamage>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairwiseDamage {
+    pub ties_cut_peak_share: f64,
+    pub reachable_min_share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationOutcome {
     pub replication: u64,
     pub services: Vec<ServiceDamage>,
-    /// `cut_off_share` of each service, then `capacity` of each node; each `steps` long.
+    /// `cut_off_share` of each service, `reachable_share` of each pairwise service, then
+    /// `capacity` of each node; each `steps` long.
     pub series: Vec<Vec<f64>>,
 }

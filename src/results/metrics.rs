@@ -17,6 +17,10 @@ pub fn names(scenario: &Scenario) -> Vec<String> {
             format!("economic_loss.{s}"),
         ]);
     }
+    for service in scenario.services.iter().filter(|s| s.pairwise) {
+        names.push(format!("ties_cut_peak_share.{}", service.id));
+        names.push(format!("reachable_min_share.{}", service.id));
+    }
     names.extend(
         [
             "unmet_needs.total",
@@ -77,6 +81,9 @@ pub fn values(scenario: &Scenario, outcome: &ReplicationOutcome) -> Vec<f64> {
             }
         }
     }
+    for pairwise in outcome.services.iter().filter_map(|s| s.pairwise) {
+        values.extend([pairwise.ties_cut_peak_share, pairwise.reachable_min_share]);
+    }
     for family in &by_segment {
         values.push(family[scopes - 1].iter().sum());
     }
@@ -94,6 +101,13 @@ pub fn series_names(scenario: &Scenario) -> Vec<String> {
         .services
         .iter()
         .map(|s| format!("cut_off_share.{}", s.id))
+        .chain(
+            scenario
+                .services
+                .iter()
+                .filter(|s| s.pairwise)
+                .map(|s| format!("reachable_share.{}", s.id)),
+        )
         .chain(scenario.nodes.iter().map(|n| format!("capacity.{}", n.id)))
         .collect()
 }

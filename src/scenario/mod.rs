@@ -12,7 +12,7 @@ pub use distribution::Distribution;
 pub use error::{Location, ScenarioError};
 pub use model::{
     Adoption, Channel, Event, Layer, Meta, Node, OfflineChannel, RedundancyGroup, Requirement,
-    RunSettings, Scenario, Segment, Service,
+    RunSettings, Scenario, Segment, Service, Social, SocialModelKind, Switching,
 };
 pub use validate::{DEFAULT_MAX_AGENTS, MAX_PLATFORMS, parse};
 

@@ -19,6 +19,35 @@ pub struct Scenario {
     pub adoption: Vec<Adoption>,
     pub services: Vec<Service>,
     pub events: Vec<Event>,
+    /// The contact graph, needed by pairwise services and switching.
+    pub social: Option<Social>,
+    pub switching: Vec<Switching>,
+}
+
+/// `[social]`: how the contact graph is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Social {
+    pub model: SocialModelKind,
+    pub mean_degree: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SocialModelKind {
+    ErdosRenyi,
+    WattsStrogatz { rewire_probability: f64 },
+    BarabasiAlbert,
+    StochasticBlock { homophily: f64 },
+}
+
+/// `[[behaviour.switching]]`: people cut off install `platform` during an outage.
+#[derive(Debug, Clone)]
+pub struct Switching {
+    /// Node index of an installable platform.
+    pub platform: usize,
+    /// Hazard of installing, per hour, for a person cut off from a pairwise service.
+    pub base_rate_per_hour: f64,
+    /// Fractional threshold: a person installs as soon as this share of their contacts has it.
+    pub threshold: Option<Distribution>,
 }
 
 #[derive(Debug, Clone)]

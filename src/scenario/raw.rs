@@ -21,10 +21,35 @@ pub struct RawScenarioFile {
     pub services: Vec<RawService>,
     #[serde(default)]
     pub events: Vec<RawEvent>,
-    /// Read so that it can be refused with a clear message until contact graphs are built.
-    pub social: Option<Value>,
-    pub behaviour: Option<Value>,
+    pub social: Option<RawSocial>,
+    pub behaviour: Option<RawBehaviour>,
+    /// Read so that it can be refused with a clear message until policy variants are built.
     pub variants: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSocial {
+    pub model: String,
+    pub mean_degree: f64,
+    pub rewire_probability: Option<f64>,
+    pub homophily: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBehaviour {
+    #[serde(default)]
+    pub switching: Vec<RawSwitching>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSwitching {
+    pub platform: String,
+    #[serde(default)]
+    pub base_rate_per_hour: f64,
+    pub threshold: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,7 +12,7 @@ use super::error::{LocationSuffix, ScenarioError};
 use super::locate::{FieldPath, locate};
 use super::model::{
     Adoption, Channel, Event, Layer, Meta, Node, OfflineChannel, RedundancyGroup, Requirement,
-    RunSettings, Scenario, Segment, Service,
+    RunSettings, Scenario, Segment, Service, Social, SocialModelKind, Switching,
 };
 use super::raw::{RawNode, RawScenarioFile};
 
@@ -120,12 +120,6 @@ impl Checker<'_> {
 
     fn scenario(&self, raw: RawScenarioFile) -> Result<Scenario> {
         let root = FieldPath::default();
-        if raw.social.is_some() {
-            return Err(self.not_supported(&root.key("social"), "[social] (contact graphs)"));
-        }
-        if raw.behaviour.is_some() {
-            return Err(self.not_supported(&root.key("behaviour"), "[behaviour] (switching)"));
-        }
         if raw.variants.is_some() {
             return Err(self.not_supported(&root.key("variants"), "[[variants]]"));
         }
@@ -140,6 +134,9 @@ impl Checker<'_> {
         let adoption = self.adoption(&raw, &ids, &nodes, &segments)?;
         let services = self.services(&raw, &ids, &nodes, &segments)?;
         let events = self.events(&raw, &ids)?;
+        let social = self.social(&raw, population.min(run.agents))?;
+        self.pairwise_needs_social(&raw, social.as_ref())?;
+        let switching = self.switching(&raw, &ids, &nodes, social.as_ref())?;
         Ok(Scenario {
             file: self.file.to_string(),
             meta,
@@ -150,7 +147,171 @@ impl Checker<'_> {
             adoption,
             services,
             events,
+            social,
+            switching,
         })
+    }
+
+    fn social(&self, raw: &RawScenarioFile, agents: u64) -> Result<Option<Social>> {
+        let Some(social) = &raw.social else {
+            return Ok(None);
+        };
+        let path = FieldPath::default().key("social");
+        let mean_degree = social.mean_degree;
+        if !(mean_degree.is_finite() && mean_degree > 0.0) {
+            return Err(self.invalid(
+                &path.key("mean_degree"),
+                format!("{mean_degree} is not a positive mean degree"),
+                "give the mean number of contacts per person, e.g. mean_degree = 20",
+            ));
+        }
+        if mean_degree >= agents as f64 {
+            return Err(self.invalid(
+                &path.key("mean_degree"),
+                format!("mean degree {mean_degree} needs more than the {agents} agents simulated"),
+                "use a mean degree below the number of agents (raise [run] agents)",
+            ));
+        }
+        let unused = |field: &str, model: &str| {
+            self.invalid(
+                &path.key(field),
+                format!("`{field}` does not apply to model = \"{model}\""),
+                "remove it, or choose the model it belongs to",
+            )
+        };
+        let model = match social.model.as_str() {
+            "erdos_renyi" | "barabasi_albert" => {
+                if social.rewire_probability.is_some() {
+                    return Err(unused("rewire_probability", &social.model));
+                }
+                if social.homophily.is_some() {
+                    return Err(unused("homophily", &social.model));
+                }
+                if social.model == "erdos_renyi" {
+                    SocialModelKind::ErdosRenyi
+                } else {
+                    SocialModelKind::BarabasiAlbert
+                }
+            }
+            "watts_strogatz" => {
+                if social.homophily.is_some() {
+                    return Err(unused("homophily", &social.model));
+                }
+                let rewire = social.rewire_probability.unwrap_or(0.1);
+                SocialModelKind::WattsStrogatz {
+                    rewire_probability: self.share(&path.key("rewire_probability"), rewire)?,
+                }
+            }
+            "stochastic_block" => {
+                if social.rewire_probability.is_some() {
+                    return Err(unused("rewire_probability", &social.model));
+                }
+                let Some(homophily) = social.homophily else {
+                    return Err(self.invalid(&path, "model = \"stochastic_block\" needs `homophily`", "give the share of a person's ties inside their own segment, e.g. homophily = 0.7"));
+                };
+                SocialModelKind::StochasticBlock {
+                    homophily: self.share(&path.key("homophily"), homophily)?,
+                }
+            }
+            other => {
+                return Err(self.invalid(
+                    &path.key("model"),
+                    format!("unknown model \"{other}\""),
+                    "use one of erdos_renyi, watts_strogatz, barabasi_albert, stochastic_block",
+                ));
+            }
+        };
+        Ok(Some(Social { model, mean_degree }))
+    }
+
+    fn pairwise_needs_social(&self, raw: &RawScenarioFile, social: Option<&Social>) -> Result<()> {
+        if social.is_some() {
+            return Ok(());
+        }
+        match raw.services.iter().position(|s| s.pairwise) {
+            Some(index) => Err(self.invalid(
+                &FieldPath::default()
+                    .key("services")
+                    .index(index)
+                    .key("pairwise"),
+                "a pairwise service sends needs to contacts, but the file has no [social] section",
+                "add [social] with model and mean_degree, or set pairwise = false",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn switching(
+        &self,
+        raw: &RawScenarioFile,
+        ids: &BTreeMap<String, usize>,
+        nodes: &[Node],
+        social: Option<&Social>,
+    ) -> Result<Vec<Switching>> {
+        let Some(behaviour) = &raw.behaviour else {
+            return Ok(Vec::new());
+        };
+        let path = FieldPath::default().key("behaviour").key("switching");
+        if !behaviour.switching.is_empty() && social.is_none() {
+            return Err(self.invalid(
+                &path,
+                "switching follows contacts, but the file has no [social] section",
+                "add [social] with model and mean_degree",
+            ));
+        }
+        if !raw.services.iter().any(|s| s.pairwise) && !behaviour.switching.is_empty() {
+            return Err(self.invalid(
+                &path,
+                "people switch when cut off from a pairwise service, but no service is pairwise",
+                "set pairwise = true on the messaging service, or remove [[behaviour.switching]]",
+            ));
+        }
+        let mut rules = Vec::new();
+        for (index, rule) in behaviour.switching.iter().enumerate() {
+            let here = path.index(index);
+            let platform = self.platform_ref(&here.key("platform"), &rule.platform, ids, nodes)?;
+            if !nodes[platform].installable {
+                return Err(self.invalid(
+                    &here.key("platform"),
+                    format!("\"{}\" is not installable", rule.platform),
+                    "set installable = true on the platform, or switch to another",
+                ));
+            }
+            if rules.iter().any(|r: &Switching| r.platform == platform) {
+                return Err(self.invalid(
+                    &here.key("platform"),
+                    format!("\"{}\" has two switching rules", rule.platform),
+                    "give each platform one rule",
+                ));
+            }
+            let base_rate_per_hour =
+                self.non_negative(&here.key("base_rate_per_hour"), rule.base_rate_per_hour)?;
+            let threshold = match &rule.threshold {
+                None => None,
+                Some(value) => {
+                    let distribution =
+                        self.distribution(&here.key("threshold"), value, Support::NonNegative)?;
+                    Some(distribution)
+                }
+            };
+            rules.push(Switching {
+                platform,
+                base_rate_per_hour,
+                threshold,
+            });
+        }
+        const MAX_SWITCHING: usize = 8;
+        if rules.len() > MAX_SWITCHING {
+            return Err(self.invalid(
+                &path,
+                format!(
+                    "{} switching rules; concrisk follows at most {MAX_SWITCHING}",
+                    rules.len()
+                ),
+                "keep the platforms people really switch to",
+            ));
+        }
+        Ok(rules)
     }
 
     fn meta(&self, raw: &RawScenarioFile) -> Result<Meta> {
@@ -198,6 +359,13 @@ impl Checker<'_> {
             Some(agents) => self.positive_int(&path.key("agents"), agents)?,
             None => population.min(DEFAULT_MAX_AGENTS),
         };
+        if agents > u64::from(u32::MAX) {
+            return Err(self.invalid(
+                &path.key("agents"),
+                format!("{agents} agents is more than concrisk numbers (4 294 967 295)"),
+                "simulate fewer agents; each stands for population / agents people",
+            ));
+        }
         if agents > population {
             return Err(self.invalid(
                 &path.key("agents"),
@@ -582,12 +750,6 @@ impl Checker<'_> {
                     "give each service its own id",
                 ));
             }
-            if service.pairwise {
-                return Err(self.not_supported(
-                    &here.key("pairwise"),
-                    "`pairwise = true` (messages between contacts)",
-                ));
-            }
             let demand_per_day = self.per_segment(
                 &here.key("demand_per_day"),
                 &service.demand_per_day,
@@ -618,7 +780,7 @@ impl Checker<'_> {
                 demand_per_day,
                 profile,
                 channels,
-                pairwise: false,
+                pairwise: service.pairwise,
                 value_per_unmet: self
                     .non_negative(&here.key("value_per_unmet"), service.value_per_unmet)?,
                 deferrable_hours: self

@@ -1,22 +1,31 @@
-//! Lumping: for one service, what an agent can do depends only on their segment and on which of
-//! the service's channels are open to them. Agents alike in both form a class; the engine works
-//! on classes, so a replication costs the same for a thousand agents or ten million.
+//! Lumping: for one service, what a need can use depends only on the segment of the person who
+//! has it and on which of the service's channels are open to it. Needs alike in both form a
+//! class; the engine works on classes, so a replication costs the same for a thousand agents or
+//! ten million.
+//!
+//! For an ordinary service a class is a set of agents. For a pairwise service a need is a
+//! message to a contact drawn uniformly, so it can use a platform only when both people hold it:
+//! each tie (i → j) is a share 1 / degree(i) of i's needs, and a class is the sum of those shares
+//! over the ties alike in i's segment and the platforms the two share.
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
 use super::people::People;
+use crate::contacts::ContactGraph;
 use crate::scenario::{Channel, Service};
 
-/// Agents of one segment with the same channels of a service open.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// People (or shares of people's needs) of one segment with the same channels open.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceClass {
     pub segment: usize,
-    /// Bit k set when channel k of the service is open to these agents (they hold the platform,
-    /// or the offline channel admits their segment).
+    /// Bit k set when channel k of the service is open (the person, or for a pairwise service
+    /// both people, hold the platform; or the offline channel admits the segment).
     pub open_channels: u64,
-    pub agents: u64,
+    /// Agent-equivalents: the number of agents, or for a pairwise service Σ 1/degree over the
+    /// ties of the class.
+    pub weight: f64,
 }
 
 impl ServiceClass {
@@ -25,13 +34,37 @@ impl ServiceClass {
     }
 }
 
-/// Counts agents per (segment, open channels) for `service`, in a deterministic order.
+/// Agents per parallel chunk; fixed so that sums are added in the same order on any thread count.
+const CHUNK: usize = 1 << 16;
+
+/// Groups the needs of `service` into classes, in a deterministic order.
 pub fn group(
     people: &People,
     service: &Service,
     platform_bit: &[Option<u32>],
     segments: usize,
+    contacts: Option<&ContactGraph>,
 ) -> Vec<ServiceClass> {
+    let platform_channels: Vec<(u64, u64)> = service
+        .channels
+        .iter()
+        .enumerate()
+        .filter_map(|(k, channel)| match channel {
+            Channel::Platform(node) => platform_bit[*node].map(|bit| (1u64 << bit, 1u64 << k)),
+            Channel::Offline(_) => None,
+        })
+        .collect();
+    let open_for = |held: u64, offline_mask: u64| {
+        platform_channels
+            .iter()
+            .fold(offline_mask, |mask, &(platform, channel)| {
+                if held & platform != 0 {
+                    mask | channel
+                } else {
+                    mask
+                }
+            })
+    };
     let mut classes = Vec::new();
     for segment in 0..segments {
         let start = people.segment_starts[segment] as usize;
@@ -45,47 +78,45 @@ pub fn group(
                     Channel::Offline(offline) if offline.open_to[segment] => mask | (1 << k),
                     _ => mask,
                 });
-        let platform_channels: Vec<(u64, u64)> = service
-            .channels
-            .iter()
-            .enumerate()
-            .filter_map(|(k, channel)| match channel {
-                Channel::Platform(node) => platform_bit[*node].map(|bit| (1u64 << bit, 1u64 << k)),
-                Channel::Offline(_) => None,
+        let chunks: Vec<BTreeMap<u64, f64>> = (start..end)
+            .into_par_iter()
+            .step_by(CHUNK)
+            .map(|first| {
+                let mut weights: BTreeMap<u64, f64> = BTreeMap::new();
+                for person in first..(first + CHUNK).min(end) {
+                    let held = people.platforms[person];
+                    match (service.pairwise, contacts) {
+                        (true, Some(graph)) => {
+                            let contacts = graph.neighbours(person as u32);
+                            let share = 1.0 / contacts.len().max(1) as f64;
+                            for &contact in contacts {
+                                *weights
+                                    .entry(open_for(
+                                        held & people.platforms[contact as usize],
+                                        offline_mask,
+                                    ))
+                                    .or_insert(0.0) += share;
+                            }
+                        }
+                        _ => *weights.entry(open_for(held, offline_mask)).or_insert(0.0) += 1.0,
+                    }
+                }
+                weights
             })
             .collect();
-        let counts = people.platforms[start..end]
-            .par_chunks(1 << 16)
-            .map(|chunk| {
-                let mut counts: BTreeMap<u64, u64> = BTreeMap::new();
-                for set in chunk {
-                    let open =
-                        platform_channels
-                            .iter()
-                            .fold(offline_mask, |mask, &(held, channel)| {
-                                if set & held != 0 {
-                                    mask | channel
-                                } else {
-                                    mask
-                                }
-                            });
-                    *counts.entry(open).or_insert(0) += 1;
-                }
-                counts
-            })
-            .reduce(BTreeMap::new, |mut a, b| {
-                for (open, n) in b {
-                    *a.entry(open).or_insert(0) += n;
-                }
-                a
-            });
+        let mut merged: BTreeMap<u64, f64> = BTreeMap::new();
+        for chunk in chunks {
+            for (open, weight) in chunk {
+                *merged.entry(open).or_insert(0.0) += weight;
+            }
+        }
         classes.extend(
-            counts
+            merged
                 .into_iter()
-                .map(|(open_channels, agents)| ServiceClass {
+                .map(|(open_channels, weight)| ServiceClass {
                     segment,
                     open_channels,
-                    agents,
+                    weight,
                 }),
         );
     }

@@ -9,8 +9,24 @@ pub use classes::ServiceClass;
 pub use people::People;
 
 use petgraph::graph::DiGraph;
+use rand::RngExt;
+use rayon::prelude::*;
 
-use crate::scenario::{Layer, Requirement, Scenario};
+use crate::contacts::{ContactGraph, ContactsError, SocialModel};
+use crate::scenario::{Layer, Requirement, Scenario, SocialModelKind};
+use crate::streams::{Domain, key_of, stream};
+
+/// Why a world cannot be built from a valid scenario: the contact graph asked for does not fit
+/// the agents simulated (their number can be changed on the command line).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{file}: [social]: {source}\n  help: change [social] (mean_degree, homophily) or simulate more agents with --agents"
+)]
+pub struct WorldError {
+    pub file: String,
+    #[source]
+    pub source: ContactsError,
+}
 
 /// Everything a replication reads and nobody writes.
 #[derive(Debug)]
@@ -23,8 +39,12 @@ pub struct World {
     /// For each node index, its platform bit in a person's platform set (platforms only).
     pub platform_bit: Vec<Option<u32>>,
     pub people: People,
-    /// For each service, the classes of agents who have the same channels open.
+    /// For each service, the classes of needs that have the same channels open.
     pub service_classes: Vec<Vec<ServiceClass>>,
+    /// Who knows whom, when the scenario has `[social]`.
+    pub contacts: Option<ContactGraph>,
+    /// For each switching rule with a threshold, each agent's fractional threshold.
+    pub thresholds: Vec<Option<Vec<f32>>>,
 }
 
 /// How a node depends on another.
@@ -38,11 +58,16 @@ pub enum DependencyKind {
 }
 
 impl World {
-    /// Builds the world: draws every agent's platforms from the seed and groups the agents.
+    /// Builds the world: draws every agent's platforms and contacts from the seed and groups the
+    /// agents.
+    ///
+    /// # Errors
+    /// [`WorldError`] when the contact graph asked for cannot be drawn on this many agents.
     ///
     /// # Complexity
-    /// O(agents × adoption rules), in parallel; memory 8 bytes per agent.
-    pub fn build(scenario: Scenario) -> World {
+    /// O(agents × adoption rules + ties), in parallel; memory 8 bytes per agent, plus 4 bytes per
+    /// tie end and 8 per agent for contacts.
+    pub fn build(scenario: Scenario) -> Result<World, WorldError> {
         let mut graph = DiGraph::new();
         let handles: Vec<_> = (0..scenario.nodes.len())
             .map(|i| graph.add_node(i))
@@ -71,19 +96,86 @@ impl World {
             platform_bit[index] = Some(bit as u32);
         }
         let people = People::draw(&scenario, &platform_bit);
+        let contacts = match &scenario.social {
+            None => None,
+            Some(social) => {
+                let model = match social.model {
+                    SocialModelKind::ErdosRenyi => SocialModel::ErdosRenyi {
+                        mean_degree: social.mean_degree,
+                    },
+                    SocialModelKind::WattsStrogatz { rewire_probability } => {
+                        SocialModel::WattsStrogatz {
+                            mean_degree: social.mean_degree,
+                            rewire_probability,
+                        }
+                    }
+                    SocialModelKind::BarabasiAlbert => SocialModel::BarabasiAlbert {
+                        mean_degree: social.mean_degree,
+                    },
+                    SocialModelKind::StochasticBlock { homophily } => {
+                        SocialModel::StochasticBlock {
+                            mean_degree: social.mean_degree,
+                            homophily,
+                        }
+                    }
+                };
+                let starts: Vec<u32> = people
+                    .segment_starts
+                    .iter()
+                    .map(|&s| u32::try_from(s).unwrap_or(u32::MAX))
+                    .collect();
+                let seed = stream(scenario.run.seed, 0, Domain::Contacts, 0).random::<u64>();
+                Some(
+                    ContactGraph::generate(&model, &starts, seed).map_err(|source| WorldError {
+                        file: scenario.file.clone(),
+                        source,
+                    })?,
+                )
+            }
+        };
         let service_classes = scenario
             .services
             .iter()
-            .map(|service| classes::group(&people, service, &platform_bit, scenario.segments.len()))
+            .map(|service| {
+                classes::group(
+                    &people,
+                    service,
+                    &platform_bit,
+                    scenario.segments.len(),
+                    contacts.as_ref(),
+                )
+            })
             .collect();
-        World {
+        let thresholds = scenario
+            .switching
+            .iter()
+            .map(|rule| {
+                rule.threshold.as_ref().map(|distribution| {
+                    let mut thresholds = vec![0.0f32; people.count()];
+                    thresholds
+                        .par_chunks_mut(1 << 16)
+                        .enumerate()
+                        .for_each(|(chunk, values)| {
+                            let key = key_of(&scenario.nodes[rule.platform].id) ^ chunk as u64;
+                            let mut rng = stream(scenario.run.seed, 0, Domain::Thresholds, key);
+                            for value in values {
+                                *value = distribution.sample(&mut rng) as f32;
+                            }
+                        });
+                    thresholds
+                })
+            })
+            .collect();
+        Ok(World {
             scenario,
             graph,
             dependency_order,
             platform_bit,
             people,
             service_classes,
-        }
+            contacts,
+            thresholds,
+        })
     }
 
     pub fn is_platform(&self, node: usize) -> bool {
