@@ -635,3 +635,52 @@ fails = ["dc"]
 at_hour = 8
 duration_hours = 3
 "#;
+
+/// Not a check but a measurement: one replication of each engine on the Kakao scenario at its
+/// default 1 000 000 agents over its 144 hours, single-threaded, and the speed-up. The reference
+/// runs in 1-minute ticks. Run with
+/// `cargo test --release --test differential speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement that takes minutes, not a check"]
+fn speed_against_the_reference_at_one_million_agents() {
+    use std::time::Instant;
+    let mut scenario = scenario::load(std::path::Path::new("scenarios/kakao-fire-2022.toml"))
+        .unwrap_or_else(|e| panic!("the Kakao scenario is valid: {e}"));
+    scenario.run.agents = 1_000_000;
+    let started = Instant::now();
+    let world = World::build(scenario);
+    println!("world: {:.2} s", started.elapsed().as_secs_f64());
+
+    let started = Instant::now();
+    let plan = engine::Plan::new(&world);
+    let fast_replications = 20;
+    let fast: Vec<_> = (0..fast_replications)
+        .map(|r| engine::replicate(&plan, r))
+        .collect();
+    let fast_seconds = started.elapsed().as_secs_f64() / fast_replications as f64;
+
+    let started = Instant::now();
+    let plain = reference::replicate(&world, 1.0 / 60.0, 0);
+    let plain_seconds = started.elapsed().as_secs_f64();
+
+    let names = metrics::names(&world.scenario);
+    let headline = metrics::headline(&world.scenario);
+    let index = names
+        .iter()
+        .position(|n| n == headline)
+        .unwrap_or_else(|| panic!("no metric {headline}"));
+    let fast_mean = fast
+        .iter()
+        .map(|outcome| metrics::values(&world.scenario, outcome)[index])
+        .sum::<f64>()
+        / fast.len() as f64;
+    println!(
+        "{headline}: fast engine mean of {fast_replications} replications {fast_mean:.4e}, reference replication 0 {:.4e}",
+        plain[headline]
+    );
+    println!(
+        "one replication, 1 000 000 agents, 144 h, one thread: fast {:.3} ms (mean of {fast_replications}, plan included), reference {plain_seconds:.1} s (1-minute ticks); speed-up {:.0}×",
+        fast_seconds * 1e3,
+        plain_seconds / fast_seconds
+    );
+}
