@@ -15,7 +15,9 @@
 //! them.
 //!
 //! The fast engine runs many more replications than the reference, which is the slow side; the
-//! reference's replications set the power.
+//! reference's replications set the power. The suite takes about 10 s in release mode on two
+//! cores and minutes unoptimised, so the checks are ignored in debug builds: run
+//! `cargo test --release --test differential`.
 
 mod reference;
 
@@ -554,16 +556,28 @@ duration_hours = 3
 "#;
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
 fn fixed_timeline_through_the_corners_of_redundancy_groups() {
     check("fixed timeline", FIXED_TIMELINE, 2000, 200);
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
 fn groups_failovers_restores_and_ramps() {
     check("groups and ramps", GROUPS_AND_RAMPS, 2000, 400);
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
 fn congestion_and_deferral() {
     check(
         "congestion and deferral",
@@ -575,6 +589,10 @@ fn congestion_and_deferral() {
 
 /// The shipped Kakao scenario at 3 000 agents: 144 hours, four services, Naver's failover.
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
 fn kakao_fire_at_small_scale() {
     let text = std::fs::read_to_string("scenarios/kakao-fire-2022.toml")
         .unwrap_or_else(|e| panic!("the Kakao scenario is readable: {e}"));
