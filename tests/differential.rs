@@ -1,0 +1,704 @@
+//! Differential tests: the fast, lumped engine against the plain reference engine of
+//! `tests/reference/` on small scenarios that between them switch on every feature of the model.
+//! Both engines run on the same world (the same agents with the same platforms) and their own
+//! random numbers, so only distributions can agree:
+//!
+//! - every metric: the means agree within 4 standard errors of their difference (Welch,
+//!   `sqrt(s1²/n1 + s2²/n2)`); a false alarm about once in 16 000 metrics;
+//! - the headline metrics: the distributions agree by a two-sample Kolmogorov–Smirnov test at
+//!   α = 0.001.
+//!
+//! Power: each check prints its tolerance relative to the mean (the smallest relative difference
+//! the means check would catch about half the time; 1.5 times that is caught almost always) and
+//! the KS critical distance (a shift of about that many standard deviations of the metric's
+//! distribution is caught). Run `cargo test --release --test differential -- --nocapture` to see
+//! them.
+//!
+//! The fast engine runs many more replications than the reference, which is the slow side; the
+//! reference's replications set the power. The suite takes about 10 s in release mode on two
+//! cores and minutes unoptimised, so the checks are ignored in debug builds: run
+//! `cargo test --release --test differential`.
+
+mod reference;
+
+use concrisk::engine::{self, RunConfig, Silent};
+use concrisk::results::metrics;
+use concrisk::scenario;
+use concrisk::world::World;
+use rayon::prelude::*;
+
+/// Tick of the reference in the tests: 3 minutes. Every fixed time in the scenarios below (start
+/// hours, failover minutes, fixed durations) is a whole number of ticks, so the discretisation
+/// only rounds random times, by less than half a tick either way and about evenly.
+const DT: f64 = 0.05;
+
+/// Mean and sample variance.
+fn mean_var(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var)
+}
+
+/// A value rounded to 9 significant digits, so that metrics with no noise, which the two engines
+/// sum in different orders, tie in the KS test instead of differing in the last bits.
+fn rounded(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = 10f64.powi(8 - value.abs().log10().floor() as i32);
+    (value * magnitude).round() / magnitude
+}
+
+/// The two-sample Kolmogorov–Smirnov distance: the largest gap between the two empirical
+/// distribution functions, evaluated after each distinct value (so ties are handled).
+fn ks_distance(a: &[f64], b: &[f64]) -> f64 {
+    let mut a: Vec<f64> = a.iter().copied().map(rounded).collect();
+    let mut b: Vec<f64> = b.iter().copied().map(rounded).collect();
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut distance) = (0, 0, 0.0_f64);
+    while i < a.len() && j < b.len() {
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        distance = distance.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    distance
+}
+
+/// The asymptotic p-value of a KS distance (Kolmogorov's series with the small-sample
+/// correction of Stephens, as in Numerical Recipes' `probks`). Conservative when the
+/// distributions have atoms (replications with no damage).
+fn ks_p_value(distance: f64, n1: usize, n2: usize) -> f64 {
+    let effective = (n1 * n2) as f64 / (n1 + n2) as f64;
+    let lambda = (effective.sqrt() + 0.12 + 0.11 / effective.sqrt()) * distance;
+    if lambda < 0.2 {
+        return 1.0;
+    }
+    let mut sum = 0.0;
+    for j in 1..=100 {
+        let term = (-2.0 * (j * j) as f64 * lambda * lambda).exp();
+        sum += if j % 2 == 1 { term } else { -term };
+        if term < 1e-12 {
+            break;
+        }
+    }
+    (2.0 * sum).clamp(0.0, 1.0)
+}
+
+/// Replication values of every metric, as columns by metric name.
+struct Columns {
+    names: Vec<String>,
+    /// `values[metric][replication]`.
+    values: Vec<Vec<f64>>,
+}
+
+fn fast_engine(world: &World, replications: u32) -> Columns {
+    let names = metrics::names(&world.scenario);
+    let outcomes = engine::run(
+        world,
+        &RunConfig {
+            first_replication: 0,
+            replications,
+        },
+        &Silent,
+    );
+    let rows: Vec<Vec<f64>> = outcomes
+        .iter()
+        .map(|outcome| metrics::values(&world.scenario, outcome))
+        .collect();
+    let values = (0..names.len())
+        .map(|m| rows.iter().map(|row| row[m]).collect())
+        .collect();
+    Columns { names, values }
+}
+
+fn reference_engine(world: &World, replications: u64) -> Columns {
+    let names = metrics::names(&world.scenario);
+    let rows: Vec<reference::Metrics> = (0..replications)
+        .into_par_iter()
+        .map(|r| reference::replicate(world, DT, r))
+        .collect();
+    let values = names
+        .iter()
+        .map(|name| {
+            rows.iter()
+                .map(|row| {
+                    *row.get(name)
+                        .unwrap_or_else(|| panic!("the reference has no metric {name}"))
+                })
+                .collect()
+        })
+        .collect();
+    Columns { names, values }
+}
+
+/// Whether a metric is a headline for the distribution test: the totals and each service's
+/// unmet needs, extra hours and peak share.
+fn is_headline(name: &str) -> bool {
+    !name.contains(".by_segment.")
+        && [
+            "unmet_needs.",
+            "person_hours_cut_off.",
+            "economic_loss.",
+            "extra_hours.",
+            "peak_cut_off_share.",
+            "delayed_needs.",
+        ]
+        .iter()
+        .any(|family| name.starts_with(family))
+}
+
+/// Runs both engines on `text` and checks every metric's mean and the headline metrics'
+/// distributions; prints each check's tolerance. Panics listing every failed check.
+fn check(label: &str, text: &str, fast_replications: u32, reference_replications: u64) {
+    let scenario =
+        scenario::parse(text, "x.toml").unwrap_or_else(|e| panic!("{label} is valid: {e}"));
+    let world = World::build(scenario);
+    let fast = fast_engine(&world, fast_replications);
+    let plain = reference_engine(&world, reference_replications);
+    let mut failures = Vec::new();
+    println!(
+        "== {label}: fast {fast_replications} replications, reference {reference_replications}"
+    );
+    println!(
+        "{:<48} {:>14} {:>14} {:>10} {:>9} {:>7} {:>7}",
+        "metric", "fast mean", "reference", "diff/tol", "tol/mean", "KS D", "KS p"
+    );
+    for (m, name) in fast.names.iter().enumerate() {
+        let (a, b) = (&fast.values[m], &plain.values[m]);
+        let (mean_a, var_a) = mean_var(a);
+        let (mean_b, var_b) = mean_var(b);
+        let standard_error = (var_a / a.len() as f64 + var_b / b.len() as f64).sqrt();
+        // 1e-9 relative: metrics with no noise at all (always 0) must agree to rounding.
+        let tolerance = 4.0 * standard_error + 1e-9 * mean_a.abs().max(mean_b.abs()).max(1.0);
+        let difference = mean_a - mean_b;
+        let relative = if mean_a == 0.0 {
+            "-".to_string()
+        } else {
+            format!("{:.2}%", 100.0 * tolerance / mean_a.abs())
+        };
+        let mut line = format!(
+            "{name:<48} {mean_a:>14.6e} {mean_b:>14.6e} {:>10.2} {relative:>9}",
+            difference / tolerance,
+        );
+        if difference.abs() > tolerance {
+            failures.push(format!(
+                "{name}: fast mean {mean_a} vs reference {mean_b}, difference {difference} > tolerance {tolerance}"
+            ));
+        }
+        if is_headline(name) {
+            let distance = ks_distance(a, b);
+            let p = ks_p_value(distance, a.len(), b.len());
+            line += &format!(" {distance:>7.3} {p:>7.4}");
+            if p < 0.001 {
+                failures.push(format!(
+                    "{name}: distributions differ, KS distance {distance}, p = {p:.2e}"
+                ));
+            }
+        }
+        println!("{line}");
+    }
+    let critical = 1.949
+        * ((fast_replications as f64 + reference_replications as f64)
+            / (fast_replications as f64 * reference_replications as f64))
+            .sqrt();
+    println!("KS critical distance at α = 0.001: {critical:.3}");
+    assert!(failures.is_empty(), "{label}:\n{}", failures.join("\n"));
+}
+
+/// Redundancy groups (need 1 and need 2, failover time and failed failovers), restore and ramp
+/// drawn from every kind of distribution, chains of platforms, four events each with a
+/// probability below 1 and a random start, three segments with their own shares and demand,
+/// `given`, a congested offline channel open to two segments only behind one open to all, a
+/// deferrable service, "daytime" and 24-weight profiles, and a start at 06:30.
+const GROUPS_AND_RAMPS: &str = r#"
+[scenario]
+name = "groups and ramps"
+value_of_time_per_hour = 12
+
+[run]
+horizon_hours = 36
+seed = 11
+agents = 6000
+start_hour = 6.5
+
+[population]
+size = 600000
+
+[[population.segments]]
+id = "young"
+share = 0.3
+[[population.segments]]
+id = "working"
+share = 0.5
+[[population.segments]]
+id = "elderly"
+share = 0.2
+
+[[infrastructure]]
+id = "power"
+[[infrastructure]]
+id = "dc_a"
+[[infrastructure]]
+id = "dc_b"
+restore_hours = { dist = "uniform", min = 0.5, max = 2 }
+[[infrastructure]]
+id = "dc_c"
+
+[[platforms]]
+id = "chat"
+depends_on = [{ any_of = ["dc_a", "dc_b"], need = 1, failover_minutes = 30, failover_success = 0.6 }]
+restore_hours = { dist = "triangular", min = 0.5, mode = 1, max = 3 }
+ramp_hours = { dist = "lognormal", median = 2, p95 = 6 }
+
+[[platforms]]
+id = "wallet"
+depends_on = ["power", { any_of = ["dc_a", "dc_b", "dc_c"], need = 2, failover_minutes = 15, failover_success = 0.8 }]
+ramp_hours = { dist = "exponential", mean = 1.5 }
+
+[[platforms]]
+id = "chat_pay"
+depends_on = ["chat"]
+restore_hours = { dist = "weibull", shape = 1.5, scale = 2 }
+ramp_hours = { dist = "uniform", min = 1, max = 4 }
+
+[[platforms]]
+id = "other_chat"
+
+[[adoption]]
+platform = "chat"
+share = { default = 0.9, elderly = 0.6 }
+
+[[adoption]]
+platform = "chat_pay"
+given = "chat"
+share = { default = 0.5, young = 0.2 }
+
+[[adoption]]
+platform = "wallet"
+share = 0.4
+
+[[adoption]]
+platform = "other_chat"
+share = { default = 0.1, young = 0.3 }
+
+[[services]]
+id = "messaging"
+demand_per_day = { default = 12, elderly = 5 }
+profile = "daytime"
+channels = [
+  { platform = "chat" },
+  { platform = "other_chat" },
+  { offline = "sms", success = 0.9, extra_minutes = 2 },
+]
+value_per_unmet = 1
+
+[[services]]
+id = "payments"
+demand_per_day = { default = 3, young = 1 }
+profile = [1, 1, 1, 1, 1, 1, 2, 4, 6, 6, 5, 5, 6, 5, 5, 5, 5, 6, 6, 5, 4, 3, 2, 1]
+channels = [
+  { platform = "chat_pay" },
+  { platform = "wallet" },
+  { offline = "cash", success = 0.85, extra_minutes = 4, capacity_per_hour = 25000, segments = ["working", "elderly"] },
+  { offline = "bank", success = 0.95, extra_minutes = 20 },
+]
+value_per_unmet = 5
+deferrable_hours = 6
+
+[[events]]
+id = "dc_a_fire"
+fails = ["dc_a"]
+at_hour = { dist = "uniform", min = 2, max = 12 }
+duration_hours = { dist = "triangular", min = 3, mode = 6, max = 12 }
+probability = 0.8
+
+[[events]]
+id = "dc_c_flood"
+fails = ["dc_c"]
+at_hour = { dist = "exponential", mean = 10 }
+duration_hours = { dist = "empirical", values = [2, 4, 8] }
+probability = 0.5
+
+[[events]]
+id = "power_cut"
+fails = ["power"]
+at_hour = { dist = "uniform", min = 0, max = 30 }
+duration_hours = { dist = "uniform", min = 0.5, max = 3 }
+probability = 0.4
+
+[[events]]
+id = "dc_b_glitch"
+fails = ["dc_b"]
+at_hour = { dist = "uniform", min = 5, max = 25 }
+duration_hours = 1
+probability = 0.3
+"#;
+
+/// Congestion that binds in the baseline at peak hours and hard in the outage, two offline
+/// channels in a row (the first open to one segment), a deferrable service with long waits, a
+/// "flat" profile, and a run that starts at 22:00 and crosses midnight. Every cut-off ends
+/// before the horizon (see `deferred_need_whose_cut_off_ends_after_the_horizon`).
+const CONGESTION_AND_DEFERRAL: &str = r#"
+[scenario]
+name = "congestion and deferral"
+value_of_time_per_hour = 20
+
+[run]
+horizon_hours = 30
+seed = 5
+agents = 8000
+start_hour = 22
+
+[population]
+size = 2000000
+
+[[population.segments]]
+id = "city"
+share = 0.7
+[[population.segments]]
+id = "rural"
+share = 0.3
+
+[[infrastructure]]
+id = "dc"
+
+[[platforms]]
+id = "ride"
+depends_on = ["dc"]
+restore_hours = { dist = "triangular", min = 1, mode = 2, max = 4 }
+ramp_hours = { dist = "triangular", min = 2, mode = 5, max = 10 }
+
+[[platforms]]
+id = "notice"
+depends_on = ["dc"]
+restore_hours = { dist = "uniform", min = 4, max = 8 }
+ramp_hours = 2
+
+[[platforms]]
+id = "ride2"
+
+[[adoption]]
+platform = "ride"
+share = { default = 0.7, rural = 0.3 }
+
+[[adoption]]
+platform = "ride2"
+share = 0.1
+
+[[adoption]]
+platform = "notice"
+share = { default = 0.5, rural = 0.3 }
+
+[[services]]
+id = "taxi"
+demand_per_day = { default = 0.3, rural = 0.1 }
+profile = [2, 1, 1, 1, 1, 1, 2, 4, 5, 4, 3, 3, 3, 3, 3, 3, 4, 5, 5, 4, 3, 3, 3, 3]
+channels = [
+  { platform = "ride" },
+  { platform = "ride2" },
+  { offline = "hail", success = 0.7, extra_minutes = 10, capacity_per_hour = 5000, segments = ["city"] },
+  { offline = "bus", success = 0.9, extra_minutes = 30 },
+]
+value_per_unmet = 20
+
+[[services]]
+id = "government"
+demand_per_day = 0.5
+profile = "flat"
+channels = [
+  { platform = "notice" },
+  { offline = "post", success = 0.8, extra_minutes = 5 },
+]
+value_per_unmet = 8
+deferrable_hours = 12
+
+[[events]]
+id = "outage"
+fails = ["dc"]
+at_hour = { dist = "uniform", min = 1, max = 6 }
+duration_hours = { dist = "triangular", min = 3, mode = 6, max = 12 }
+probability = 0.9
+"#;
+
+/// Every time fixed and on the tick grid, so that the only noise is the needs' and the checks
+/// are sharp: cut-off is exact in both engines and must agree to rounding. The timeline walks
+/// the corners of redundancy groups: a second member lost during a failover (need 1), a failed
+/// failover that waits for its member while another member comes and goes (need 2 of 3), a
+/// second failover later, a plain requirement lost under a chain that is still ramping, and a
+/// deferrable service whose cut-off runs past the horizon. Starts at 17:30.
+const FIXED_TIMELINE: &str = r#"
+[scenario]
+name = "fixed timeline"
+value_of_time_per_hour = 10
+
+[run]
+horizon_hours = 24
+seed = 3
+agents = 10000
+start_hour = 17.5
+
+[population]
+size = 1000000
+
+[[population.segments]]
+id = "working"
+share = 0.6
+[[population.segments]]
+id = "other"
+share = 0.4
+
+[[infrastructure]]
+id = "a"
+[[infrastructure]]
+id = "b"
+[[infrastructure]]
+id = "c"
+[[infrastructure]]
+id = "power"
+
+[[platforms]]
+id = "app1"
+depends_on = [{ any_of = ["a", "b"], need = 1, failover_minutes = 30, failover_success = 1 }]
+restore_hours = 1
+ramp_hours = 2
+
+[[platforms]]
+id = "app2"
+depends_on = [{ any_of = ["a", "b", "c"], need = 2, failover_minutes = 15, failover_success = 0 }]
+ramp_hours = 1
+
+[[platforms]]
+id = "app3"
+depends_on = ["app1", "power"]
+restore_hours = 0.5
+ramp_hours = 3
+
+[[platforms]]
+id = "app4"
+
+[[adoption]]
+platform = "app1"
+share = { default = 0.8, other = 0.5 }
+
+[[adoption]]
+platform = "app3"
+given = "app1"
+share = 0.6
+
+[[adoption]]
+platform = "app2"
+share = 0.5
+
+[[adoption]]
+platform = "app4"
+share = 0.2
+
+[[services]]
+id = "msg"
+demand_per_day = { default = 24, other = 12 }
+profile = [1, 1, 1, 1, 1, 1, 2, 3, 4, 4, 3, 3, 3, 3, 3, 3, 3, 4, 4, 3, 2, 2, 1, 1]
+channels = [
+  { platform = "app1" },
+  { platform = "app4" },
+  { offline = "sms", success = 0.9, extra_minutes = 2, capacity_per_hour = 20000 },
+]
+value_per_unmet = 1
+
+[[services]]
+id = "pay"
+demand_per_day = 6
+profile = "daytime"
+channels = [
+  { platform = "app3" },
+  { platform = "app2" },
+  { offline = "cash", success = 0.8, extra_minutes = 5, segments = ["working"] },
+]
+value_per_unmet = 4
+deferrable_hours = 3
+
+[[events]]
+id = "a_first"
+fails = ["a"]
+at_hour = 2
+duration_hours = 6
+[[events]]
+id = "b_during_failover"
+fails = ["b"]
+at_hour = 2.2
+duration_hours = 1
+[[events]]
+id = "c_later"
+fails = ["c"]
+at_hour = 10
+duration_hours = 2
+[[events]]
+id = "power_cut"
+fails = ["power"]
+at_hour = 14
+duration_hours = 1
+[[events]]
+id = "a_again"
+fails = ["a"]
+at_hour = 16
+duration_hours = 1
+[[events]]
+id = "b_and_c"
+fails = ["c", "b"]
+at_hour = 20
+duration_hours = 3
+"#;
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
+fn fixed_timeline_through_the_corners_of_redundancy_groups() {
+    check("fixed timeline", FIXED_TIMELINE, 2000, 200);
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
+fn groups_failovers_restores_and_ramps() {
+    check("groups and ramps", GROUPS_AND_RAMPS, 2000, 400);
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
+fn congestion_and_deferral() {
+    check(
+        "congestion and deferral",
+        CONGESTION_AND_DEFERRAL,
+        2000,
+        400,
+    );
+}
+
+/// The shipped Kakao scenario at 3 000 agents: 144 hours, four services, Naver's failover.
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
+fn kakao_fire_at_small_scale() {
+    let text = std::fs::read_to_string("scenarios/kakao-fire-2022.toml")
+        .unwrap_or_else(|e| panic!("the Kakao scenario is readable: {e}"));
+    let text = text.replacen("seed = 20221015", "seed = 20221015\nagents = 3000", 1);
+    check("kakao fire, 3 000 agents", &text, 2000, 200);
+}
+
+/// A disagreement the differential tests found, pinned until it is settled. ARCHITECTURE.md
+/// says an unmet deferrable need is met late "when their cut-off ends within
+/// `deferrable_hours`"; here the outage holds `dc` over [8, 11) and the horizon is 10, so every
+/// need in [8, 10) has its cut-off end at 11, within the 6 hours: 20 000 delayed, 0 unmet (the
+/// reference). The fast engine counts all 20 000 unmet: its cut-off runs are taken to last for
+/// ever when they reach the horizon (`engine/demand.rs`, `run_end`), even one that ends exactly
+/// at the horizon.
+#[test]
+#[ignore = "fast engine: a cut-off that reaches the horizon never ends; see the doc comment"]
+fn deferred_need_whose_cut_off_ends_after_the_horizon() {
+    check(
+        "cut-off past the horizon",
+        CUT_OFF_PAST_THE_HORIZON,
+        200,
+        50,
+    );
+}
+
+const CUT_OFF_PAST_THE_HORIZON: &str = r#"
+[scenario]
+name = "cut-off past the horizon"
+
+[run]
+horizon_hours = 10
+seed = 1
+agents = 10000
+
+[population]
+size = 10000
+
+[[infrastructure]]
+id = "dc"
+
+[[platforms]]
+id = "app"
+depends_on = ["dc"]
+
+[[adoption]]
+platform = "app"
+share = 1.0
+
+[[services]]
+id = "pay"
+demand_per_day = 24
+channels = [{ platform = "app" }]
+deferrable_hours = 6
+
+[[events]]
+id = "out"
+fails = ["dc"]
+at_hour = 8
+duration_hours = 3
+"#;
+
+/// Not a check but a measurement: one replication of each engine on the Kakao scenario at its
+/// default 1 000 000 agents over its 144 hours, single-threaded, and the speed-up. The reference
+/// runs in 1-minute ticks. Run with
+/// `cargo test --release --test differential speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement that takes minutes, not a check"]
+fn speed_against_the_reference_at_one_million_agents() {
+    use std::time::Instant;
+    let mut scenario = scenario::load(std::path::Path::new("scenarios/kakao-fire-2022.toml"))
+        .unwrap_or_else(|e| panic!("the Kakao scenario is valid: {e}"));
+    scenario.run.agents = 1_000_000;
+    let started = Instant::now();
+    let world = World::build(scenario);
+    println!("world: {:.2} s", started.elapsed().as_secs_f64());
+
+    let started = Instant::now();
+    let plan = engine::Plan::new(&world);
+    let fast_replications = 20;
+    let fast: Vec<_> = (0..fast_replications)
+        .map(|r| engine::replicate(&plan, r))
+        .collect();
+    let fast_seconds = started.elapsed().as_secs_f64() / fast_replications as f64;
+
+    let started = Instant::now();
+    let plain = reference::replicate(&world, 1.0 / 60.0, 0);
+    let plain_seconds = started.elapsed().as_secs_f64();
+
+    let names = metrics::names(&world.scenario);
+    let headline = metrics::headline(&world.scenario);
+    let index = names
+        .iter()
+        .position(|n| n == headline)
+        .unwrap_or_else(|| panic!("no metric {headline}"));
+    let fast_mean = fast
+        .iter()
+        .map(|outcome| metrics::values(&world.scenario, outcome)[index])
+        .sum::<f64>()
+        / fast.len() as f64;
+    println!(
+        "{headline}: fast engine mean of {fast_replications} replications {fast_mean:.4e}, reference replication 0 {:.4e}",
+        plain[headline]
+    );
+    println!(
+        "one replication, 1 000 000 agents, 144 h, one thread: fast {:.3} ms (mean of {fast_replications}, plan included), reference {plain_seconds:.1} s (1-minute ticks); speed-up {:.0}×",
+        fast_seconds * 1e3,
+        plain_seconds / fast_seconds
+    );
+}

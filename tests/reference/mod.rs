@@ -1,0 +1,123 @@
+//! A deliberately plain reference engine: the model of ARCHITECTURE.md ("The model, precisely")
+//! simulated agent by agent and tick by tick, for the differential tests and as the baseline for
+//! speed. It shares nothing with `concrisk::engine` but the checked scenario and the world (the
+//! same agents with the same platforms); its random numbers are its own, so only the
+//! distributions of the two engines' results can agree, not the draws.
+//!
+//! Discretisation: time runs in ticks of `dt` hours, each sampled at its middle (node states,
+//! capacities, cut-off). Needs arrive at exact times (a Poisson count per agent and clock hour,
+//! each at a uniform time in the hour) and are served with the capacities of the tick they fall
+//! in. Offline congestion uses the expected attempts of the clock hour, as the model defines it
+//! (mean-field); drawing acceptance from the realised attempts instead would move each hour's
+//! acceptance by about 1/sqrt(attempts) and bias it near the kink of `min(1, ·)`, a difference of
+//! the model, not of the engines.
+
+mod needs;
+mod timeline;
+
+use std::collections::BTreeMap;
+
+use concrisk::world::World;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Metric name → value for one replication, under the names of SCENARIO-SPEC section 3.
+pub type Metrics = BTreeMap<String, f64>;
+
+/// The number of whole ticks of `dt` in `hours`, refusing a `dt` that does not divide it: the
+/// reference keeps clock hours and the horizon on tick boundaries.
+fn whole_ticks(hours: f64, dt: f64, what: &str) -> usize {
+    let ticks = (hours / dt).round();
+    assert!(
+        (ticks * dt - hours).abs() < 1e-9,
+        "tick of {dt} h does not divide the {what} ({hours} h)"
+    );
+    ticks as usize
+}
+
+/// The reference's own stream for a replication: the seed and the replication mixed in turn
+/// (SplitMix64), so that nearby pairs give unrelated streams.
+fn rng_for(seed: u64, replication: u64) -> Xoshiro256PlusPlus {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    // A constant unlike any the engine uses, so the two engines never share a stream.
+    Xoshiro256PlusPlus::seed_from_u64(mix(mix(seed ^ 0x5EED_0F5E) ^ replication))
+}
+
+/// One replication of the world's scenario in ticks of `dt` hours.
+///
+/// # Panics
+/// When `dt` does not divide the horizon and the offset of the clock hours (`start_hour`).
+pub fn replicate(world: &World, dt: f64, replication: u64) -> Metrics {
+    let scenario = &world.scenario;
+    let run = &scenario.run;
+    let ticks = whole_ticks(run.horizon_hours, dt, "horizon");
+    whole_ticks(run.start_hour.fract(), dt, "offset of clock hours");
+    // A deferrable need may wait past the horizon for a cut-off to end, so the timeline runs on
+    // for the longest wait.
+    let longest_wait = scenario
+        .services
+        .iter()
+        .map(|s| s.deferrable_hours)
+        .fold(0.0, f64::max);
+    let extended = ticks + (longest_wait / dt).ceil() as usize;
+    let mut rng = rng_for(run.seed, replication);
+    let timeline = timeline::simulate(scenario, dt, extended, &mut rng);
+    let damage: Vec<needs::ServiceDamage> = (0..scenario.services.len())
+        .map(|s| needs::simulate(world, s, &timeline, ticks, &mut rng))
+        .collect();
+    metrics(world, &damage)
+}
+
+/// Named metrics from the damage, scaled to the real population.
+fn metrics(world: &World, damage: &[needs::ServiceDamage]) -> Metrics {
+    let scenario = &world.scenario;
+    let scale = scenario.scale();
+    let value_of_time = scenario.meta.value_of_time_per_hour;
+    let segments = scenario.segments.len();
+    let mut out = Metrics::new();
+    // [segment] totals over services of the three by-segment families.
+    let mut total_unmet = vec![0.0; segments];
+    let mut total_cut_off = vec![0.0; segments];
+    let mut total_loss = vec![0.0; segments];
+    for (service, d) in scenario.services.iter().zip(damage) {
+        let s = &service.id;
+        let loss: Vec<f64> = (0..segments)
+            .map(|g| d.unmet[g] * service.value_per_unmet + d.extra_hours[g] * value_of_time)
+            .collect();
+        let sum = |v: &[f64]| v.iter().sum::<f64>() * scale;
+        out.insert(format!("unmet_needs.{s}"), sum(&d.unmet));
+        out.insert(format!("delayed_needs.{s}"), sum(&d.delayed));
+        out.insert(format!("person_hours_cut_off.{s}"), sum(&d.cut_off_hours));
+        out.insert(format!("peak_cut_off_share.{s}"), d.peak_cut_off_share);
+        out.insert(format!("extra_hours.{s}"), sum(&d.extra_hours));
+        out.insert(format!("economic_loss.{s}"), sum(&loss));
+        for (g, segment) in scenario.segments.iter().enumerate() {
+            let by = |family: &str| format!("{family}.{s}.by_segment.{}", segment.id);
+            out.insert(by("unmet_needs"), d.unmet[g] * scale);
+            out.insert(by("person_hours_cut_off"), d.cut_off_hours[g] * scale);
+            out.insert(by("economic_loss"), loss[g] * scale);
+            total_unmet[g] += d.unmet[g] * scale;
+            total_cut_off[g] += d.cut_off_hours[g] * scale;
+            total_loss[g] += loss[g] * scale;
+        }
+    }
+    for (family, by_segment) in [
+        ("unmet_needs", &total_unmet),
+        ("person_hours_cut_off", &total_cut_off),
+        ("economic_loss", &total_loss),
+    ] {
+        out.insert(format!("{family}.total"), by_segment.iter().sum());
+        for (g, segment) in scenario.segments.iter().enumerate() {
+            out.insert(
+                format!("{family}.total.by_segment.{}", segment.id),
+                by_segment[g],
+            );
+        }
+    }
+    out
+}

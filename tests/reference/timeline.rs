@@ -1,0 +1,202 @@
+//! The reference timeline: every node's state tick by tick, stepped forward like a clock, from the
+//! words of ARCHITECTURE.md ("The model, precisely": events, nodes, redundancy groups). The fast
+//! engine works on exact intervals instead; this one samples each tick at its middle, so every
+//! change is known to within one tick.
+
+use concrisk::scenario::{Event, RedundancyGroup, Requirement, Scenario};
+use rand::RngExt;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// One drawn event: whether it happens and the span it holds its nodes down.
+struct Drawn<'s> {
+    event: &'s Event,
+    happens: bool,
+    at: f64,
+    duration: f64,
+}
+
+impl Drawn<'_> {
+    fn holds(&self, node: usize, time: f64) -> bool {
+        self.happens
+            && self.event.fails.contains(&node)
+            && self.at <= time
+            && time < self.at + self.duration
+    }
+}
+
+/// Every node's state at the middle of every tick.
+pub struct Timeline {
+    pub dt: f64,
+    /// `up[node][tick]`: the node has capacity above 0.
+    pub up: Vec<Vec<bool>>,
+    /// `capacity[node][tick]`: 0 when down, else the smallest of its own ramp and its
+    /// requirements' capacities.
+    pub capacity: Vec<Vec<f64>>,
+}
+
+/// What one redundancy group remembers from one tick to the next.
+struct GroupState {
+    held_before: bool,
+    /// No hold before this time: a failover is under way.
+    blocked_until: f64,
+    /// After a failed failover, the members whose return the group waits for.
+    waiting_for: Vec<usize>,
+}
+
+impl GroupState {
+    fn new() -> GroupState {
+        GroupState {
+            held_before: false,
+            blocked_until: f64::NEG_INFINITY,
+            waiting_for: Vec::new(),
+        }
+    }
+
+    /// Whether the group holds at tick `k` (start `t0`, middle `mid`), its members' states being
+    /// known up to `k`.
+    fn step(
+        &mut self,
+        group: &RedundancyGroup,
+        up: &[Vec<bool>],
+        k: usize,
+        (t0, mid): (f64, f64),
+        rng: &mut Xoshiro256PlusPlus,
+    ) -> bool {
+        let up_now = group.members.iter().filter(|&&m| up[m][k]).count();
+        if k > 0 {
+            let went_down: Vec<usize> = group
+                .members
+                .iter()
+                .copied()
+                .filter(|&m| up[m][k - 1] && !up[m][k])
+                .collect();
+            // "When a member goes down while the group holds and at least `need` members remain
+            // up, a failover is needed." A member that goes down during a failover, or when too
+            // few remain, starts none.
+            if self.held_before && !went_down.is_empty() && up_now >= group.need {
+                self.blocked_until = t0 + group.failover_hours;
+                let works = rng.random::<f64>() < group.failover_success;
+                if !works {
+                    self.waiting_for = went_down;
+                }
+            }
+        }
+        self.waiting_for.retain(|&m| !up[m][k]);
+        let holds =
+            up_now >= group.need && mid >= self.blocked_until && self.waiting_for.is_empty();
+        self.held_before = holds;
+        holds
+    }
+}
+
+/// The `need`-th largest member capacity at tick `k`.
+fn group_capacity(group: &RedundancyGroup, capacity: &[Vec<f64>], k: usize) -> f64 {
+    let mut members: Vec<f64> = group.members.iter().map(|&m| capacity[m][k]).collect();
+    members.sort_by(|a, b| b.total_cmp(a));
+    members[group.need - 1]
+}
+
+/// Nodes ordered so that each comes after everything it requires (found by repeated passes, not
+/// taken from the world, so that this module stands alone).
+fn dependency_order(scenario: &Scenario) -> Vec<usize> {
+    let requires = |node: usize| -> Vec<usize> {
+        scenario.nodes[node]
+            .requires
+            .iter()
+            .flat_map(|r| match r {
+                Requirement::Node(dep) => vec![*dep],
+                Requirement::Group(group) => group.members.clone(),
+            })
+            .collect()
+    };
+    let mut placed = vec![false; scenario.nodes.len()];
+    let mut order = Vec::new();
+    while order.len() < scenario.nodes.len() {
+        for node in 0..scenario.nodes.len() {
+            if !placed[node] && requires(node).iter().all(|&dep| placed[dep]) {
+                placed[node] = true;
+                order.push(node);
+            }
+        }
+    }
+    order
+}
+
+/// Draws the events, then steps every node through `ticks` ticks of `dt` hours.
+pub fn simulate(
+    scenario: &Scenario,
+    dt: f64,
+    ticks: usize,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Timeline {
+    // Each event: a uniform for whether it happens, then its start, then its duration.
+    let events: Vec<Drawn> = scenario
+        .events
+        .iter()
+        .map(|event| {
+            let u = rng.random::<f64>();
+            let at = event.at_hour.sample(rng);
+            let duration = event.duration_hours.sample(rng);
+            Drawn {
+                event,
+                happens: u < event.probability,
+                at,
+                duration,
+            }
+        })
+        .collect();
+
+    let nodes = scenario.nodes.len();
+    let mut up = vec![vec![false; ticks]; nodes];
+    let mut capacity = vec![vec![0.0; ticks]; nodes];
+    for node in dependency_order(scenario) {
+        let spec = &scenario.nodes[node];
+        let mut groups: Vec<GroupState> = spec.requires.iter().map(|_| GroupState::new()).collect();
+        let mut clear_before = false;
+        // The current clear spell: when the node comes up, and over how long it ramps.
+        let mut up_at = f64::NEG_INFINITY;
+        let mut ramp = 0.0;
+        for k in 0..ticks {
+            let t0 = k as f64 * dt;
+            let mid = t0 + dt / 2.0;
+            let mut clear = !events.iter().any(|e| e.holds(node, mid));
+            let mut limit: f64 = 1.0;
+            for (requirement, state) in spec.requires.iter().zip(&mut groups) {
+                match requirement {
+                    Requirement::Node(dep) => {
+                        clear &= up[*dep][k];
+                        limit = limit.min(capacity[*dep][k]);
+                    }
+                    Requirement::Group(group) => {
+                        // Every group steps every tick, whatever the other requirements say.
+                        clear &= state.step(group, &up, k, (t0, mid), rng);
+                        limit = limit.min(group_capacity(group, &capacity, k));
+                    }
+                }
+            }
+            if clear && !clear_before {
+                if k == 0 {
+                    // Clear from hour 0: up from hour 0 at full capacity, nothing drawn.
+                    up_at = f64::NEG_INFINITY;
+                    ramp = 0.0;
+                } else {
+                    // The causes cleared somewhere between the last tick's middle and this one's:
+                    // the tick's start is the unbiased guess.
+                    up_at = t0 + spec.restore_hours.sample(rng);
+                    ramp = spec.ramp_hours.sample(rng);
+                }
+            }
+            clear_before = clear;
+            if clear && mid >= up_at {
+                let own = if ramp > 0.0 {
+                    ((mid - up_at) / ramp).min(1.0)
+                } else {
+                    1.0
+                };
+                up[node][k] = true;
+                capacity[node][k] = own.min(limit);
+            }
+        }
+    }
+    Timeline { dt, up, capacity }
+}
