@@ -586,3 +586,99 @@ fn pairwise_with_no_event_does_no_damage() {
         }
     }
 }
+
+/// Everyone holds WhatsApp, nobody Telegram; WhatsApp fails for 4 hours; people cut off install
+/// Telegram.
+fn switching_text(rule: &str) -> String {
+    pairwise_text(&format!(
+        "[[behaviour.switching]]\nplatform = \"tg\"\n{rule}"
+    ))
+    .replace(
+        "platform = \"wa\"\nshare = 0.9",
+        "platform = \"wa\"\nshare = 1.0",
+    )
+    .replace(
+        "platform = \"tg\"\nshare = 0.3",
+        "platform = \"tg\"\nshare = 0.0",
+    )
+}
+
+#[test]
+fn switching_at_a_base_rate() {
+    // Nobody else holds Telegram, so an installer stays cut off and a non-installer is never
+    // reconnected: everyone is exposed for the whole outage and installs with probability
+    // 1 − exp(−rate × 4 h).
+    let sim = Simulated::new(&switching_text("base_rate_per_hour = 0.05"));
+    let p = 1.0 - (-0.05_f64 * 4.0).exp();
+    sim.assert_mean("installs.tg", 100_000.0 * p * sim.scale());
+    sim.assert_mean("platform_share_before.tg", 0.0);
+    sim.assert_mean("platform_share_after.tg", p);
+}
+
+#[test]
+fn switching_by_threshold_spreads_through_the_giant_component() {
+    // A threshold of 1 % means one contact with Telegram is enough: from the first installer the
+    // cascade takes the whole connected component, whose share S solves S = 1 − exp(−c S).
+    // The cascade's reach barely varies between replications: 40 suffice.
+    let sim = Simulated::new(
+        &switching_text("base_rate_per_hour = 0.01\nthreshold = 0.01")
+            .replace("replications = 400", "replications = 40"),
+    );
+    let giant = (0..200).fold(1.0, |s: f64, _| 1.0 - (-10.0 * s).exp());
+    let installs = sim.column("installs.tg");
+    let share = installs.iter().sum::<f64>() / installs.len() as f64 / (100_000.0 * sim.scale());
+    // The seeds outside the giant component add at most 1 − S more.
+    assert!(
+        share >= giant - 4.0 * world_standard_error(giant, 100_000.0) && share <= 1.0,
+        "installed share {share} vs giant component {giant}"
+    );
+    // Installs take effect at the end of a 6-minute slice: until the first slice with an
+    // installer ends every message fails; after the cascade only pairs outside the giant
+    // component fail (at most a share 2 (1 − S) of the 3.9 hours left).
+    let needs_per_hour = 100_000.0 * sim.scale();
+    let first_slices = needs_per_hour * 0.1 * (1.0 / (1.0 - (-0.01_f64 * 100_000.0 * 0.1).exp()));
+    let bound = first_slices + needs_per_hour * 3.9 * 2.0 * (1.0 - giant);
+    let unmet = sim.column("unmet_needs.messaging");
+    let mean = unmet.iter().sum::<f64>() / unmet.len() as f64;
+    assert!(
+        mean <= bound + 4.0 * (bound * sim.scale()).sqrt(),
+        "unmet {mean} vs at most {bound}"
+    );
+    assert!(
+        mean >= needs_per_hour * 0.1 * 0.9,
+        "unmet {mean}: the first slice fails"
+    );
+}
+
+#[test]
+fn switching_with_no_event_installs_nothing() {
+    let sim = Simulated::new(
+        &switching_text("base_rate_per_hour = 0.5\nthreshold = 0.01")
+            .replace("at_hour = 2", "at_hour = 2\nprobability = 0")
+            .replace("replications = 400", "replications = 40"),
+    );
+    sim.assert_mean("installs.tg", 0.0);
+    sim.assert_mean("unmet_needs.messaging", 0.0);
+}
+
+#[test]
+fn switching_gives_the_same_results_on_one_and_four_threads() {
+    let text = switching_text(
+        "base_rate_per_hour = 0.02\nthreshold = { dist = \"uniform\", min = 0.05, max = 0.5 }",
+    )
+    .replace("replications = 400", "replications = 20");
+    let run_with = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap_or_else(|e| panic!("thread pool: {e}"));
+        pool.install(|| Simulated::new(&text).values)
+    };
+    let bits = |rows: Vec<Vec<f64>>| {
+        rows.into_iter()
+            .flatten()
+            .map(f64::to_bits)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bits(run_with(1)), bits(run_with(4)));
+}

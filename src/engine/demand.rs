@@ -21,7 +21,7 @@ use crate::world::ServiceClass;
 #[derive(Debug)]
 pub struct ServicePlan<'w> {
     pub service: &'w Service,
-    pub classes: &'w [ServiceClass],
+    pub classes: Vec<ServiceClass>,
     /// `[segment][channel]`: minutes an attempt costs (offline channels open to the segment).
     pub extra_minutes: Vec<Vec<f64>>,
     /// Per class: whether it normally has a platform channel for the service.
@@ -32,7 +32,7 @@ pub struct ServicePlan<'w> {
 impl<'w> ServicePlan<'w> {
     pub fn new(
         service: &'w Service,
-        classes: &'w [ServiceClass],
+        classes: Vec<ServiceClass>,
         segments: usize,
     ) -> ServicePlan<'w> {
         let extra_minutes = (0..segments)
@@ -88,8 +88,14 @@ pub struct CutOff {
 }
 
 /// Which classes are cut off in each slice: they normally have a platform channel and every one
-/// they hold is down.
-pub fn cut_off(plan: &ServicePlan<'_>, slices: &[Slice], capacity: &[Vec<f64>]) -> CutOff {
+/// they hold is down. `next_up_after_horizon(node)` says when a node still down at the horizon
+/// comes back, so that a cut-off running past the horizon has an end.
+pub fn cut_off(
+    plan: &ServicePlan<'_>,
+    slices: &[Slice],
+    capacity: &[Vec<f64>],
+    next_up_after_horizon: &dyn Fn(usize) -> f64,
+) -> CutOff {
     let cut: Vec<Vec<bool>> = slices
         .iter()
         .enumerate()
@@ -116,7 +122,18 @@ pub fn cut_off(plan: &ServicePlan<'_>, slices: &[Slice], capacity: &[Vec<f64>]) 
         for c in 0..plan.classes.len() {
             if cut[s][c] {
                 run_end[s][c] = if s + 1 == slices.len() {
-                    f64::INFINITY
+                    let class = &plan.classes[c];
+                    plan.service
+                        .channels
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, channel)| match channel {
+                            Channel::Platform(node) if class.is_open(k) => {
+                                Some(next_up_after_horizon(*node))
+                            }
+                            _ => None,
+                        })
+                        .fold(f64::INFINITY, f64::min)
                 } else if cut[s + 1][c] {
                     run_end[s + 1][c]
                 } else {
@@ -141,13 +158,16 @@ struct Scratch {
     demand: Vec<f64>,
 }
 
-/// Accumulates the category means of all slices for one service.
+/// Accumulates the category means of all slices for one service. `weights`, when given, are the
+/// classes' weights slice by slice (`[slice][class]`: people install platforms during the run);
+/// otherwise every class keeps its weight.
 pub fn category_means(
     plan: &ServicePlan<'_>,
     slices: &[Slice],
     capacity: &[Vec<f64>],
     cut: &CutOff,
     scale: f64,
+    weights: Option<&[Vec<f64>]>,
 ) -> CategoryMeans {
     let m = plan.channels();
     let mut means = vec![0.0; plan.segments * m * (m + 2)];
@@ -167,6 +187,7 @@ pub fn category_means(
             capacity,
             cut,
             scale,
+            weights,
             &mut scratch,
             &mut means,
         );
@@ -185,6 +206,7 @@ fn block(
     capacity: &[Vec<f64>],
     cut: &CutOff,
     scale: f64,
+    weights: Option<&[Vec<f64>]>,
     scratch: &mut Scratch,
     means: &mut [f64],
 ) {
@@ -200,13 +222,12 @@ fn block(
     scratch.reach_base.clear();
     scratch.reach_base.resize(cells, 1.0);
     scratch.demand.clear();
-    for slice in slices {
-        for class in plan.classes {
+    for (s, slice) in slices.iter().enumerate() {
+        for (c, class) in plan.classes.iter().enumerate() {
             let per_hour = plan.service.demand_per_day[class.segment] / 24.0
                 * plan.service.profile[slice.hour_of_day];
-            scratch
-                .demand
-                .push(class.weight * per_hour * slice.length());
+            let weight = weights.map_or(class.weight, |w| w[first + s][c]);
+            scratch.demand.push(weight * per_hour * slice.length());
         }
     }
     let block_hours: f64 = slices.iter().map(Slice::length).sum();

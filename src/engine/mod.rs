@@ -8,6 +8,7 @@ mod intervals;
 mod outcome;
 mod reach;
 mod slices;
+mod switching;
 mod timeline;
 
 pub use outcome::{PairwiseDamage, ReplicationOutcome, SegmentDamage, ServiceDamage};
@@ -16,6 +17,9 @@ use rayon::prelude::*;
 
 use crate::world::World;
 use demand::ServicePlan;
+
+/// Longest slice when people switch platforms (6 minutes).
+const SWITCHING_SLICE_HOURS: f64 = 0.1;
 
 /// Which replications to run.
 #[derive(Debug, Clone)]
@@ -43,6 +47,9 @@ pub struct Plan<'w> {
     /// Per service, the platform bits of its platform channels.
     channel_platforms: Vec<u64>,
     reach: reach::ReachMemo,
+    switching: Option<switching::SwitchingPlan>,
+    /// Per switching rule: people holding the platform before anything happens (scaled).
+    holders_before: Vec<f64>,
     fixed_points: Vec<f64>,
     step_hours: f64,
     steps: usize,
@@ -53,11 +60,21 @@ impl<'w> Plan<'w> {
         let scenario = &world.scenario;
         let run = &scenario.run;
         let step_hours = run.step_minutes / 60.0;
+        let switching = switching::SwitchingPlan::new(world);
         let services = scenario
             .services
             .iter()
             .zip(&world.service_classes)
-            .map(|(service, classes)| ServicePlan::new(service, classes, scenario.segments.len()))
+            .enumerate()
+            .map(|(index, (service, classes))| {
+                // With switching, pairs move between classes during a replication: give them
+                // every class they could move to.
+                let classes = switching
+                    .as_ref()
+                    .and_then(|plan| plan.classes(index))
+                    .unwrap_or_else(|| classes.clone());
+                ServicePlan::new(service, classes, scenario.segments.len())
+            })
             .collect();
         let channel_platforms = scenario
             .services
@@ -79,7 +96,35 @@ impl<'w> Plan<'w> {
             services,
             channel_platforms,
             reach: reach::ReachMemo::default(),
-            fixed_points: slices::fixed_points(run.horizon_hours, run.start_hour, step_hours),
+            switching,
+            holders_before: scenario
+                .switching
+                .iter()
+                .map(|rule| {
+                    let bit = world.platform_bit[rule.platform].map_or(0, |b| 1u64 << b);
+                    world
+                        .people
+                        .platforms
+                        .par_iter()
+                        .filter(|set| *set & bit != 0)
+                        .count() as f64
+                        * scenario.scale()
+                })
+                .collect(),
+            fixed_points: {
+                let mut points =
+                    slices::fixed_points(run.horizon_hours, run.start_hour, step_hours);
+                if !scenario.switching.is_empty() {
+                    // Installs take effect at the end of a slice: keep slices short so that a
+                    // cascade changes who can message whom within minutes, not at the next hour.
+                    points.extend(
+                        (1..)
+                            .map(|k| f64::from(k) * SWITCHING_SLICE_HOURS)
+                            .take_while(|t| *t < run.horizon_hours),
+                    );
+                }
+                points
+            },
             step_hours,
             steps: slices::step_count(run.horizon_hours, step_hours),
         }
@@ -115,7 +160,19 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
     let run = &scenario.run;
     let horizon = run.horizon_hours;
     let scale = scenario.scale();
-    let timelines = timeline::compute(scenario, &world.dependency_order, replication);
+    // Timelines run past the horizon as far as a need can wait, so that a cut-off still
+    // running at the horizon knows when it ends.
+    let longest_wait = scenario
+        .services
+        .iter()
+        .map(|s| s.deferrable_hours)
+        .fold(0.0, f64::max);
+    let timelines = timeline::compute(
+        scenario,
+        &world.dependency_order,
+        replication,
+        horizon + longest_wait,
+    );
     let slices = slices::cut(
         horizon,
         run.start_hour,
@@ -157,14 +214,27 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
                 })
         })
         .collect();
+    let switched = plan.switching.as_ref().map(|switching| {
+        switching::simulate(world, switching, &slices, &up_platforms, replication)
+    });
     let mut cut_series: Vec<Vec<f64>> = Vec::with_capacity(plan.services.len());
     let mut reach_series: Vec<Vec<f64>> = Vec::new();
     let mut services = Vec::with_capacity(plan.services.len());
     for (index, plan_service) in plan.services.iter().enumerate() {
-        let cut = demand::cut_off(plan_service, &slices, &capacity);
+        let track = switched.as_ref().and_then(|run| run.tracks[index].as_ref());
+        let cut = demand::cut_off(plan_service, &slices, &capacity, &|node| {
+            timelines.next_up(node, horizon)
+        });
         let mut by_segment = demand::draw_damage(
             plan_service,
-            &demand::category_means(plan_service, &slices, &capacity, &cut, scale),
+            &demand::category_means(
+                plan_service,
+                &slices,
+                &capacity,
+                &cut,
+                scale,
+                track.map(|t| t.weights.as_slice()),
+            ),
             run.seed,
             replication,
             scale,
@@ -190,22 +260,35 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
                 (Some(graph), Some((damage, reachable))) => {
                     // Pairwise: cut off means no contact can be reached, a property of people
                     // and their whole contact lists, not of pair classes.
-                    let reach = plan.reach.get(
-                        index,
-                        plan.channel_platforms[index],
-                        up_platforms[s],
-                        &world.people,
-                        graph,
-                    );
-                    for (segment, cut) in by_segment.iter_mut().zip(&reach.cut_by_segment) {
+                    let memo;
+                    let (cut_by_segment, ties_cut_share, reachable_share) = match track {
+                        Some(track) => (
+                            track.cut_by_segment[s].as_slice(),
+                            track.ties_cut_share[s],
+                            track.reachable_share[s],
+                        ),
+                        None => {
+                            memo = plan.reach.get(
+                                index,
+                                plan.channel_platforms[index],
+                                up_platforms[s],
+                                &world.people,
+                                graph,
+                            );
+                            (
+                                memo.cut_by_segment.as_slice(),
+                                memo.ties_cut_share,
+                                memo.reachable_share,
+                            )
+                        }
+                    };
+                    for (segment, cut) in by_segment.iter_mut().zip(cut_by_segment) {
                         segment.person_hours_cut_off += cut * slice.length() * scale;
                     }
-                    damage.ties_cut_peak_share =
-                        damage.ties_cut_peak_share.max(reach.ties_cut_share);
-                    damage.reachable_min_share =
-                        damage.reachable_min_share.min(reach.reachable_share);
-                    reachable[slice.step] += reach.reachable_share * weight;
-                    reach.cut_by_segment.iter().sum::<f64>()
+                    damage.ties_cut_peak_share = damage.ties_cut_peak_share.max(ties_cut_share);
+                    damage.reachable_min_share = damage.reachable_min_share.min(reachable_share);
+                    reachable[slice.step] += reachable_share * weight;
+                    cut_by_segment.iter().sum::<f64>()
                 }
                 _ => {
                     let mut cut_agents = 0.0;
@@ -242,8 +325,14 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         }
         node_series
     }));
+    let installs = switched.map_or_else(
+        || vec![0.0; scenario.switching.len()],
+        |run| run.installs.iter().map(|n| n * scale).collect(),
+    );
     ReplicationOutcome {
         replication,
+        installs,
+        holders_before: plan.holders_before.clone(),
         services,
         series,
     }

@@ -28,6 +28,10 @@ pub struct PairwiseDamage {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationOutcome {
     pub replication: u64,
+    /// Per switching rule: people who installed the platform (scaled).
+    pub installs: Vec<f64>,
+    /// Per switching rule: people who held the platform before (scaled).
+    pub holders_before: Vec<f64>,
     pub services: Vec<ServiceDamage>,
     /// `cut_off_share` of each service, `reachable_share` of each pairwise service, then
     /// `capacity` of each node; each `steps` long.

@@ -41,8 +41,7 @@ pub struct Timelines {
 pub const RAMP_PIECES: usize = 12;
 
 /// When each event holds each node down, for replication `replication`.
-pub fn event_holds(scenario: &Scenario, replication: u64) -> Vec<Intervals> {
-    let horizon = scenario.run.horizon_hours;
+pub fn event_holds(scenario: &Scenario, replication: u64, horizon: f64) -> Vec<Intervals> {
     let mut raw: Vec<Vec<(f64, f64)>> = vec![Vec::new(); scenario.nodes.len()];
     for event in &scenario.events {
         // Always draw all three numbers, so that changing the probability leaves the timing of
@@ -66,9 +65,15 @@ pub fn event_holds(scenario: &Scenario, replication: u64) -> Vec<Intervals> {
 }
 
 /// Computes every node's timeline in dependency order.
-pub fn compute(scenario: &Scenario, dependency_order: &[usize], replication: u64) -> Timelines {
-    let horizon = scenario.run.horizon_hours;
-    let holds = event_holds(scenario, replication);
+///
+/// `horizon` may reach past the run's: deferred needs wait for recoveries after it.
+pub fn compute(
+    scenario: &Scenario,
+    dependency_order: &[usize],
+    replication: u64,
+    horizon: f64,
+) -> Timelines {
+    let holds = event_holds(scenario, replication, horizon);
     let nodes = scenario.nodes.len();
     let mut up: Vec<Vec<UpSpan>> = vec![Vec::new(); nodes];
     let mut down: Vec<Intervals> = vec![Intervals::empty(); nodes];
@@ -253,6 +258,15 @@ impl Timelines {
         }
         points.retain(|t| *t > 0.0 && *t < horizon);
         points
+    }
+
+    /// When `node` is next up at or after `t` (`t` itself when it is up then); infinite when it
+    /// stays down to the end of the timelines.
+    pub fn next_up(&self, node: usize, t: f64) -> f64 {
+        self.up[node]
+            .iter()
+            .find(|span| span.end > t)
+            .map_or(f64::INFINITY, |span| span.start.max(t))
     }
 
     /// Every node's capacity at time `t`, written into `capacity` (indexed by node): 0 when down;

@@ -29,6 +29,14 @@ pub fn names(scenario: &Scenario) -> Vec<String> {
         ]
         .map(String::from),
     );
+    for rule in &scenario.switching {
+        let p = &scenario.nodes[rule.platform].id;
+        names.extend([
+            format!("installs.{p}"),
+            format!("platform_share_before.{p}"),
+            format!("platform_share_after.{p}"),
+        ]);
+    }
     for family in FAMILIES_BY_SEGMENT {
         for scope in scopes(scenario) {
             for segment in &scenario.segments {
@@ -86,6 +94,14 @@ pub fn values(scenario: &Scenario, outcome: &ReplicationOutcome) -> Vec<f64> {
     }
     for family in &by_segment {
         values.push(family[scopes - 1].iter().sum());
+    }
+    let population = scenario.population as f64;
+    for (installs, before) in outcome.installs.iter().zip(&outcome.holders_before) {
+        values.extend([
+            *installs,
+            before / population,
+            (before + installs) / population,
+        ]);
     }
     for family in by_segment {
         for scope in family {
