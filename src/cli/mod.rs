@@ -136,13 +136,8 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let mut scenario = scenario::load(&args.file).map_err(input)?;
-    if let Some(variant) = &args.variant {
-        return Err(input(anyhow::anyhow!(
-            "{}: --variant {variant}: variants are not supported yet\n  help: run without --variant; [[variants]] come with policy comparison",
-            args.file.display()
-        )));
-    }
+    let mut scenario =
+        scenario::load_variant(&args.file, args.variant.as_deref()).map_err(input)?;
     apply_overrides(&mut scenario, args)?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
     let threads = match args.threads {

@@ -24,6 +24,7 @@ pub struct RawScenarioFile {
     /// Read so that it can be refused with a clear message until contact graphs are built.
     pub social: Option<Value>,
     pub behaviour: Option<Value>,
+    /// Checked and applied by `variants.rs` on the TOML document, not here.
     pub variants: Option<Value>,
 }
 

@@ -126,8 +126,10 @@ impl Checker<'_> {
         if raw.behaviour.is_some() {
             return Err(self.not_supported(&root.key("behaviour"), "[behaviour] (switching)"));
         }
+        // Variants are edits of this file, applied by `variants::parse_variant`; here their
+        // shape and paths are checked so that `check` and every command report a bad one.
         if raw.variants.is_some() {
-            return Err(self.not_supported(&root.key("variants"), "[[variants]]"));
+            super::variants::variants(self.text, self.file)?;
         }
         let meta = self.meta(&raw)?;
         let population =
