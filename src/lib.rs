@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod policy;
 pub mod report;
 pub mod results;
 pub mod scenario;
