@@ -81,8 +81,10 @@ impl Figure for Sweep {
             .draw()?;
         let scatter = self.groups.iter().all(|(_, p)| p.len() < 2);
         let mut entries = Vec::new();
-        for (i, (label, points)) in self.groups.iter().enumerate().take(8) {
-            let colour = palette::series(i);
+        // A hypercube's points each stand alone: draw them all, in one colour.
+        let shown = if scatter { self.groups.len() } else { 8 };
+        for (i, (label, points)) in self.groups.iter().enumerate().take(shown) {
+            let colour = palette::series(if scatter { 0 } else { i });
             if scatter {
                 for &(x, mean, p05, p95) in points {
                     chart.draw_series(LineSeries::new(
@@ -122,14 +124,18 @@ impl Figure for Sweep {
             ));
         }
         let mut notes = vec![format!("Metric: {}.", self.metric)];
-        if self.groups.len() > 8 {
+        if !scatter && self.groups.len() > 8 {
             notes.push(format!(
                 "Showing 8 of {} lines; sweep.csv has all.",
                 self.groups.len()
             ));
         }
         if scatter {
-            notes.push("Each point is one run of the design.".to_string());
+            notes.push(
+                "Each point is one run of the design; the other swept paths vary between points \
+                 too, so points scatter about any trend."
+                    .to_string(),
+            );
         }
         notes.push(self.scenario.clone());
         legend(&side, if scatter { &[] } else { &entries }, &notes)
