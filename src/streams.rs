@@ -21,6 +21,9 @@ pub enum Domain {
     Contacts = 5,
     Thresholds = 6,
     Behaviour = 7,
+    /// The sampling plan of a sweep (Latin hypercube); far from the model's domains so that new
+    /// model domains can take the next numbers.
+    Design = 16,
 }
 
 /// The SplitMix64 finaliser: a bijective mix, so distinct inputs give distinct outputs.

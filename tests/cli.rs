@@ -221,16 +221,6 @@ fn unknown_channel_platform() {
 }
 
 #[test]
-fn sections_not_supported_yet() {
-    refuses(
-        &format!(
-            "{VALID}\n[[variants]]\nname = \"x\"\nset = {{ \"events.fire.duration_hours\" = 2 }}\n"
-        ),
-        &["[[variants]]", "not supported yet"],
-    );
-}
-
-#[test]
 fn pairwise_service_without_contacts() {
     refuses(
         &with("demand_per_day = 4", "demand_per_day = 4\npairwise = true"),

@@ -2,6 +2,7 @@
 //! and everything else (exit 1). Only `main` prints errors.
 
 mod describe;
+mod policy;
 mod progress;
 
 use std::path::{Path, PathBuf};
@@ -40,6 +41,12 @@ enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+    /// Compare the baseline with its [[variants]] on common random numbers.
+    Compare(policy::CompareArgs),
+    /// One run per value of scenario paths (a grid or a Latin hypercube).
+    Sweep(policy::SweepArgs),
+    /// Fail each node alone and rank nodes by expected damage; concentration per service.
+    Rank(policy::StudyArgs),
     /// Re-draw the figures and report.html of a saved output folder.
     Report {
         /// An output folder holding summary.json, replications.csv and timeseries.csv.
@@ -106,6 +113,9 @@ fn input(error: impl Into<anyhow::Error>) -> Failure {
 pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run(&args),
+        Command::Compare(args) => policy::compare(&args),
+        Command::Sweep(args) => policy::sweep(&args),
+        Command::Rank(args) => policy::rank(&args),
         Command::Check { file } => {
             let world = World::build(scenario::load(&file).map_err(input)?).map_err(input)?;
             print!("{}", describe::check_report(&world));
@@ -136,13 +146,8 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let mut scenario = scenario::load(&args.file).map_err(input)?;
-    if let Some(variant) = &args.variant {
-        return Err(input(anyhow::anyhow!(
-            "{}: --variant {variant}: variants are not supported yet\n  help: run without --variant; [[variants]] come with policy comparison",
-            args.file.display()
-        )));
-    }
+    let mut scenario =
+        scenario::load_variant(&args.file, args.variant.as_deref()).map_err(input)?;
     apply_overrides(&mut scenario, args)?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
     let threads = match args.threads {

@@ -50,7 +50,7 @@ pre { background: #f3f3f3; padding: 0.8rem 1rem; overflow-x: auto; white-space: 
 "#;
 
 /// The whole page.
-pub(crate) fn page(input: &Input, figures: &[Saved]) -> String {
+pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &str) -> String {
     let s = &input.summary;
     let mut out = String::new();
     let _ = write!(
@@ -63,6 +63,8 @@ pub(crate) fn page(input: &Input, figures: &[Saved]) -> String {
     header(&mut out, s);
     headline(&mut out, s);
     figures_section(&mut out, figures);
+    // Sections of compare, rank and sweep, when the folder has them.
+    out.push_str(analyses);
     metrics_section(&mut out, s);
     run_section(&mut out, s);
     sources_section(&mut out, s);
@@ -203,28 +205,32 @@ fn figures_section(out: &mut String, figures: &[Saved]) {
         );
     }
     for f in figures {
-        let caption = escape(&f.caption);
-        // The XML declaration is not allowed inside HTML; the page's own charset covers it.
-        let svg = f.svg.trim_start();
-        let svg = match svg.strip_prefix("<?xml") {
-            Some(rest) => rest
-                .split_once("?>")
-                .map_or(rest, |(_, body)| body)
-                .trim_start(),
-            None => svg,
-        };
-        let svg = svg.replacen(
-            "<svg ",
-            &format!("<svg role=\"img\" aria-label=\"{caption}\" "),
-            1,
-        );
-        let _ = writeln!(
-            out,
-            "<figure id=\"fig-{}\">\n{svg}\n<figcaption>{caption} (Also saved as plots/{}.svg and plots/{}.png.)</figcaption>\n</figure>",
-            f.name, f.name, f.name
-        );
+        out.push_str(&figure_markup(f));
     }
     out.push_str("</section>\n");
+}
+
+/// One figure inlined as SVG, with its caption and the names of its files.
+pub(crate) fn figure_markup(f: &Saved) -> String {
+    let caption = escape(&f.caption);
+    // The XML declaration is not allowed inside HTML; the page's own charset covers it.
+    let svg = f.svg.trim_start();
+    let svg = match svg.strip_prefix("<?xml") {
+        Some(rest) => rest
+            .split_once("?>")
+            .map_or(rest, |(_, body)| body)
+            .trim_start(),
+        None => svg,
+    };
+    let svg = svg.replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{caption}\" "),
+        1,
+    );
+    format!(
+        "<figure id=\"fig-{}\">\n{svg}\n<figcaption>{caption} (Also saved as plots/{}.svg and plots/{}.png.)</figcaption>\n</figure>\n",
+        f.name, f.name, f.name
+    )
 }
 
 /// A metric's row label: the service (or platform) name, "Total", and the segment if any.

@@ -5,6 +5,7 @@
 //! `concrisk report DIR` can redraw any saved run without the engine. Output is deterministic
 //! (no timestamps, ordered maps): the same folder always gives the same bytes.
 
+mod analyses;
 mod error;
 mod figures;
 mod font;
@@ -97,10 +98,34 @@ pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
         saved.push(save(&plots, &graph, &mut files)?);
     }
 
+    // compare, rank and sweep, when the folder holds their files.
+    let analyses = analyses::render(dir, &plots, &mut files)?;
+
     let page = dir.join("report.html");
-    write_whole(&page, html::page(&input, &saved).as_bytes())?;
+    write_whole(&page, html::page(&input, &saved, &analyses).as_bytes())?;
     files.push(page);
     Ok(Rendered { files })
+}
+
+/// Draws the figures of the policy analyses in `dir` (`compare`, `rank`, `sweep`); when the
+/// folder also holds a run, redraws the whole report so that its page gains their sections.
+///
+/// # Errors
+/// As [`render`]; a malformed analysis file is [`ReportError::Json`] or [`ReportError::Csv`].
+pub fn render_analyses(dir: &Path) -> Result<Rendered, ReportError> {
+    if dir.join("summary.json").exists() {
+        render(dir)
+    } else if !font::register() {
+        Err(ReportError::Draw {
+            path: dir.join("plots"),
+            message: "the bundled font could not be loaded; this build of concrisk is broken"
+                .into(),
+        })
+    } else {
+        Ok(Rendered {
+            files: analyses::figures_only(dir)?,
+        })
+    }
 }
 
 /// Draws one figure as SVG and PNG and writes both.

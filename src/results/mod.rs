@@ -6,7 +6,7 @@ pub mod metrics;
 mod stats;
 mod summary_file;
 
-pub use export::{ExportError, write_run};
+pub use export::{ExportError, write_run, write_whole};
 pub use stats::{Stats, quantile};
 
 use crate::engine::ReplicationOutcome;

@@ -49,14 +49,6 @@ pub enum ScenarioError {
         message: String,
         hint: String,
     },
-    #[error("{file}{location}: {field}: {feature} is not supported yet\n  help: {hint}")]
-    NotSupported {
-        file: String,
-        location: LocationSuffix,
-        field: String,
-        feature: String,
-        hint: String,
-    },
 }
 
 impl ScenarioError {
@@ -64,9 +56,9 @@ impl ScenarioError {
     pub fn location(&self) -> Option<&Location> {
         match self {
             ScenarioError::Read { .. } => None,
-            ScenarioError::Syntax { location, .. }
-            | ScenarioError::Invalid { location, .. }
-            | ScenarioError::NotSupported { location, .. } => location.0.as_ref(),
+            ScenarioError::Syntax { location, .. } | ScenarioError::Invalid { location, .. } => {
+                location.0.as_ref()
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ mod locate;
 mod model;
 mod raw;
 mod validate;
+mod variants;
 
 pub use distribution::Distribution;
 pub use error::{Location, ScenarioError};
@@ -15,6 +16,7 @@ pub use model::{
     RunSettings, Scenario, Segment, Service, Social, SocialModelKind, Switching,
 };
 pub use validate::{DEFAULT_MAX_AGENTS, MAX_PLATFORMS, parse};
+pub use variants::{Setting, Variant, parse_variant, parse_with, variants};
 
 use std::path::Path;
 
@@ -23,10 +25,26 @@ use std::path::Path;
 /// # Errors
 /// [`ScenarioError::Read`] when the file cannot be read, or any validation error of [`parse`].
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-        file: file.clone(),
+    let text = read(path)?;
+    parse(&text, &path.display().to_string())
+}
+
+/// Reads the scenario at `path` and validates its variant `name` (the baseline when `None`).
+///
+/// # Errors
+/// [`ScenarioError::Read`], any error of [`parse_variant`].
+pub fn load_variant(path: &Path, name: Option<&str>) -> Result<Scenario, ScenarioError> {
+    let text = read(path)?;
+    parse_variant(&text, &path.display().to_string(), name)
+}
+
+/// The text of the scenario file at `path`.
+///
+/// # Errors
+/// [`ScenarioError::Read`] when the file cannot be read.
+pub fn read(path: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        file: path.display().to_string(),
         source,
-    })?;
-    parse(&text, &file)
+    })
 }

@@ -23,7 +23,7 @@ pub struct RawScenarioFile {
     pub events: Vec<RawEvent>,
     pub social: Option<RawSocial>,
     pub behaviour: Option<RawBehaviour>,
-    /// Read so that it can be refused with a clear message until policy variants are built.
+    /// Checked and applied by `variants.rs` on the TOML document, not here.
     pub variants: Option<Value>,
 }
 

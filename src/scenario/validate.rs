@@ -106,22 +106,12 @@ impl Checker<'_> {
         }
     }
 
-    fn not_supported(&self, path: &FieldPath, feature: &str) -> ScenarioError {
-        ScenarioError::NotSupported {
-            file: self.file.to_string(),
-            location: LocationSuffix(locate(self.text, path)),
-            field: path.display(),
-            feature: feature.to_string(),
-            hint: "remove it for now; this version of concrisk simulates the dependency graph, \
-                   adoption, services and events"
-                .to_string(),
-        }
-    }
-
     fn scenario(&self, raw: RawScenarioFile) -> Result<Scenario> {
         let root = FieldPath::default();
+        // Variants are edits of this file, applied by `variants::parse_variant`; here their
+        // shape and paths are checked so that `check` and every command report a bad one.
         if raw.variants.is_some() {
-            return Err(self.not_supported(&root.key("variants"), "[[variants]]"));
+            super::variants::variants(self.text, self.file)?;
         }
         let meta = self.meta(&raw)?;
         let population =

@@ -6,6 +6,8 @@ pub(crate) mod bars;
 pub(crate) mod capacity;
 pub(crate) mod distribution;
 pub(crate) mod graph;
+pub(crate) mod intervals;
+pub(crate) mod sweep;
 pub(crate) mod timeline;
 
 use plotters::coord::Shift;

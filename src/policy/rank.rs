@@ -1,0 +1,300 @@
+//! `rank`: single points of failure. Each node (infrastructure and platforms) fails alone, timed
+//! like the scenario's main event, and nodes are ranked by the expected damage; beside the
+//! ranking, the concentration of each service. Written as `rank.csv`
+//! (`rank,node,kind,metric,expected_damage`), `concentration.csv` and `rank.json`.
+//!
+//! Timing: the failure of every node uses the first event's `id`, `at_hour` and `duration_hours`
+//! with probability 1. Keeping the event's id keeps its random stream, so every node fails over
+//! exactly the same hours in replication r as the scenario's event does: the ranking compares
+//! nodes, not draws. Nodes run one after another, each on all threads; results are the same on
+//! any thread count.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::concentration::{self, ServiceConcentration};
+use super::paired::{Interval, t_975};
+use super::{PolicyError, Sample};
+use crate::engine::Observer;
+use crate::results::{metrics, write_whole};
+use crate::scenario::{Event, Layer, Scenario};
+use crate::world::World;
+
+/// One node's expected damage when it fails alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub rank: usize,
+    pub node: String,
+    pub name: String,
+    /// The node's `kind`, or its layer when the file gives none.
+    pub kind: String,
+    pub infrastructure: bool,
+    /// Mean of the metric over replications, with its 95 % interval.
+    pub expected_damage: Interval,
+}
+
+/// A ranking and the concentration indices, ready to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub scenario: String,
+    pub file: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub agents: u64,
+    pub currency: String,
+    pub metric: String,
+    /// The event whose timing every failure borrows.
+    pub timed_like: String,
+    pub nodes: Vec<Ranked>,
+    pub concentration: Vec<ServiceConcentration>,
+}
+
+/// `scenario` with its events replaced by one: `node` fails, timed like the first event.
+/// `None` when the scenario has no event to take the timing from.
+pub fn failing_alone(scenario: &Scenario, node: usize) -> Option<Scenario> {
+    let main = scenario.events.first()?;
+    let mut alone = scenario.clone();
+    alone.events = vec![Event {
+        id: main.id.clone(),
+        name: format!("{} fails alone", scenario.nodes[node].name),
+        fails: vec![node],
+        at_hour: main.at_hour.clone(),
+        duration_hours: main.duration_hours.clone(),
+        probability: 1.0,
+    }];
+    Some(alone)
+}
+
+/// Fails every node alone and ranks them, most damaging first (ties keep the file's order).
+///
+/// # Errors
+/// [`PolicyError::Choice`] when the scenario has no event to time the failures by.
+///
+/// # Complexity
+/// One run per node, each building its world: O(nodes × (agents + replications × cost of one)).
+pub fn rank(scenario: &Scenario, observer: &dyn Observer) -> Result<Ranking, PolicyError> {
+    if scenario.events.is_empty() {
+        return Err(PolicyError::Choice {
+            file: scenario.file.clone(),
+            flag: "events".to_string(),
+            message: "rank fails each node for the scenario's event duration, but the file has no [[events]]".to_string(),
+            hint: "add an [[events]] table; its at_hour and duration_hours time every failure".to_string(),
+        });
+    }
+    let metric = metrics::headline(scenario).to_string();
+    let baseline = World::build(scenario.clone())?;
+    let concentration = concentration::of(&baseline);
+    drop(baseline);
+    let mut nodes = Vec::new();
+    for (index, node) in scenario.nodes.iter().enumerate() {
+        let Some(alone) = failing_alone(scenario, index) else {
+            continue;
+        };
+        let values = Sample::run(alone, observer)?
+            .column(&metric)
+            .unwrap_or_default();
+        let n = values.len();
+        let mean = values.iter().sum::<f64>() / n.max(1) as f64;
+        let variance = if n > 1 {
+            values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+        } else {
+            0.0
+        };
+        let half = if n > 1 {
+            t_975(n - 1) * (variance / n as f64).sqrt()
+        } else {
+            0.0
+        };
+        let infrastructure = node.layer == Layer::Infrastructure;
+        nodes.push(Ranked {
+            rank: 0,
+            node: node.id.clone(),
+            name: node.name.clone(),
+            kind: if node.kind.is_empty() {
+                if infrastructure {
+                    "infrastructure"
+                } else {
+                    "platform"
+                }
+                .to_string()
+            } else {
+                node.kind.clone()
+            },
+            infrastructure,
+            expected_damage: Interval {
+                mean,
+                lo: mean - half,
+                hi: mean + half,
+            },
+        });
+    }
+    nodes.sort_by(|a, b| b.expected_damage.mean.total_cmp(&a.expected_damage.mean));
+    for (i, node) in nodes.iter_mut().enumerate() {
+        node.rank = i + 1;
+    }
+    Ok(Ranking {
+        scenario: scenario.meta.name.clone(),
+        file: scenario.file.clone(),
+        seed: scenario.run.seed,
+        replications: scenario.run.replications,
+        agents: scenario.run.agents,
+        currency: scenario.meta.currency.clone(),
+        metric,
+        timed_like: scenario.events[0].id.clone(),
+        nodes,
+        concentration,
+    })
+}
+
+#[derive(Serialize)]
+struct JsonNode<'a> {
+    rank: usize,
+    node: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    layer: &'static str,
+    expected_damage: f64,
+    ci_lo: f64,
+    ci_hi: f64,
+}
+
+#[derive(Serialize)]
+struct JsonService<'a> {
+    service: &'a str,
+    hhi_platforms: f64,
+    hhi_owners: f64,
+    no_alternative_share: f64,
+    platform_shares: std::collections::BTreeMap<&'a str, f64>,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    scenario: &'a str,
+    file: &'a str,
+    seed: u64,
+    replications: u32,
+    agents: u64,
+    currency: &'a str,
+    metric: &'a str,
+    timed_like: &'a str,
+    nodes: Vec<JsonNode<'a>>,
+    concentration: Vec<JsonService<'a>>,
+}
+
+impl Ranking {
+    /// `rank.json`: the ranking with 95 % intervals, and the concentration with platform shares.
+    pub fn json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let file = JsonFile {
+            scenario: &self.scenario,
+            file: &self.file,
+            seed: self.seed,
+            replications: self.replications,
+            agents: self.agents,
+            currency: &self.currency,
+            metric: &self.metric,
+            timed_like: &self.timed_like,
+            nodes: self
+                .nodes
+                .iter()
+                .map(|n| JsonNode {
+                    rank: n.rank,
+                    node: &n.node,
+                    name: &n.name,
+                    kind: &n.kind,
+                    layer: if n.infrastructure {
+                        "infrastructure"
+                    } else {
+                        "platform"
+                    },
+                    expected_damage: n.expected_damage.mean,
+                    ci_lo: n.expected_damage.lo,
+                    ci_hi: n.expected_damage.hi,
+                })
+                .collect(),
+            concentration: self
+                .concentration
+                .iter()
+                .map(|c| JsonService {
+                    service: &c.service,
+                    hhi_platforms: c.hhi_platforms,
+                    hhi_owners: c.hhi_owners,
+                    no_alternative_share: c.no_alternative_share,
+                    platform_shares: c
+                        .platform_shares
+                        .iter()
+                        .map(|(id, s)| (id.as_str(), *s))
+                        .collect(),
+                })
+                .collect(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&file)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// `rank.csv`: `rank,node,kind,metric,expected_damage`, most damaging first.
+    pub fn rank_csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(["rank", "node", "kind", "metric", "expected_damage"])?;
+        for n in &self.nodes {
+            writer.write_record([
+                n.rank.to_string(),
+                n.node.clone(),
+                n.kind.clone(),
+                self.metric.clone(),
+                n.expected_damage.mean.to_string(),
+            ])?;
+        }
+        writer
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))
+    }
+
+    /// `concentration.csv`: `service,hhi_platforms,hhi_owners,no_alternative_share`.
+    pub fn concentration_csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record([
+            "service",
+            "hhi_platforms",
+            "hhi_owners",
+            "no_alternative_share",
+        ])?;
+        for c in &self.concentration {
+            writer.write_record([
+                c.service.clone(),
+                c.hhi_platforms.to_string(),
+                c.hhi_owners.to_string(),
+                c.no_alternative_share.to_string(),
+            ])?;
+        }
+        writer
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))
+    }
+
+    /// Writes `rank.json`, `rank.csv` and `concentration.csv` into `dir` (created if needed).
+    ///
+    /// # Errors
+    /// [`PolicyError::Write`] or [`PolicyError::Export`] when a file cannot be encoded or written.
+    pub fn write(&self, dir: &Path) -> Result<(), PolicyError> {
+        let failed = |file: &str, message: String| PolicyError::Write {
+            path: dir.join(file),
+            message,
+        };
+        let json = self
+            .json()
+            .map_err(|e| failed("rank.json", e.to_string()))?;
+        let rank = self
+            .rank_csv()
+            .map_err(|e| failed("rank.csv", e.to_string()))?;
+        let concentration = self
+            .concentration_csv()
+            .map_err(|e| failed("concentration.csv", e.to_string()))?;
+        std::fs::create_dir_all(dir).map_err(|e| failed("", e.to_string()))?;
+        write_whole(dir, "rank.json", &json)?;
+        write_whole(dir, "rank.csv", &rank)?;
+        write_whole(dir, "concentration.csv", &concentration)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,435 @@
+//! The policy analyses in an output folder — `compare.json`, `rank.json`, `sweep.csv` with
+//! `sweep.json` — each drawn as a figure and a section of the page when its files are there.
+//! Serde mirrors of those files live here, beside the reader of the run's own files.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::figures::Swatch;
+use super::figures::intervals::{IntervalBars, Row};
+use super::figures::sweep::{Point, Sweep};
+use super::html::{escape, figure_markup};
+use super::palette::{self, GREY};
+use super::{ReportError, Saved, format, save};
+
+#[derive(Deserialize)]
+struct CompareRow {
+    mean: f64,
+    diff_mean: f64,
+    diff_lo: f64,
+    diff_hi: f64,
+    #[serde(default)]
+    unpaired_half_width: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct CompareVariant {
+    name: String,
+    #[serde(default)]
+    description: String,
+    metrics: BTreeMap<String, CompareRow>,
+}
+
+#[derive(Deserialize)]
+struct CompareFile {
+    replications: u64,
+    seed: u64,
+    #[serde(default)]
+    currency: String,
+    headline_metric: String,
+    variants: Vec<CompareVariant>,
+}
+
+#[derive(Deserialize)]
+struct RankNode {
+    rank: u64,
+    node: String,
+    name: String,
+    kind: String,
+    layer: String,
+    expected_damage: f64,
+    ci_lo: f64,
+    ci_hi: f64,
+}
+
+#[derive(Deserialize)]
+struct RankService {
+    service: String,
+    hhi_platforms: f64,
+    hhi_owners: f64,
+    no_alternative_share: f64,
+}
+
+#[derive(Deserialize)]
+struct RankFile {
+    scenario: String,
+    replications: u64,
+    #[serde(default)]
+    currency: String,
+    metric: String,
+    timed_like: String,
+    nodes: Vec<RankNode>,
+    concentration: Vec<RankService>,
+}
+
+#[derive(Deserialize)]
+struct SweepMeta {
+    scenario: String,
+    #[serde(default)]
+    currency: String,
+    paths: Vec<String>,
+    metric: String,
+    design: String,
+}
+
+/// A JSON file of the folder, or `None` when it is not there.
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, ReportError> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(ReportError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| ReportError::Json {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+}
+
+/// Draws the figure of every analysis in `dir` into `plots` and returns the page sections.
+pub(crate) fn render(
+    dir: &Path,
+    plots: &Path,
+    files: &mut Vec<PathBuf>,
+) -> Result<String, ReportError> {
+    let mut html = String::new();
+    if let Some(compare) = read_json::<CompareFile>(&dir.join("compare.json"))? {
+        let saved = save(plots, &compare_figure(&compare), files)?;
+        compare_section(&mut html, &compare, &saved);
+    }
+    if let Some(rank) = read_json::<RankFile>(&dir.join("rank.json"))? {
+        let saved = save(plots, &rank_figure(&rank), files)?;
+        rank_section(&mut html, &rank, &saved);
+    }
+    if let Some(meta) = read_json::<SweepMeta>(&dir.join("sweep.json"))? {
+        let figure = sweep_figure(&dir.join("sweep.csv"), &meta)?;
+        let saved = save(plots, &figure, files)?;
+        let _ = writeln!(
+            html,
+            "<section id=\"sweep\">\n<h2>Sweep</h2>\n<p>{} design over {}; every point runs on the same \
+             seed (common random numbers). <code>sweep.csv</code> holds every metric at every point.</p>\n{}\n</section>",
+            escape(&meta.design),
+            escape(&meta.paths.join(", ")),
+            figure_markup(&saved)
+        );
+    }
+    Ok(html)
+}
+
+fn family(metric: &str) -> String {
+    metric.split('.').next().unwrap_or(metric).to_string()
+}
+
+fn compare_figure(c: &CompareFile) -> IntervalBars {
+    let family = family(&c.headline_metric);
+    let baseline = c
+        .variants
+        .first()
+        .and_then(|v| v.metrics.get(&c.headline_metric))
+        .map_or(f64::NAN, |r| r.mean);
+    let rows = c
+        .variants
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let r = v.metrics.get(&c.headline_metric)?;
+            let words = |x: f64| format::in_words(&family, x, &c.currency);
+            let text = if i == 0 {
+                words(r.mean)
+            } else {
+                format!(
+                    "{} ({} vs baseline)",
+                    words(r.mean),
+                    signed(&words(r.diff_mean), r.diff_mean)
+                )
+            };
+            Some(Row {
+                label: v.name.replace('_', " "),
+                mean: r.mean,
+                lo: baseline + r.diff_lo,
+                hi: baseline + r.diff_hi,
+                colour: if i == 0 { GREY } else { palette::series(0) },
+                text,
+            })
+        })
+        .collect();
+    IntervalBars {
+        name: "compare",
+        title: format!("{} by variant", format::family_title(&family)),
+        caption: format!(
+            "{} by policy variant: mean over {} replications (bar); for each variant the whisker is \
+             the 95 % confidence interval of its mean from the paired difference to the baseline \
+             (same seed, same events and draws).",
+            format::family_title(&family),
+            c.replications
+        ),
+        family,
+        currency: c.currency.clone(),
+        rows,
+        legend: vec![
+            (
+                Swatch::Fill(GREY),
+                "Baseline (the file as written)".to_string(),
+            ),
+            (Swatch::Fill(palette::series(0)), "Variant".to_string()),
+            (
+                Swatch::Line(palette::INK),
+                "95 % CI from the paired difference".to_string(),
+            ),
+        ],
+        notes: vec![format!(
+            "Common random numbers: seed {}, {} replications.",
+            c.seed, c.replications
+        )],
+    }
+}
+
+/// A difference with its sign spelled out: "+1.2 bn", "−3.4 M".
+fn signed(words: &str, x: f64) -> String {
+    if x > 0.0 {
+        format!("+{words}")
+    } else {
+        words.replacen('-', "−", 1)
+    }
+}
+
+fn compare_section(html: &mut String, c: &CompareFile, saved: &Saved) {
+    let _ = writeln!(
+        html,
+        "<section id=\"compare\">\n<h2>Policy variants</h2>\n<p>Each variant ran on the same seed \
+         as the baseline ({} replications): the same fire, the same draws wherever the scenario is \
+         the same, so the difference per replication is the policy's effect alone. The interval is \
+         the 95\u{a0}% confidence interval of the mean difference (Student t on the paired \
+         replications); \"unpaired\" is the width the same runs would give if drawn independently.</p>",
+        c.replications
+    );
+    html.push_str(&figure_markup(saved));
+    for metric in [
+        c.headline_metric.as_str(),
+        "unmet_needs.total",
+        "person_hours_cut_off.total",
+    ]
+    .iter()
+    .enumerate()
+    .filter(|(i, m)| *i == 0 || **m != c.headline_metric)
+    .map(|(_, m)| *m)
+    {
+        let fam = family(metric);
+        let _ = writeln!(
+            html,
+            "<h3>{}</h3>\n<table>\n<thead><tr><th>Variant</th><th class=\"num\">Mean</th>\
+             <th class=\"num\">Difference</th><th class=\"num\">95\u{a0}% CI</th>\
+             <th class=\"num\">Unpaired ±</th></tr></thead>\n<tbody>",
+            escape(&format!("{} ({metric})", format::family_title(&fam)))
+        );
+        for v in &c.variants {
+            let Some(r) = v.metrics.get(metric) else {
+                continue;
+            };
+            let words = |x: f64| format::in_words(&fam, x, &c.currency);
+            let _ = writeln!(
+                html,
+                "<tr><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{} to {}</td><td class=\"num\">{}</td></tr>",
+                escape(&v.description),
+                escape(&v.name),
+                words(r.mean),
+                signed(&words(r.diff_mean), r.diff_mean),
+                words(r.diff_lo),
+                words(r.diff_hi),
+                r.unpaired_half_width
+                    .map_or(format::MISSING.to_string(), words)
+            );
+        }
+        html.push_str("</tbody>\n</table>\n");
+    }
+    html.push_str(
+        "<p class=\"note\">Every metric of every variant is in compare.csv and compare.json.</p>\n</section>\n",
+    );
+}
+
+fn rank_figure(r: &RankFile) -> IntervalBars {
+    let family = family(&r.metric);
+    let infrastructure = palette::FAILED;
+    let platform = palette::series(0);
+    let rows = r
+        .nodes
+        .iter()
+        .take(15)
+        .map(|n| Row {
+            label: format!("{}. {}", n.rank, n.name),
+            mean: n.expected_damage,
+            lo: n.ci_lo,
+            hi: n.ci_hi,
+            colour: if n.layer == "infrastructure" {
+                infrastructure
+            } else {
+                platform
+            },
+            text: format::in_words(&family, n.expected_damage, &r.currency),
+        })
+        .collect();
+    let mut notes = vec![format!(
+        "Each node fails alone, timed like event {}.",
+        r.timed_like
+    )];
+    if r.nodes.len() > 15 {
+        notes.push(format!(
+            "Top 15 of {} nodes; rank.csv has all.",
+            r.nodes.len()
+        ));
+    }
+    IntervalBars {
+        name: "rank",
+        title: "Single points of failure".to_string(),
+        caption: format!(
+            "Expected {} when each node fails alone for the duration of the scenario's event, \
+             most damaging first; whiskers are 95 % confidence intervals over {} replications.",
+            format::family_title(&family).to_lowercase(),
+            r.replications
+        ),
+        family,
+        currency: r.currency.clone(),
+        rows,
+        legend: vec![
+            (Swatch::Fill(infrastructure), "Infrastructure".to_string()),
+            (Swatch::Fill(platform), "Platform".to_string()),
+            (
+                Swatch::Line(palette::INK),
+                "95 % confidence interval".to_string(),
+            ),
+        ],
+        notes,
+    }
+}
+
+fn rank_section(html: &mut String, r: &RankFile, saved: &Saved) {
+    let fam = family(&r.metric);
+    let _ = writeln!(
+        html,
+        "<section id=\"rank\">\n<h2>Single points of failure</h2>\n<p>Each node of the dependency \
+         graph failed alone, over the same hours as event <code>{}</code> in each replication; \
+         nodes ranked by expected {} ({}).</p>",
+        escape(&r.timed_like),
+        escape(&format::family_title(&fam).to_lowercase()),
+        escape(&r.scenario)
+    );
+    html.push_str(&figure_markup(saved));
+    html.push_str(
+        "<table>\n<thead><tr><th>Rank and node</th><th>Kind</th><th class=\"num\">Expected damage</th>\
+         <th class=\"num\">95\u{a0}% CI</th></tr></thead>\n<tbody>\n",
+    );
+    for n in &r.nodes {
+        let words = |x: f64| format::in_words(&fam, x, &r.currency);
+        let _ = writeln!(
+            html,
+            "<tr><td title=\"{}\">{}. {}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td></tr>",
+            escape(&n.node),
+            n.rank,
+            escape(&n.name),
+            escape(&n.kind),
+            words(n.expected_damage),
+            words(n.ci_lo),
+            words(n.ci_hi)
+        );
+    }
+    html.push_str("</tbody>\n</table>\n<h3>Concentration by service</h3>\n<p class=\"note\">A platform's share is the share of people whose first platform channel it is, among people with any; HHI = 10\u{a0}000 × Σ share² (10\u{a0}000 is a monopoly, 10\u{a0}000/n for n equal platforms). No alternative: share of the whole population with exactly one platform channel for the service.</p>\n<table>\n<thead><tr><th>Service</th><th class=\"num\">HHI platforms</th><th class=\"num\">HHI owners</th><th class=\"num\">No alternative</th></tr></thead>\n<tbody>\n");
+    for c in &r.concentration {
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td class=\"num\">{:.0}</td><td class=\"num\">{:.0}</td><td class=\"num\">{}</td></tr>",
+            escape(&c.service),
+            c.hhi_platforms,
+            c.hhi_owners,
+            format::share(c.no_alternative_share)
+        );
+    }
+    html.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// Reads the rows of the plotted metric from `sweep.csv`: x is the first path's value (its
+/// position among the points when it is not a number), lines are the other paths' values.
+fn sweep_figure(path: &Path, meta: &SweepMeta) -> Result<Sweep, ReportError> {
+    let csv_error = |message: String| ReportError::Csv {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(|e| csv_error(e.to_string()))?;
+    let dims = meta.paths.len();
+    let mut groups: Vec<(String, Vec<Point>)> = Vec::new();
+    let mut seen = 0usize;
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(e.to_string()))?;
+        if record.get(dims) != Some(meta.metric.as_str()) {
+            continue;
+        }
+        let number = |i: usize| -> Result<f64, ReportError> {
+            record
+                .get(i)
+                .and_then(|s| s.parse::<f64>().ok())
+                .ok_or_else(|| csv_error(format!("column {} of a row is not a number", i + 1)))
+        };
+        let x = record
+            .get(0)
+            .and_then(|s| s.parse::<f64>().ok())
+            .unwrap_or(seen as f64);
+        seen += 1;
+        let label = (1..dims)
+            .map(|i| format!("{} = {}", meta.paths[i], record.get(i).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let point = (x, number(dims + 1)?, number(dims + 2)?, number(dims + 3)?);
+        match groups.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, points)) => points.push(point),
+            None => groups.push((label, vec![point])),
+        }
+    }
+    for (_, points) in &mut groups {
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    if meta.design == "lhs" {
+        // Points of a hypercube share no line: one group, drawn as points.
+        let mut all: Vec<Point> = groups.into_iter().flat_map(|(_, p)| p).collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0));
+        groups = all.into_iter().map(|p| (String::new(), vec![p])).collect();
+    }
+    Ok(Sweep {
+        metric: meta.metric.clone(),
+        currency: meta.currency.clone(),
+        x_path: meta.paths.first().cloned().unwrap_or_default(),
+        groups,
+        scenario: meta.scenario.clone(),
+    })
+}
+
+/// Draws the analyses of a folder that holds no run (so no page): the figures only.
+pub(crate) fn figures_only(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let plots = dir.join("plots");
+    fs::create_dir_all(&plots).map_err(|source| ReportError::Io {
+        path: plots.clone(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    render(dir, &plots, &mut files)?;
+    Ok(files)
+}
