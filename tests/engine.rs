@@ -682,3 +682,23 @@ fn switching_gives_the_same_results_on_one_and_four_threads() {
     };
     assert_eq!(bits(run_with(1)), bits(run_with(4)));
 }
+
+#[test]
+fn people_already_at_their_threshold_have_settled() {
+    // Half hold Telegram. With a threshold of 0 everyone's share of Telegram contacts already
+    // reaches their threshold before the outage: they have settled, so no cascade moves them and
+    // only the base rate acts. Non-holders are cut off for the whole outage (they share no working
+    // platform with anyone) and install with probability 1 − exp(−rate × 4 h).
+    let text = switching_text("base_rate_per_hour = 0.05\nthreshold = 0")
+        .replace(
+            "platform = \"tg\"\nshare = 0.0",
+            "platform = \"tg\"\nshare = 0.5",
+        )
+        .replace("replications = 400", "replications = 100");
+    let sim = Simulated::new(&text);
+    let non_holders = 100_000.0 - sim.holders("tg", None);
+    sim.assert_mean(
+        "installs.tg",
+        non_holders * (1.0 - (-0.05_f64 * 4.0).exp()) * sim.scale(),
+    );
+}

@@ -10,6 +10,9 @@
 //! the set of platforms up changes; between such changes each install updates the counts of the
 //! installer's ties alone.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use rand_distr::{Distribution as _, Geometric};
 use rayon::prelude::*;
 
@@ -161,6 +164,11 @@ pub struct SwitchingRun {
 /// What every replication shares: who is who, and who normally reaches whom.
 pub struct SwitchingPlan {
     segment_of: Vec<u16>,
+    /// Per switching rule with a threshold, each agent's threshold — infinite for agents whose
+    /// share of contacts holding the platform already reaches it before anything happens: they
+    /// have settled where they are, and only a contact who installs during the run can move
+    /// someone still below their threshold.
+    thresholds: Vec<Option<Vec<f32>>>,
     /// Per pairwise service (by service index): its dense classes, platform bits of its channels,
     /// who normally reaches a contact, and the class weights before anyone installs.
     services: Vec<Option<PairwiseBase>>,
@@ -171,6 +179,13 @@ struct PairwiseBase {
     channels: u64,
     normally_reaches: Vec<bool>,
     weights: Vec<f64>,
+    /// Contacts reached by each agent, and the giant component, with every platform up and
+    /// nobody switched: where every replication starts.
+    initial_reach: Vec<u32>,
+    initial_reachable_share: f64,
+    /// Who reaches whom before anyone switches, by the platforms up: the same in every
+    /// replication, so counted once.
+    before_switching: Mutex<HashMap<u64, Arc<Reachability>>>,
 }
 
 impl SwitchingPlan {
@@ -214,17 +229,63 @@ impl SwitchingPlan {
                         })
                         .collect();
                     let weights = classes.weights(held, &segment_of, graph);
+                    let initial_reach = (0..held.len())
+                        .into_par_iter()
+                        .map(|person| {
+                            graph
+                                .neighbours(person as u32)
+                                .iter()
+                                .filter(|&&c| held[person] & held[c as usize] & channels != 0)
+                                .count() as u32
+                        })
+                        .collect();
+                    let initial_reachable_share = largest_component_share(graph, |a, b| {
+                        held[a as usize] & held[b as usize] & channels != 0
+                    });
                     PairwiseBase {
                         classes,
                         channels,
                         normally_reaches,
                         weights,
+                        initial_reach,
+                        initial_reachable_share,
+                        before_switching: Mutex::default(),
                     }
+                })
+            })
+            .collect();
+        let held = &people.platforms;
+        let thresholds = world
+            .scenario
+            .switching
+            .iter()
+            .zip(&world.thresholds)
+            .map(|(rule, thresholds)| {
+                let bit = world.platform_bit[rule.platform].map_or(0, |b| 1u64 << b);
+                thresholds.as_ref().map(|thresholds| {
+                    (0..held.len())
+                        .into_par_iter()
+                        .map(|person| {
+                            let contacts = graph.neighbours(person as u32);
+                            let holding = contacts
+                                .iter()
+                                .filter(|&&c| held[c as usize] & bit != 0)
+                                .count();
+                            let settled = !contacts.is_empty()
+                                && holding as f32 / contacts.len() as f32 >= thresholds[person];
+                            if settled {
+                                f32::INFINITY
+                            } else {
+                                thresholds[person]
+                            }
+                        })
+                        .collect()
                 })
             })
             .collect();
         Some(SwitchingPlan {
             segment_of,
+            thresholds,
             services,
         })
     }
@@ -274,9 +335,15 @@ pub fn simulate(
         .iter()
         .map(|rule| world.platform_bit[rule.platform].map_or(0, |bit| 1u64 << bit))
         .collect();
-    let mut adopted: Vec<Vec<bool>> = rule_bits
+    // Who holds each platform, for the rules whose threshold cascade needs it.
+    let mut adopted: Vec<Option<Vec<bool>>> = rule_bits
         .iter()
-        .map(|&bit| held.par_iter().map(|h| h & bit != 0).collect())
+        .zip(&plan.thresholds)
+        .map(|(&bit, thresholds)| {
+            thresholds
+                .as_ref()
+                .map(|_| held.par_iter().map(|h| h & bit != 0).collect())
+        })
         .collect();
     let mut rngs: Vec<_> = scenario
         .switching
@@ -313,21 +380,74 @@ pub fn simulate(
         })
         .collect();
     let ties = graph.tie_count().max(1) as f64;
+    // Only the platforms of the pairwise services' channels matter to who reaches whom.
+    let tracked = plan
+        .services
+        .iter()
+        .flatten()
+        .fold(0u64, |mask, base| mask | base.channels);
     let mut current_up: Option<u64> = None;
     for (s, slice) in slices.iter().enumerate() {
-        let up = up_platforms[s];
+        let up = up_platforms[s] & tracked;
         if current_up != Some(up) {
             current_up = Some(up);
+            let nobody_switched = installs.iter().all(|n| *n == 0.0);
             for state in tracking.iter_mut().flatten() {
-                rebuild(
-                    state,
-                    &held,
-                    base_held,
-                    &plan.segment_of,
-                    graph,
-                    up,
-                    segments,
-                );
+                let all_up = up & state.base.channels == state.base.channels;
+                if all_up && nobody_switched {
+                    // The state every replication starts from.
+                    state.reach_count.clone_from(&state.base.initial_reach);
+                    state.ties_cut = 0;
+                    state.cut_by_segment = vec![0.0; segments];
+                    state.cut_list.clear();
+                    state.reachable_share = state.base.initial_reachable_share;
+                } else if all_up {
+                    // Every channel is back: nobody is cut off and no tie is cut, so nobody
+                    // installs until something fails again (which recounts); only the giant
+                    // component, grown by the installs, needs counting.
+                    let working = state.base.channels;
+                    state.ties_cut = 0;
+                    state.cut_by_segment = vec![0.0; segments];
+                    state.cut_list.clear();
+                    state.reachable_share = largest_component_share(graph, |a, b| {
+                        held[a as usize] & held[b as usize] & working != 0
+                    });
+                } else if nobody_switched {
+                    // Before anyone installs, the state depends on the platforms up alone.
+                    let found = state
+                        .base
+                        .before_switching
+                        .lock()
+                        .ok()
+                        .and_then(|memo| memo.get(&up).cloned());
+                    let reachability = found.unwrap_or_else(|| {
+                        let counted = Arc::new(recount(
+                            state.base,
+                            &held,
+                            base_held,
+                            &plan.segment_of,
+                            graph,
+                            up,
+                            segments,
+                        ));
+                        if let Ok(mut memo) = state.base.before_switching.lock() {
+                            memo.entry(up).or_insert_with(|| counted.clone());
+                        }
+                        counted
+                    });
+                    state.take(&reachability);
+                } else {
+                    let counted = recount(
+                        state.base,
+                        &held,
+                        base_held,
+                        &plan.segment_of,
+                        graph,
+                        up,
+                        segments,
+                    );
+                    state.take(&counted);
+                }
             }
         }
         for state in tracking.iter_mut().flatten() {
@@ -350,23 +470,22 @@ pub fn simulate(
                 let Ok(gap) = Geometric::new(probability) else {
                     continue;
                 };
-                let candidates: Vec<u32> = tracking
-                    .iter()
-                    .flatten()
-                    .flat_map(|state| state.cut_list.iter().copied())
-                    .collect();
-                let mut position = gap.sample(&mut rngs[rule_index]) as usize;
-                while position < candidates.len() {
-                    let person = candidates[position] as usize;
-                    let still_cut = tracking.iter().flatten().any(|state| {
-                        state.base.normally_reaches[person] && state.reach_count[person] == 0
-                    });
-                    if still_cut && !adopted[rule_index][person] {
-                        seeds.push(person as u32);
+                // Each person cut off installs with `probability`: skip ahead geometrically
+                // through the lists of people cut off instead of drawing for each of them.
+                for list in tracking.iter().flatten().map(|state| &state.cut_list) {
+                    let mut position = gap.sample(&mut rngs[rule_index]) as usize;
+                    while position < list.len() {
+                        let person = list[position] as usize;
+                        let still_cut = tracking.iter().flatten().any(|state| {
+                            state.base.normally_reaches[person] && state.reach_count[person] == 0
+                        });
+                        if still_cut && held[person] & rule_bits[rule_index] == 0 {
+                            seeds.push(person as u32);
+                        }
+                        position = position
+                            .saturating_add(1)
+                            .saturating_add(gap.sample(&mut rngs[rule_index]) as usize);
                     }
-                    position = position
-                        .saturating_add(1)
-                        .saturating_add(gap.sample(&mut rngs[rule_index]) as usize);
                 }
                 seeds.sort_unstable();
                 seeds.dedup();
@@ -374,19 +493,13 @@ pub fn simulate(
             if seeds.is_empty() {
                 continue;
             }
-            let mut new = match &world.thresholds[rule_index] {
-                Some(thresholds) => {
-                    let cascade =
-                        threshold_cascade(graph, thresholds, &mut adopted[rule_index], &seeds);
+            let mut new = match (&plan.thresholds[rule_index], adopted[rule_index].as_mut()) {
+                (Some(thresholds), Some(adopted)) => {
+                    let cascade = threshold_cascade(graph, thresholds, adopted, &seeds);
                     seeds.extend(cascade);
                     seeds
                 }
-                None => {
-                    for &person in &seeds {
-                        adopted[rule_index][person as usize] = true;
-                    }
-                    seeds
-                }
+                _ => seeds,
             };
             new.retain(|&person| held[person as usize] & rule_bits[rule_index] == 0);
             installs[rule_index] += new.len() as f64;
@@ -418,18 +531,31 @@ pub fn simulate(
     SwitchingRun { tracks, installs }
 }
 
-/// Recounts, over every tie, who reaches whom with the platforms `up`.
-fn rebuild(
-    state: &mut Tracking<'_>,
+/// Who reaches whom, counted over every tie.
+#[derive(Debug, Clone)]
+struct Reachability {
+    reach_count: Vec<u32>,
+    ties_cut: u64,
+    cut_by_segment: Vec<f64>,
+    cut_list: Vec<u32>,
+    reachable_share: f64,
+}
+
+/// Counts, over every tie, who reaches whom with the platforms `up`.
+///
+/// # Complexity
+/// O(ties), in parallel.
+fn recount(
+    base: &PairwiseBase,
     held: &[u64],
     base_held: &[u64],
     segment_of: &[u16],
     graph: &ContactGraph,
     up: u64,
     segments: usize,
-) {
-    let working = state.base.channels & up;
-    let normal = state.base.channels;
+) -> Reachability {
+    let working = base.channels & up;
+    let normal = base.channels;
     let counts: Vec<(u32, u64)> = (0..held.len())
         .into_par_iter()
         .map(|person| {
@@ -448,19 +574,34 @@ fn rebuild(
             (reach, cut_ties)
         })
         .collect();
-    state.reach_count = counts.iter().map(|c| c.0).collect();
-    state.ties_cut = counts.iter().map(|c| c.1).sum();
-    state.cut_by_segment = vec![0.0; segments];
-    state.cut_list.clear();
-    for (person, &reach) in state.reach_count.iter().enumerate() {
-        if reach == 0 && state.base.normally_reaches[person] {
-            state.cut_by_segment[segment_of[person] as usize] += 1.0;
-            state.cut_list.push(person as u32);
+    let reach_count: Vec<u32> = counts.iter().map(|c| c.0).collect();
+    let mut cut_by_segment = vec![0.0; segments];
+    let mut cut_list = Vec::new();
+    for (person, &reach) in reach_count.iter().enumerate() {
+        if reach == 0 && base.normally_reaches[person] {
+            cut_by_segment[segment_of[person] as usize] += 1.0;
+            cut_list.push(person as u32);
         }
     }
-    state.reachable_share = largest_component_share(graph, |a, b| {
-        held[a as usize] & held[b as usize] & working != 0
-    });
+    Reachability {
+        reach_count,
+        ties_cut: counts.iter().map(|c| c.1).sum(),
+        cut_by_segment,
+        cut_list,
+        reachable_share: largest_component_share(graph, |a, b| {
+            held[a as usize] & held[b as usize] & working != 0
+        }),
+    }
+}
+
+impl Tracking<'_> {
+    fn take(&mut self, reachability: &Reachability) {
+        self.reach_count.clone_from(&reachability.reach_count);
+        self.ties_cut = reachability.ties_cut;
+        self.cut_by_segment.clone_from(&reachability.cut_by_segment);
+        self.cut_list.clone_from(&reachability.cut_list);
+        self.reachable_share = reachability.reachable_share;
+    }
 }
 
 /// Updates the counts after `person` went from the platforms `old` to `held[person]`.
