@@ -300,6 +300,9 @@ fn shipped_scenarios_check_and_run() {
     for (scenario, agents) in [
         ("scenarios/kakao-fire-2022.toml", 20_000),
         ("scenarios/example.toml", 5_000),
+        ("scenarios/whatsapp-outage-2022.toml", 20_000),
+        ("scenarios/meta-outage-2021.toml", 20_000),
+        ("scenarios/meta-openai-2024.toml", 20_000),
     ] {
         concrisk().args(["check", scenario]).assert().success();
         let dot = concrisk()
@@ -314,8 +317,11 @@ fn shipped_scenarios_check_and_run() {
             serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap_or_default())
                 .unwrap_or_else(|e| panic!("summary.json parses: {e}"));
         assert_eq!(summary["replications"], 40);
+        let headline = summary["headline_metric"]
+            .as_str()
+            .unwrap_or("economic_loss.total");
         assert!(
-            summary["metrics"]["economic_loss.total"]["mean"]
+            summary["metrics"][headline]["mean"]
                 .as_f64()
                 .is_some_and(|m| m > 0.0),
             "{scenario} does damage"

@@ -208,7 +208,10 @@ pub fn run_report(results: &RunResults<'_>, out: &Path) -> String {
         scenario.run.seed
     );
     let headline = metrics::headline(scenario);
-    for name in [headline, "unmet_needs.total", "person_hours_cut_off.total"] {
+    let others = ["unmet_needs.total", "person_hours_cut_off.total"]
+        .into_iter()
+        .filter(|n| *n != headline);
+    for name in std::iter::once(headline).chain(others) {
         if let Some(stats) = results.metric(name) {
             let _ = writeln!(
                 text,
