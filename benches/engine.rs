@@ -1,4 +1,5 @@
-//! Speed of the stages on the Kakao fire scenario: building the world, one replication, and a
+//! Speed of the core engine on the Kakao fire scenario without its contact graph (messaging as a
+//! plain service): building the world, one replication, and a
 //! whole 1 000-replication run, at 1 M agents (and 10 M with `CONCRISK_BENCH_FULL=1`).
 
 mod common;
@@ -19,7 +20,7 @@ fn world_build(c: &mut Criterion) {
             &agents,
             |b, &agents| {
                 b.iter(|| {
-                    World::build(black_box(common::kakao(agents, 1)))
+                    World::build(black_box(common::kakao_plain(agents, 1)))
                         .unwrap_or_else(|e| panic!("world: {e}"))
                 });
             },
@@ -31,7 +32,8 @@ fn world_build(c: &mut Criterion) {
 fn one_replication(c: &mut Criterion) {
     let mut group = c.benchmark_group("replication");
     for agents in common::agent_counts() {
-        let world = World::build(common::kakao(agents, 1)).unwrap_or_else(|e| panic!("world: {e}"));
+        let world =
+            World::build(common::kakao_plain(agents, 1)).unwrap_or_else(|e| panic!("world: {e}"));
         let plan = Plan::new(&world);
         let mut replication = 0u64;
         group.bench_with_input(BenchmarkId::from_parameter(agents), &agents, |b, _| {
@@ -53,7 +55,7 @@ fn whole_run(c: &mut Criterion) {
             &agents,
             |b, &agents| {
                 b.iter(|| {
-                    let world = World::build(common::kakao(agents, 1000))
+                    let world = World::build(common::kakao_plain(agents, 1000))
                         .unwrap_or_else(|e| panic!("world: {e}"));
                     engine::run(
                         &world,

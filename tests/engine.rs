@@ -37,7 +37,7 @@ impl Simulated {
             },
             &Silent,
         );
-        let hours = engine::Plan::new(&world).step_hours();
+        let hours = engine::step_starts(&world.scenario);
         let info = RunInfo {
             variant: None,
             command: String::new(),
@@ -685,10 +685,12 @@ fn switching_gives_the_same_results_on_one_and_four_threads() {
 
 #[test]
 fn people_already_at_their_threshold_have_settled() {
-    // Half hold Telegram. With a threshold of 0 everyone's share of Telegram contacts already
-    // reaches their threshold before the outage: they have settled, so no cascade moves them and
-    // only the base rate acts. Non-holders are cut off for the whole outage (they share no working
-    // platform with anyone) and install with probability 1 − exp(−rate × 4 h).
+    // Half hold Telegram. With a threshold of 0, everyone with at least one Telegram contact is
+    // already at their threshold before the outage: they have settled, so no cascade moves them
+    // and only the base rate acts; non-holders are cut off for the whole outage and install with
+    // probability p = 1 − exp(−rate × 4 h). The few with no Telegram contact at all are not at
+    // their threshold (it takes one adopting contact), so a contact's install can move them:
+    // they install with probability between p and 1.
     let text = switching_text("base_rate_per_hour = 0.05\nthreshold = 0")
         .replace(
             "platform = \"tg\"\nshare = 0.0",
@@ -696,9 +698,141 @@ fn people_already_at_their_threshold_have_settled() {
         )
         .replace("replications = 400", "replications = 100");
     let sim = Simulated::new(&text);
-    let non_holders = 100_000.0 - sim.holders("tg", None);
+    let node = sim
+        .world
+        .scenario
+        .nodes
+        .iter()
+        .position(|n| n.id == "tg")
+        .unwrap_or_else(|| panic!("tg"));
+    let bit = 1u64 << sim.world.platform_bit[node].unwrap_or_else(|| panic!("tg is a platform"));
+    let graph = sim
+        .world
+        .contacts
+        .as_ref()
+        .unwrap_or_else(|| panic!("contacts"));
+    let platforms = &sim.world.people.platforms;
+    let non_holders = platforms.iter().filter(|set| *set & bit == 0).count() as f64;
+    let unsettled = (0..platforms.len())
+        .filter(|&i| {
+            platforms[i] & bit == 0
+                && graph.degree(i as u32) > 0
+                && graph
+                    .neighbours(i as u32)
+                    .iter()
+                    .all(|&c| platforms[c as usize] & bit == 0)
+        })
+        .count() as f64;
+    let p = 1.0 - (-0.05_f64 * 4.0).exp();
+    let installs = sim.column("installs.tg");
+    let n = installs.len() as f64;
+    let mean = installs.iter().sum::<f64>() / n;
+    let se = (installs.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt();
+    let lower = non_holders * p * sim.scale();
+    let upper = ((non_holders - unsettled) * p + unsettled) * sim.scale();
+    assert!(
+        mean >= lower - 4.0 * se && mean <= upper + 4.0 * se,
+        "installs {mean} outside [{lower}, {upper}] ± 4 × {se}"
+    );
+    // The old rule (anyone at their threshold moves when touched) would take almost everyone.
+    assert!(upper < 0.5 * non_holders * sim.scale());
+}
+
+/// Two pairwise services through the same apps: a person cut off from both is still one
+/// person, who installs at the base rate once, not twice (review of issue 3).
+#[test]
+fn a_person_cut_off_from_two_services_installs_at_the_base_rate() {
+    let text = switching_text("base_rate_per_hour = 0.05").replace(
+        "[[events]]",
+        "[[services]]\nid = \"calls\"\npairwise = true\ndemand_per_day = 6\nchannels = [{ platform = \"wa\" }, { platform = \"tg\" }]\n\n[[events]]",
+    );
+    let sim = Simulated::new(&text);
+    let p = 1.0 - (-0.05_f64 * 4.0).exp();
+    sim.assert_mean("installs.tg", 100_000.0 * p * sim.scale());
+}
+
+/// Service A (x, y) gets its channel back while service B (z, y) is still down and people keep
+/// installing y: A's counts must stay those of a full recount, never negative (review of
+/// issue 3).
+#[test]
+fn one_service_back_while_another_is_down_keeps_counts_whole() {
+    let text = scenario(
+        r#"
+[social]
+model = "erdos_renyi"
+mean_degree = 6
+
+[[platforms]]
+id = "x"
+[[platforms]]
+id = "z"
+[[platforms]]
+id = "y"
+installable = true
+
+[[adoption]]
+platform = "x"
+share = 1.0
+[[adoption]]
+platform = "z"
+share = 1.0
+
+[[services]]
+id = "a"
+pairwise = true
+demand_per_day = 24
+channels = [{ platform = "x" }, { platform = "y" }]
+[[services]]
+id = "b"
+pairwise = true
+demand_per_day = 24
+channels = [{ platform = "z" }, { platform = "y" }]
+
+[[events]]
+id = "x_down"
+fails = ["x"]
+at_hour = 1
+duration_hours = 2
+[[events]]
+id = "z_down"
+fails = ["z"]
+at_hour = 1
+duration_hours = 10
+
+[[behaviour.switching]]
+platform = "y"
+base_rate_per_hour = 0.3
+"#,
+    )
+    .replace("replications = 400", "replications = 20")
+    .replace("agents = 100000", "agents = 20000");
+    let sim = Simulated::new(&text);
+    for (index, name) in sim.names.iter().enumerate() {
+        for row in &sim.values {
+            assert!(row[index] >= 0.0, "{name} is {} < 0", row[index]);
+        }
+    }
+    // A is cut off exactly while x is down and before anyone installs: at most 2 hours each.
+    let a = sim.column("person_hours_cut_off.a");
+    assert!(
+        a.iter().all(|v| *v <= 20_000.0 * sim.scale() * 2.0 + 1e-6),
+        "A's cut-off {a:?}"
+    );
+}
+
+/// A horizon a hair past a whole number of output steps puts its last sliver in the last step
+/// (review of issue 2: it indexed past the end).
+#[test]
+fn a_sliver_of_horizon_past_the_last_step_is_kept_in_it() {
+    let text = one_app("", r#"{ platform = "app" }"#, "", "5")
+        .replace(
+            "horizon_hours = 24",
+            "horizon_hours = 30.000000005\nstep_minutes = 600",
+        )
+        .replace("replications = 400", "replications = 5");
+    let sim = Simulated::new(&text);
     sim.assert_mean(
-        "installs.tg",
-        non_holders * (1.0 - (-0.05_f64 * 4.0).exp()) * sim.scale(),
+        "person_hours_cut_off.pay",
+        sim.holders("app", None) * 5.0 * sim.scale(),
     );
 }

@@ -180,7 +180,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         observer.finish();
         Ok((world, outcomes))
     })?;
-    let hours = engine::Plan::new(&world).step_hours();
+    let hours = engine::step_starts(&world.scenario);
     let info = RunInfo {
         variant: args.variant.clone(),
         command,

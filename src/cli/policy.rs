@@ -232,7 +232,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         observer.finish();
         Ok((world, outcomes, comparison))
     })?;
-    let hours = engine::Plan::new(&world).step_hours();
+    let hours = engine::step_starts(&world.scenario);
     let info = RunInfo {
         variant: None,
         command,

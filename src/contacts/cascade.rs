@@ -95,7 +95,7 @@ pub fn threshold_cascade(
 /// Whether `count` adopted contacts out of `degree` reach `threshold`. Computed in f64, where
 /// threshold × degree is exact for any f32 threshold and degree below 2²⁹, so this is exactly
 /// count / degree ≥ threshold.
-fn reaches(count: u32, degree: usize, threshold: f32) -> bool {
+pub(crate) fn reaches(count: u32, degree: usize, threshold: f32) -> bool {
     count > 0 && f64::from(count) >= f64::from(threshold) * degree as f64
 }
 

@@ -28,6 +28,7 @@ mod watts_strogatz;
 #[cfg(test)]
 mod test_support;
 
+pub(crate) use cascade::reaches;
 pub use cascade::threshold_cascade;
 pub use components::largest_component_share;
 pub use csr::ContactGraph;

@@ -132,10 +132,16 @@ impl<'w> Plan<'w> {
 
     /// Start of each output step, in hours since the start of the run.
     pub fn step_hours(&self) -> Vec<f64> {
-        (0..self.steps)
-            .map(|s| s as f64 * self.step_hours)
-            .collect()
+        step_starts(&self.world.scenario)
     }
+}
+
+/// Start of each output step of a run of `scenario`, in hours since its start.
+pub fn step_starts(scenario: &crate::scenario::Scenario) -> Vec<f64> {
+    let step_hours = scenario.run.step_minutes / 60.0;
+    (0..slices::step_count(scenario.run.horizon_hours, step_hours))
+        .map(|s| s as f64 * step_hours)
+        .collect()
 }
 
 /// Runs the replications in parallel; outcomes come back in replication order whatever the

@@ -60,6 +60,7 @@ pub fn cut(
     points.push(horizon);
     points.sort_by(f64::total_cmp);
     points.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    let last_step = step_count(horizon, step_hours) - 1;
     points
         .windows(2)
         .map(|w| {
@@ -70,7 +71,8 @@ pub fn cut(
                 end: w[1],
                 clock_hour: clock as i64,
                 hour_of_day: clock.rem_euclid(24.0) as usize,
-                step: ((middle / step_hours).floor() as usize),
+                // A last sliver of horizon past a whole number of steps belongs to the last.
+                step: ((middle / step_hours).floor() as usize).min(last_step),
             }
         })
         .collect()

@@ -17,7 +17,7 @@ use rand_distr::{Distribution as _, Geometric};
 use rayon::prelude::*;
 
 use super::slices::Slice;
-use crate::contacts::{ContactGraph, largest_component_share, threshold_cascade};
+use crate::contacts::{ContactGraph, largest_component_share, reaches, threshold_cascade};
 use crate::scenario::{Channel, Service};
 use crate::streams::{Domain, key_of, stream};
 use crate::world::{ServiceClass, World};
@@ -271,8 +271,9 @@ impl SwitchingPlan {
                                 .iter()
                                 .filter(|&&c| held[c as usize] & bit != 0)
                                 .count();
-                            let settled = !contacts.is_empty()
-                                && holding as f32 / contacts.len() as f32 >= thresholds[person];
+                            // The cascade's own rule, so that the two agree at exact shares.
+                            let settled =
+                                reaches(holding as u32, contacts.len(), thresholds[person]);
                             if settled {
                                 f32::INFINITY
                             } else {
@@ -308,6 +309,9 @@ struct Tracking<'p> {
     weights: Vec<f64>,
     /// People cut off when the platforms up last changed (some may have been reached since).
     cut_list: Vec<u32>,
+    /// Every channel is up, so nobody is cut off and no tie is cut whatever anyone installs;
+    /// `reach_count` is then not kept (the next change of the platforms up recounts it).
+    all_up: bool,
     track: ServiceTrack,
 }
 
@@ -370,6 +374,7 @@ pub fn simulate(
                 reachable_share: 0.0,
                 weights: base.weights.clone(),
                 cut_list: Vec::new(),
+                all_up: false,
                 track: ServiceTrack {
                     cut_by_segment: Vec::new(),
                     ties_cut_share: Vec::new(),
@@ -394,6 +399,7 @@ pub fn simulate(
             let nobody_switched = installs.iter().all(|n| *n == 0.0);
             for state in tracking.iter_mut().flatten() {
                 let all_up = up & state.base.channels == state.base.channels;
+                state.all_up = all_up;
                 if all_up && nobody_switched {
                     // The state every replication starts from.
                     state.reach_count.clone_from(&state.base.initial_reach);
@@ -403,15 +409,14 @@ pub fn simulate(
                     state.reachable_share = state.base.initial_reachable_share;
                 } else if all_up {
                     // Every channel is back: nobody is cut off and no tie is cut, so nobody
-                    // installs until something fails again (which recounts); only the giant
-                    // component, grown by the installs, needs counting.
-                    let working = state.base.channels;
+                    // installs until something fails again (which recounts). The giant
+                    // component can only have grown from the normal one; recounting it over
+                    // every tie would cost seconds at country scale and cannot change the
+                    // lowest share, so the series shows the normal one from here on.
                     state.ties_cut = 0;
                     state.cut_by_segment = vec![0.0; segments];
                     state.cut_list.clear();
-                    state.reachable_share = largest_component_share(graph, |a, b| {
-                        held[a as usize] & held[b as usize] & working != 0
-                    });
+                    state.reachable_share = state.base.initial_reachable_share;
                 } else if nobody_switched {
                     // Before anyone installs, the state depends on the platforms up alone.
                     let found = state
@@ -472,12 +477,37 @@ pub fn simulate(
                 };
                 // Each person cut off installs with `probability`: skip ahead geometrically
                 // through the lists of people cut off instead of drawing for each of them.
-                for list in tracking.iter().flatten().map(|state| &state.cut_list) {
+                // A person cut off from two services is one candidate, drawn once.
+                let union: Vec<u32>;
+                let mut lists = tracking
+                    .iter()
+                    .flatten()
+                    .map(|state| &state.cut_list)
+                    .filter(|l| !l.is_empty());
+                let list = match (lists.next(), lists.next()) {
+                    (None, _) => &Vec::new(),
+                    (Some(only), None) => only,
+                    (Some(first), Some(second)) => {
+                        let mut all: Vec<u32> = first
+                            .iter()
+                            .chain(second)
+                            .chain(lists.flatten())
+                            .copied()
+                            .collect();
+                        all.sort_unstable();
+                        all.dedup();
+                        union = all;
+                        &union
+                    }
+                };
+                {
                     let mut position = gap.sample(&mut rngs[rule_index]) as usize;
                     while position < list.len() {
                         let person = list[position] as usize;
                         let still_cut = tracking.iter().flatten().any(|state| {
-                            state.base.normally_reaches[person] && state.reach_count[person] == 0
+                            !state.all_up
+                                && state.base.normally_reaches[person]
+                                && state.reach_count[person] == 0
                         });
                         if still_cut && held[person] & rule_bits[rule_index] == 0 {
                             seeds.push(person as u32);
@@ -630,7 +660,7 @@ fn install(
         }
         let was = old & theirs & working != 0;
         let is = new & theirs & working != 0;
-        if is && !was {
+        if is && !was && !state.all_up {
             for who in [p, c] {
                 state.reach_count[who] += 1;
                 if state.reach_count[who] == 1 && state.base.normally_reaches[who] {

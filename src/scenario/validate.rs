@@ -256,6 +256,18 @@ impl Checker<'_> {
                 "set pairwise = true on the messaging service, or remove [[behaviour.switching]]",
             ));
         }
+        // With switching every combination of a pairwise service's platform channels is a class.
+        const MAX_SWITCHING_PLATFORM_CHANNELS: usize = 16;
+        for (index, service) in raw.services.iter().enumerate().filter(|(_, s)| s.pairwise) {
+            let platforms = service
+                .channels
+                .iter()
+                .filter(|c| c.get("platform").is_some())
+                .count();
+            if !behaviour.switching.is_empty() && platforms > MAX_SWITCHING_PLATFORM_CHANNELS {
+                return Err(self.invalid(&FieldPath::default().key("services").index(index).key("channels"), format!("{platforms} platform channels; with switching a pairwise service has at most {MAX_SWITCHING_PLATFORM_CHANNELS}"), "keep the messengers people really use; merge minor ones"));
+            }
+        }
         let mut rules = Vec::new();
         for (index, rule) in behaviour.switching.iter().enumerate() {
             let here = path.index(index);
@@ -749,6 +761,17 @@ impl Checker<'_> {
             let profile = self.profile(&here.key("profile"), service.profile.as_ref())?;
             if service.channels.is_empty() {
                 return Err(self.invalid(&here.key("channels"), "a service needs at least one channel", "list the ways people meet the need, e.g. channels = [{ platform = \"kakaotalk\" }, { offline = \"phone\" }]"));
+            }
+            // Channels are bits of a `u64` in the engine.
+            if service.channels.len() > 64 {
+                return Err(self.invalid(
+                    &here.key("channels"),
+                    format!(
+                        "{} channels; a service has at most 64",
+                        service.channels.len()
+                    ),
+                    "keep the channels people really use; merge minor ones",
+                ));
             }
             let mut channels = Vec::new();
             for (channel_index, channel) in service.channels.iter().enumerate() {
