@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::people::People;
 use crate::contacts::ContactGraph;
+use crate::observe::BuildObserver;
 use crate::scenario::{Channel, Service};
 
 /// People (or shares of people's needs) of one segment with the same channels open.
@@ -44,6 +45,7 @@ pub fn group(
     platform_bit: &[Option<u32>],
     segments: usize,
     contacts: Option<&ContactGraph>,
+    observer: &dyn BuildObserver,
 ) -> Vec<ServiceClass> {
     let platform_channels: Vec<(u64, u64)> = service
         .channels
@@ -101,6 +103,7 @@ pub fn group(
                         _ => *weights.entry(open_for(held, offline_mask)).or_insert(0.0) += 1.0,
                     }
                 }
+                observer.advance(((first + CHUNK).min(end) - first) as u64);
                 weights
             })
             .collect();
