@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod contacts;
 pub mod engine;
+pub mod observe;
 pub mod policy;
 pub mod report;
 pub mod results;

@@ -401,3 +401,84 @@ fn same_bytes_on_one_and_four_threads() {
         assert!(a == b, "{name} differs between 1 and 4 threads");
     }
 }
+
+/// Issue 6: a run that would not fit in memory is refused before anything is built (exit 2, no
+/// output folder), naming the file, the estimate, what is available and the largest `--agents`
+/// that fits; running with that count passes the check.
+#[test]
+fn run_that_cannot_fit_is_refused_with_the_agents_that_fit() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let out = dir.path().join("out");
+    let limit = (25u64 << 20).to_string();
+    let run = |agents: &str| {
+        concrisk()
+            .env("CONCRISK_MEMORY_LIMIT", &limit)
+            .args(["run", "scenarios/kakao-fire-2022.toml", "--threads", "1"])
+            .args(["--replications", "2", "--agents", agents, "--out"])
+            .arg(&out)
+            .output()
+            .unwrap_or_else(|e| panic!("runs: {e}"))
+    };
+    let refused = run("1000000");
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{message}");
+    for expected in [
+        "scenarios/kakao-fire-2022.toml",
+        "1000000 agents on 1 threads need about",
+        "MiB is available (CONCRISK_MEMORY_LIMIT)",
+        "contact graph",
+    ] {
+        assert!(message.contains(expected), "{expected:?} not in {message}");
+    }
+    assert!(!out.exists(), "an output folder was made");
+    let fits = message
+        .split("--agents ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no --agents in {message}"));
+    let agents: u64 = fits
+        .parse()
+        .unwrap_or_else(|e| panic!("{fits} is not a count: {e}"));
+    assert!((1_000..1_000_000).contains(&agents), "{agents}");
+    let accepted = run(fits);
+    assert!(
+        accepted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
+    let over = (agents + 1).to_string();
+    assert_eq!(run(&over).status.code(), Some(2), "one more agent fits too");
+
+    let bad = concrisk()
+        .env("CONCRISK_MEMORY_LIMIT", "lots")
+        .args(["check", "scenarios/kakao-fire-2022.toml"])
+        .output()
+        .unwrap_or_else(|e| panic!("runs: {e}"));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("CONCRISK_MEMORY_LIMIT=lots"));
+}
+
+/// `bench` prints one row per agent count, each measured in its own process.
+#[test]
+fn bench_prints_a_row_per_agent_count() {
+    let output = concrisk()
+        .args([
+            "bench",
+            "scenarios/kakao-fire-2022.toml",
+            "--agents",
+            "2000,4000",
+        ])
+        .args(["--replications", "2", "--threads", "1"])
+        .output()
+        .unwrap_or_else(|e| panic!("runs: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("| agents | ties | replications | world build s"));
+    for agents in ["| 2000 |", "| 4000 |"] {
+        assert!(stdout.contains(agents), "{agents} not in {stdout}");
+    }
+}

@@ -1,7 +1,9 @@
 //! The command line: parses flags, calls the library, and sorts failures into bad input (exit 2)
 //! and everything else (exit 1). Only `main` prints errors.
 
+mod bench;
 mod describe;
+mod memory;
 mod policy;
 mod progress;
 
@@ -47,6 +49,11 @@ enum Command {
     Sweep(policy::SweepArgs),
     /// Fail each node alone and rank nodes by expected damage; concentration per service.
     Rank(policy::StudyArgs),
+    /// Time the world build and the replications, and measure peak memory, at several agent counts.
+    Bench(bench::BenchArgs),
+    /// One row of `bench`, in its own process.
+    #[command(hide = true)]
+    BenchRow(bench::RowArgs),
     /// Re-draw the figures and report.html of a saved output folder.
     Report {
         /// An output folder holding summary.json, replications.csv and timeseries.csv.
@@ -116,8 +123,12 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Compare(args) => policy::compare(&args),
         Command::Sweep(args) => policy::sweep(&args),
         Command::Rank(args) => policy::rank(&args),
+        Command::Bench(args) => bench::bench(&args),
+        Command::BenchRow(args) => bench::row(&args),
         Command::Check { file } => {
-            let world = World::build(scenario::load(&file).map_err(input)?).map_err(input)?;
+            let scenario = scenario::load(&file).map_err(input)?;
+            memory::ensure_fits(&file, &[&scenario], rayon::current_num_threads())?;
+            let world = World::build(scenario).map_err(input)?;
             print!("{}", describe::check_report(&world));
             Ok(())
         }
@@ -162,12 +173,15 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
                 "cannot start {threads} worker threads: {e}"
             ))
         })?;
+    memory::ensure_fits(&args.file, &[&scenario], threads)?;
     let started = Instant::now();
     let command = reproduce_command(&args.file, &scenario, args.variant.as_deref());
     let replications = scenario.run.replications;
     let (world, outcomes) = pool.install(|| {
-        let world = progress::building_world(scenario.run.agents, || World::build(scenario))
-            .map_err(input)?;
+        let world = progress::building_world(scenario.run.agents, |observer| {
+            World::build_observed(scenario, observer)
+        })
+        .map_err(input)?;
         let observer = progress::Replications::new(u64::from(replications));
         let outcomes = engine::run(
             &world,

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
-use super::{Failure, default_out, input, progress, reproduce_command};
+use super::{Failure, default_out, input, memory, progress, reproduce_command};
 use crate::engine::{self, RunConfig};
 use crate::policy::compare::{self, Compared, Comparison};
 use crate::policy::sweep::{self, Design};
@@ -166,6 +166,12 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         .collect::<Result<Vec<_>, _>>()?;
     let out = out_dir(study);
     let (pool, threads) = pool(study)?;
+    // The baseline's world stays while each variant's is built and run.
+    let largest_variant = variants
+        .iter()
+        .max_by_key(|variant| crate::world::memory::estimate(variant, threads).bytes);
+    let held: Vec<&Scenario> = std::iter::once(&baseline).chain(largest_variant).collect();
+    memory::ensure_fits(&study.file, &held, threads)?;
     let started = Instant::now();
     let command = format!(
         "{} && concrisk compare {file} --seed {} --replications {} --agents {}{}",
@@ -287,7 +293,8 @@ pub(super) fn rank(args: &StudyArgs) -> Result<(), Failure> {
     let text = scenario::read(&args.file).map_err(input)?;
     let scenario = variant_scenario(&text, &file, None, &overrides(args))?;
     let out = out_dir(args);
-    let (pool, _) = pool(args)?;
+    let (pool, threads) = pool(args)?;
+    memory::ensure_fits(&args.file, &[&scenario], threads)?;
     let runs = scenario.nodes.len() as u64;
     let ranking = pool.install(|| {
         let observer = progress::Replications::new(u64::from(scenario.run.replications) * runs);
@@ -432,7 +439,11 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let text = scenario::read(&study.file).map_err(input)?;
     let design = design(args, &file)?;
     let out = out_dir(study);
-    let (pool, _) = pool(study)?;
+    let (pool, threads) = pool(study)?;
+    // Points run one after another; checked on the file as written (a point that raises the
+    // agents or the mean degree can need more).
+    let baseline = variant_scenario(&text, &file, None, &overrides(study))?;
+    memory::ensure_fits(&study.file, &[&baseline], threads)?;
     let points = design.points(0).len() as u64;
     let replications = study
         .replications

@@ -1,10 +1,11 @@
-//! Progress on a terminal (indicatif), and nothing when stderr is not one.
+//! Progress on a terminal (indicatif): bars with a rate and an ETA for the stages of building
+//! the world and for the replications; nothing when stderr is not a terminal (indicatif hides
+//! its bars there).
 
-use std::time::Duration;
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::engine::Observer;
+use crate::observe::{BuildObserver, Stage};
 
 /// A bar over replications, with rate and ETA.
 pub struct Replications(ProgressBar);
@@ -32,12 +33,42 @@ impl Observer for Replications {
     }
 }
 
-/// A spinner while the world is built.
-pub fn building_world<T>(agents: u64, build: impl FnOnce() -> T) -> T {
-    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    spinner.set_message(format!("building the world: {agents} agents"));
-    spinner.enable_steady_tick(Duration::from_millis(120));
-    let value = build();
-    spinner.finish_and_clear();
+/// One bar, restarted at each stage of the world build.
+struct Build {
+    bar: ProgressBar,
+    agents: u64,
+}
+
+impl BuildObserver for Build {
+    fn stage(&self, stage: Stage, total: u64) {
+        let unit = match stage {
+            Stage::Ties | Stage::PlacingTies => "ties",
+            Stage::Agents | Stage::Attaching | Stage::SortingContacts | Stage::Classes => "agents",
+        };
+        self.bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "world of {{prefix}} agents: {{msg}} {{bar:30}} {{human_pos}}/{{human_len}} {unit} [{{elapsed_precise}} < {{eta_precise}}] {{per_sec}}"
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        self.bar.set_prefix(HumanCount(self.agents).to_string());
+        self.bar.set_message(stage.label());
+        self.bar.set_length(total);
+        self.bar.reset();
+    }
+
+    fn advance(&self, done: u64) {
+        self.bar.inc(done);
+    }
+}
+
+/// Builds the world with a bar per stage.
+pub fn building_world<T>(agents: u64, build: impl FnOnce(&dyn BuildObserver) -> T) -> T {
+    let observer = Build {
+        bar: ProgressBar::with_draw_target(Some(agents), ProgressDrawTarget::stderr()),
+        agents,
+    };
+    let value = build(&observer);
+    observer.bar.finish_and_clear();
     value
 }

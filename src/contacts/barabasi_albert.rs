@@ -17,9 +17,15 @@ use rand::RngExt;
 
 use super::csr::{self, ContactGraph, EdgeList};
 use super::rng::{self, Stream};
+use crate::observe::{BuildObserver, Stage};
 
 /// Barabási–Albert graph (validated: 2 ≤ c ≤ people − 1).
-pub(super) fn generate(people: u32, mean_degree: f64, seed: u64) -> ContactGraph {
+pub(super) fn generate(
+    people: u32,
+    mean_degree: f64,
+    seed: u64,
+    observer: &dyn BuildObserver,
+) -> ContactGraph {
     let m = mean_degree / 2.0;
     let (m_low, extra) = (m.floor() as usize, m - m.floor());
     let m_high = m.ceil() as usize;
@@ -35,7 +41,12 @@ pub(super) fn generate(people: u32, mean_degree: f64, seed: u64) -> ContactGraph
     }
     let mut rng = rng::chunk_rng(seed, Stream::BarabasiAlbert, 0);
     let mut picks: Vec<u32> = Vec::with_capacity(m_high);
+    observer.stage(Stage::Attaching, u64::from(people));
+    observer.advance(u64::from(founders));
     for newcomer in founders..people {
+        if newcomer % PROGRESS_EVERY == 0 {
+            observer.advance(u64::from(PROGRESS_EVERY));
+        }
         let ties = m_low + usize::from(extra > 0.0 && rng.random_bool(extra));
         picks.clear();
         // Everyone already present has degree ≥ 1 and there are > m_high of them, so this
@@ -50,13 +61,17 @@ pub(super) fn generate(people: u32, mean_degree: f64, seed: u64) -> ContactGraph
         }
         edges.extend(picks.iter().map(|&p| [newcomer, p]));
     }
-    csr::build(people, &EdgeList(&edges))
+    csr::build(people, &EdgeList(&edges), edges.len() as u64, observer)
 }
+
+/// Newcomers between two progress reports.
+const PROGRESS_EVERY: u32 = 1 << 16;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::contacts::test_support::{assert_within, degree_stats};
+    use crate::observe::Silent;
 
     /// The number of ties is fixed up to the Bernoulli extras: E = founders(founders − 1)/2 +
     /// Σ m_t, so the mean degree is c + founders(founders − 1 − c)/n (the clique's finite-size
@@ -65,7 +80,7 @@ mod tests {
     fn mean_degree_is_c() {
         let n = 200_000u32;
         for c in [20.0, 7.0] {
-            let g = generate(n, c, 5);
+            let g = generate(n, c, 5, &Silent);
             let nf = f64::from(n);
             let founders = (c / 2.0f64).ceil() + 1.0;
             let expected = c + founders * (founders - 1.0 - c) / nf;
@@ -101,7 +116,7 @@ mod tests {
     #[test]
     fn tail_exponent_is_three() {
         let (n, c) = (1_000_000u32, 6.0);
-        let g = generate(n, c, 17);
+        let g = generate(n, c, 17, &Silent);
         let m = c / 2.0;
         let d_min = 10.0 * m;
         let (alpha, count) = clauset_alpha((0..n).map(|v| g.degree(v) as f64), d_min);
@@ -136,8 +151,8 @@ mod tests {
     #[test]
     fn max_degree_grows_like_sqrt_n() {
         let (small, c) = (50_000u32, 10.0);
-        let g_small = generate(small, c, 23);
-        let g_large = generate(16 * small, c, 23);
+        let g_small = generate(small, c, 23, &Silent);
+        let g_large = generate(16 * small, c, 23, &Silent);
         let (hub, k_small) = (0..small)
             .map(|v| (v, g_small.degree(v)))
             .max_by_key(|&(_, d)| d)

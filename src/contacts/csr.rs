@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use rayon::prelude::*;
 
 use super::ContactsError;
+use crate::observe::{BuildObserver, Silent, Stage};
 
 /// Edges per parallel task when the edges come from a stored list.
 const EDGE_BLOCK: usize = 1 << 16;
@@ -44,7 +45,12 @@ impl ContactGraph {
             });
         }
         let edges: Vec<[u32; 2]> = ties.iter().map(|&(a, b)| [a, b]).collect();
-        Ok(build(people, &EdgeList(&edges)))
+        Ok(build(
+            people,
+            &EdgeList(&edges),
+            edges.len() as u64,
+            &Silent,
+        ))
     }
 
     /// Number of people (rows).
@@ -115,19 +121,30 @@ impl EdgeSource for EdgeList<'_> {
 
 /// Turns the edges of `source` (ids below `people`) into a CSR graph. Self-loops are skipped
 /// and duplicates removed, so generators may produce a few of either.
-pub(super) fn build(people: u32, source: &impl EdgeSource) -> ContactGraph {
+///
+/// `expected_ties` sizes the first progress stage (the ties are counted as they are drawn).
+pub(super) fn build(
+    people: u32,
+    source: &impl EdgeSource,
+    expected_ties: u64,
+    observer: &dyn BuildObserver,
+) -> ContactGraph {
     let n = people as usize;
     let for_each_edge = |f: &(dyn Fn(u32, u32) + Sync)| {
         (0..source.chunk_count()).into_par_iter().for_each(|chunk| {
+            let mut emitted = 0u64;
             source.emit(chunk, |a, b| {
+                emitted += 1;
                 if a != b {
                     f(a, b);
                 }
             });
+            observer.advance(emitted);
         });
     };
 
     // Pass 1: degrees. Atomic sums are order-independent, hence deterministic.
+    observer.stage(Stage::Ties, expected_ties);
     let cursor: Vec<AtomicU32> = (0..n).into_par_iter().map(|_| AtomicU32::new(0)).collect();
     for_each_edge(&|a, b| {
         cursor[a as usize].fetch_add(1, Ordering::Relaxed);
@@ -146,6 +163,7 @@ pub(super) fn build(people: u32, source: &impl EdgeSource) -> ContactGraph {
 
     // Pass 2: replay the edges and scatter both directions of every tie into its rows. The
     // position within a row depends on thread timing; the per-row sort below erases that.
+    observer.stage(Stage::PlacingTies, total / 2);
     let slots: Vec<AtomicU32> = (0..total)
         .into_par_iter()
         .map(|_| AtomicU32::new(0))
@@ -164,6 +182,7 @@ pub(super) fn build(people: u32, source: &impl EdgeSource) -> ContactGraph {
     let mut neighbours: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
 
     // Pass 3: sort and dedupe each row, compacting each block of rows towards its start.
+    observer.stage(Stage::SortingContacts, n as u64);
     let mut pieces = Vec::with_capacity(n.div_ceil(ROW_BLOCK));
     let mut rest: &mut [u32] = &mut neighbours;
     for lo in (0..n).step_by(ROW_BLOCK) {
@@ -195,6 +214,7 @@ pub(super) fn build(people: u32, source: &impl EdgeSource) -> ContactGraph {
                 }
                 degrees.push((write - row_start) as u32);
             }
+            observer.advance((hi - lo) as u64);
             (degrees, write)
         })
         .collect();

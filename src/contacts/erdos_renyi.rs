@@ -6,15 +6,22 @@
 
 use super::csr::{self, ContactGraph, EdgeSource};
 use super::rng::{self, Stream};
+use crate::observe::BuildObserver;
 
 /// Exact G(`people`, c / (people − 1)). The caller has validated 0 ≤ c ≤ people − 1.
-pub(super) fn generate(people: u32, mean_degree: f64, seed: u64) -> ContactGraph {
+pub(super) fn generate(
+    people: u32,
+    mean_degree: f64,
+    seed: u64,
+    observer: &dyn BuildObserver,
+) -> ContactGraph {
     let p = if people > 1 {
         mean_degree / f64::from(people - 1)
     } else {
         0.0
     };
-    csr::build(people, &ErdosRenyi { people, p, seed })
+    let expected = (f64::from(people) * mean_degree / 2.0) as u64;
+    csr::build(people, &ErdosRenyi { people, p, seed }, expected, observer)
 }
 
 /// The edges of G(n, p), one stream per chunk of people.
@@ -45,6 +52,7 @@ mod tests {
     use crate::contacts::test_support::{
         assert_within, degree_stats, giant_share_sd, solve_giant, uniform_keep,
     };
+    use crate::observe::Silent;
 
     /// Mean degree 2E/n with E ~ Binomial(n(n−1)/2, p): Var = 4·(n(n−1)/2)·p(1−p)/n² ≈ 2c/n,
     /// so the standard error is sqrt(2c/n). Degrees are Binomial(n − 1, p), variance c(1 − p).
@@ -53,7 +61,7 @@ mod tests {
     #[test]
     fn degree_mean_and_variance_are_poisson() {
         let (n, c) = (200_000u32, 10.0);
-        let g = generate(n, c, 42);
+        let g = generate(n, c, 42, &Silent);
         let stats = degree_stats(&g);
         let nf = f64::from(n);
         assert_within("mean degree", stats.mean, c, 5.0 * (2.0 * c / nf).sqrt());
@@ -74,7 +82,7 @@ mod tests {
     fn giant_component_matches_theory() {
         let n = 200_000u32;
         for c in [2.0, 4.0] {
-            let g = generate(n, c, 7);
+            let g = generate(n, c, 7, &Silent);
             let s = solve_giant(c, 1.0);
             let measured = largest_component_share(&g, |_, _| true);
             let sd = giant_share_sd(c, 1.0, f64::from(n));
@@ -91,7 +99,7 @@ mod tests {
     #[test]
     fn site_percolated_giant_component() {
         let (n, c) = (200_000u32, 4.0);
-        let g = generate(n, c, 11);
+        let g = generate(n, c, 11, &Silent);
         let nf = f64::from(n);
 
         let phi = 0.6;

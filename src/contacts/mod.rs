@@ -33,6 +33,8 @@ pub use cascade::threshold_cascade;
 pub use components::largest_component_share;
 pub use csr::ContactGraph;
 
+use crate::observe::{BuildObserver, Silent};
+
 /// The social network model, as given in the scenario's `[social]` section.
 ///
 /// `mean_degree` is the expected number of contacts per person (`c`); what each model does with
@@ -161,12 +163,25 @@ impl ContactGraph {
         segment_starts: &[u32],
         seed: u64,
     ) -> Result<ContactGraph, ContactsError> {
+        Self::generate_observed(model, segment_starts, seed, &Silent)
+    }
+
+    /// [`ContactGraph::generate`], telling `observer` how far it has got.
+    ///
+    /// # Errors
+    /// [`ContactsError`] when the model does not fit the population.
+    pub fn generate_observed(
+        model: &SocialModel,
+        segment_starts: &[u32],
+        seed: u64,
+        observer: &dyn BuildObserver,
+    ) -> Result<ContactGraph, ContactsError> {
         model.validate(segment_starts)?;
         // validate() guarantees a non-empty slice whose last entry is the population.
         let people = segment_starts.last().copied().unwrap_or(0);
         Ok(match *model {
             SocialModel::ErdosRenyi { mean_degree } => {
-                erdos_renyi::generate(people, mean_degree, seed)
+                erdos_renyi::generate(people, mean_degree, seed, observer)
             }
             SocialModel::WattsStrogatz {
                 mean_degree,
@@ -174,17 +189,17 @@ impl ContactGraph {
             } => {
                 let k = watts_strogatz::lattice_degree(mean_degree)
                     .ok_or(ContactsError::WattsStrogatzDegree { mean_degree })?;
-                watts_strogatz::generate(people, k, rewire_probability, seed)
+                watts_strogatz::generate(people, k, rewire_probability, seed, observer)
             }
             SocialModel::BarabasiAlbert { mean_degree } => {
-                barabasi_albert::generate(people, mean_degree, seed)
+                barabasi_albert::generate(people, mean_degree, seed, observer)
             }
             SocialModel::StochasticBlock {
                 mean_degree,
                 homophily,
             } => {
                 let blocks = stochastic_block::Blocks::new(segment_starts, mean_degree, homophily)?;
-                stochastic_block::generate(&blocks, seed)
+                stochastic_block::generate(&blocks, mean_degree, seed, observer)
             }
         })
     }

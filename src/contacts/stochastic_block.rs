@@ -17,6 +17,7 @@
 use super::ContactsError;
 use super::csr::{self, ContactGraph, EdgeSource};
 use super::rng::{self, Stream};
+use crate::observe::BuildObserver;
 
 /// Validated block structure: segment boundaries and tie probabilities.
 #[derive(Debug, Clone)]
@@ -87,8 +88,19 @@ impl Blocks {
 }
 
 /// Stochastic block graph for validated `blocks`.
-pub(super) fn generate(blocks: &Blocks, seed: u64) -> ContactGraph {
-    csr::build(blocks.people(), &BlockEdges { blocks, seed })
+pub(super) fn generate(
+    blocks: &Blocks,
+    mean_degree: f64,
+    seed: u64,
+    observer: &dyn BuildObserver,
+) -> ContactGraph {
+    let expected = (f64::from(blocks.people()) * mean_degree / 2.0) as u64;
+    csr::build(
+        blocks.people(),
+        &BlockEdges { blocks, seed },
+        expected,
+        observer,
+    )
 }
 
 /// The edges of the block model, one stream per chunk of people.
@@ -129,6 +141,7 @@ impl EdgeSource for BlockEdges<'_> {
 mod tests {
     use super::*;
     use crate::contacts::test_support::{assert_within, degree_stats};
+    use crate::observe::Silent;
 
     fn segment_of(starts: &[u32], v: u32) -> usize {
         starts.partition_point(|&s| s <= v) - 1
@@ -142,7 +155,7 @@ mod tests {
         let starts = [0u32, 20_000, 70_000, 70_000, 150_000, 200_000];
         let (c, h) = (10.0, 0.7);
         let blocks = Blocks::new(&starts, c, h).expect("feasible");
-        let g = generate(&blocks, 99);
+        let g = generate(&blocks, 0.0, 99, &Silent);
         let segments = starts.len() - 1;
         let mut between = vec![vec![0u64; segments]; segments];
         for v in 0..g.people() as u32 {
@@ -204,7 +217,7 @@ mod tests {
         let n = 100_000u32;
         let c = 8.0;
         let blocks = Blocks::new(&[0, 0, n, n], c, 0.3).expect("feasible");
-        let g = generate(&blocks, 4);
+        let g = generate(&blocks, 0.0, 4, &Silent);
         let mean = degree_stats(&g).mean;
         assert_within(
             "mean degree",

@@ -13,6 +13,7 @@ use rand::RngExt;
 
 use super::csr::{self, ContactGraph, EdgeSource};
 use super::rng::{self, Stream};
+use crate::observe::BuildObserver;
 
 /// The even lattice degree k = round(c) ≥ 2, or `None` if c does not round to one.
 pub(super) fn lattice_degree(mean_degree: f64) -> Option<u32> {
@@ -21,7 +22,13 @@ pub(super) fn lattice_degree(mean_degree: f64) -> Option<u32> {
 }
 
 /// Watts–Strogatz graph with lattice degree `k` (even, 2 ≤ k ≤ people − 1, as validated).
-pub(super) fn generate(people: u32, k: u32, rewire: f64, seed: u64) -> ContactGraph {
+pub(super) fn generate(
+    people: u32,
+    k: u32,
+    rewire: f64,
+    seed: u64,
+    observer: &dyn BuildObserver,
+) -> ContactGraph {
     csr::build(
         people,
         &WattsStrogatz {
@@ -32,6 +39,8 @@ pub(super) fn generate(people: u32, k: u32, rewire: f64, seed: u64) -> ContactGr
             can_rewire: u64::from(people) > u64::from(k) + 1 + u64::from(k / 2),
             seed,
         },
+        u64::from(people) * u64::from(k / 2),
+        observer,
     )
 }
 
@@ -84,6 +93,7 @@ fn ring_distance(a: u32, b: u32, people: u32) -> u32 {
 mod tests {
     use super::*;
     use crate::contacts::test_support::{assert_within, degree_stats};
+    use crate::observe::Silent;
 
     #[test]
     fn lattice_degree_rounds_to_even() {
@@ -99,7 +109,7 @@ mod tests {
     #[test]
     fn unrewired_is_ring_lattice() {
         let (n, k) = (50_000u32, 6);
-        let g = generate(n, k, 0.0, 1);
+        let g = generate(n, k, 0.0, 1, &Silent);
         assert_eq!(g.tie_count(), u64::from(n) * u64::from(k) / 2);
         for v in [0, 1, 17, n - 1] {
             let mut expected: Vec<u32> = (1..=k / 2)
@@ -120,7 +130,7 @@ mod tests {
     #[test]
     fn rewired_degrees() {
         let (n, k, beta) = (200_000u32, 20, 0.2);
-        let g = generate(n, k, beta, 3);
+        let g = generate(n, k, beta, 3, &Silent);
         assert!((0..n).all(|v| g.degree(v) >= (k / 2) as usize));
         let mutual = (beta * f64::from(k) / 2.0).powi(2);
         let missing_ties = u64::from(n) * u64::from(k) / 2 - g.tie_count();
@@ -146,7 +156,7 @@ mod tests {
     #[test]
     fn tiny_population_cannot_rewire() {
         // n = 5, k = 4: the lattice is the complete graph; rewiring must keep it.
-        let g = generate(5, 4, 1.0, 9);
+        let g = generate(5, 4, 1.0, 9, &Silent);
         assert_eq!(g.tie_count(), 10);
     }
 }

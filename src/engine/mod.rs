@@ -147,12 +147,20 @@ pub fn step_starts(scenario: &crate::scenario::Scenario) -> Vec<f64> {
 /// Runs the replications in parallel; outcomes come back in replication order whatever the
 /// number of threads.
 pub fn run(world: &World, config: &RunConfig, observer: &dyn Observer) -> Vec<ReplicationOutcome> {
-    let plan = Plan::new(world);
+    run_planned(&Plan::new(world), config, observer)
+}
+
+/// [`run`] on a plan already made (so that making it can be timed apart).
+pub fn run_planned(
+    plan: &Plan<'_>,
+    config: &RunConfig,
+    observer: &dyn Observer,
+) -> Vec<ReplicationOutcome> {
     let first = config.first_replication;
     (first..first + u64::from(config.replications))
         .into_par_iter()
         .map(|replication| {
-            let outcome = replicate(&plan, replication);
+            let outcome = replicate(plan, replication);
             observer.replication_done();
             outcome
         })

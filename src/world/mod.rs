@@ -3,6 +3,7 @@
 //! the classes of people who are alike for each service.
 
 mod classes;
+pub mod memory;
 mod people;
 
 pub use classes::ServiceClass;
@@ -13,6 +14,7 @@ use rand::RngExt;
 use rayon::prelude::*;
 
 use crate::contacts::{ContactGraph, ContactsError, SocialModel};
+use crate::observe::{BuildObserver, Silent, Stage};
 use crate::scenario::{Layer, Requirement, Scenario, SocialModelKind};
 use crate::streams::{Domain, key_of, stream};
 
@@ -68,6 +70,17 @@ impl World {
     /// O(agents × adoption rules + ties), in parallel; memory 8 bytes per agent, plus 4 bytes per
     /// tie end and 8 per agent for contacts.
     pub fn build(scenario: Scenario) -> Result<World, WorldError> {
+        Self::build_observed(scenario, &Silent)
+    }
+
+    /// [`World::build`], telling `observer` how far each stage has got.
+    ///
+    /// # Errors
+    /// [`WorldError`] when the contact graph asked for cannot be drawn on this many agents.
+    pub fn build_observed(
+        scenario: Scenario,
+        observer: &dyn BuildObserver,
+    ) -> Result<World, WorldError> {
         let mut graph = DiGraph::new();
         let handles: Vec<_> = (0..scenario.nodes.len())
             .map(|i| graph.add_node(i))
@@ -95,7 +108,7 @@ impl World {
         for (bit, index) in scenario.platform_nodes().enumerate() {
             platform_bit[index] = Some(bit as u32);
         }
-        let people = People::draw(&scenario, &platform_bit);
+        let people = People::draw(&scenario, &platform_bit, observer);
         let contacts = match &scenario.social {
             None => None,
             Some(social) => {
@@ -126,13 +139,19 @@ impl World {
                     .collect();
                 let seed = stream(scenario.run.seed, 0, Domain::Contacts, 0).random::<u64>();
                 Some(
-                    ContactGraph::generate(&model, &starts, seed).map_err(|source| WorldError {
-                        file: scenario.file.clone(),
-                        source,
-                    })?,
+                    ContactGraph::generate_observed(&model, &starts, seed, observer).map_err(
+                        |source| WorldError {
+                            file: scenario.file.clone(),
+                            source,
+                        },
+                    )?,
                 )
             }
         };
+        observer.stage(
+            Stage::Classes,
+            people.count() as u64 * scenario.services.len() as u64,
+        );
         let service_classes = scenario
             .services
             .iter()
@@ -143,6 +162,7 @@ impl World {
                     &platform_bit,
                     scenario.segments.len(),
                     contacts.as_ref(),
+                    observer,
                 )
             })
             .collect();

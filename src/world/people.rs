@@ -5,6 +5,7 @@
 use rand::RngExt;
 use rayon::prelude::*;
 
+use crate::observe::{BuildObserver, Stage};
 use crate::scenario::Scenario;
 use crate::streams::{Domain, stream};
 
@@ -53,7 +54,11 @@ impl People {
     /// Draws every agent's platforms: rule by rule, in an order where `given` comes first, one
     /// uniform per agent and rule whether or not the rule applies, so that changing one share
     /// leaves the other rules' draws alone.
-    pub fn draw(scenario: &Scenario, platform_bit: &[Option<u32>]) -> People {
+    pub fn draw(
+        scenario: &Scenario,
+        platform_bit: &[Option<u32>],
+        observer: &dyn BuildObserver,
+    ) -> People {
         let sizes = Self::segment_sizes(scenario);
         let mut segment_starts = vec![0u64];
         for size in &sizes {
@@ -73,6 +78,7 @@ impl People {
             })
             .collect();
         let mut platforms = vec![0u64; agents];
+        observer.stage(Stage::Agents, agents as u64);
         platforms
             .par_chunks_mut(CHUNK)
             .enumerate()
@@ -95,6 +101,7 @@ impl People {
                         }
                     }
                 }
+                observer.advance(sets.len() as u64);
             });
         People {
             segment_starts,

@@ -1,0 +1,85 @@
+//! Refusing runs that cannot fit: the estimate of `world::memory` against the memory available
+//! (`MemAvailable` in `/proc/meminfo`, or `CONCRISK_MEMORY_LIMIT` in bytes), checked before any
+//! world is built.
+
+use std::path::Path;
+
+use super::{Failure, input};
+use crate::scenario::Scenario;
+use crate::world::memory::{self, human};
+
+/// Overrides the memory available, in bytes (for tests and for sharing a machine).
+const LIMIT_VARIABLE: &str = "CONCRISK_MEMORY_LIMIT";
+
+/// Bytes available to the run and where the figure comes from, or `None` when the system does
+/// not say (no `/proc/meminfo`): then nothing is checked.
+fn available() -> Result<Option<(u64, String)>, Failure> {
+    if let Ok(text) = std::env::var(LIMIT_VARIABLE) {
+        let bytes = text.trim().parse::<u64>().map_err(|_| {
+            input(anyhow::anyhow!(
+                "{LIMIT_VARIABLE}={text}: not a number of bytes\n  help: set it to a whole number of bytes, e.g. 8589934592 for 8 GiB, or unset it"
+            ))
+        })?;
+        return Ok(Some((bytes, LIMIT_VARIABLE.to_string())));
+    }
+    let Ok(meminfo) = std::fs::read_to_string("/proc/meminfo") else {
+        return Ok(None);
+    };
+    Ok(meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemAvailable:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .map(|kib| (kib * 1024, "MemAvailable in /proc/meminfo".to_string())))
+}
+
+/// Refuses (exit 2) when the worlds of `scenarios`, held at once, and their replications on
+/// `threads` threads are estimated to need more memory than is available, naming the largest
+/// `--agents` that would fit.
+///
+/// # Errors
+/// [`Failure::Input`] when the run does not fit or `CONCRISK_MEMORY_LIMIT` is not a number.
+pub fn ensure_fits(file: &Path, scenarios: &[&Scenario], threads: usize) -> Result<(), Failure> {
+    let Some((limit, source)) = available()? else {
+        return Ok(());
+    };
+    let estimates: Vec<_> = scenarios
+        .iter()
+        .map(|scenario| memory::estimate(scenario, threads))
+        .collect();
+    let needed: u64 = estimates.iter().map(|e| e.bytes).sum();
+    if needed <= limit {
+        return Ok(());
+    }
+    let agents = scenarios.first().map_or(0, |s| s.run.agents);
+    let worlds = if scenarios.len() > 1 {
+        format!(
+            " (the baseline's world and a variant's at once: {})",
+            scenarios.len()
+        )
+    } else {
+        String::new()
+    };
+    let help = match memory::largest_agents(scenarios, threads, limit) {
+        Some(fits) => format!(
+            "run with --agents {fits} or fewer (the most that fit; each agent then stands for more people), or with fewer --threads"
+        ),
+        None => "not even one agent fits: free some memory".to_string(),
+    };
+    Err(input(anyhow::anyhow!(
+        "{}: {agents} agents on {threads} threads need about {} of memory{worlds}, but {} is available ({source})\n  estimate: {}\n  help: {help}",
+        file.display(),
+        human(needed),
+        human(limit),
+        estimates
+            .iter()
+            .map(|e| e.describe())
+            .collect::<Vec<_>>()
+            .join("; ")
+    )))
+}
