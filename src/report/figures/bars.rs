@@ -4,7 +4,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, Figure, Swatch, TickAxis, category, font, frame, legend, padded, shorten};
+use super::{
+    Drawn, Figure, Swatch, TickAxis, category, font, frame, label_column, legend, padded, shorten,
+};
 use crate::report::format;
 use crate::report::input::{Input, Stats, Summary};
 use crate::report::palette::{self, INK, LIGHT_GREY};
@@ -117,15 +119,7 @@ impl Figure for Bars<'_> {
             .margin(20)
             .margin_right(30)
             .x_label_area_size(70)
-            // As wide as the longest label needs (about 11 px a character at tick size).
-            .y_label_area_size(
-                names
-                    .iter()
-                    .map(|l| l.chars().count() as u32 * 11 + 30)
-                    .max()
-                    .unwrap_or(120)
-                    .clamp(120, 330),
-            )
+            .y_label_area_size(label_column(&names, 330))
             .build_cartesian_2d(lo..hi, TickAxis::categories(n))?;
         chart
             .configure_mesh()

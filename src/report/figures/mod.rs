@@ -226,6 +226,16 @@ impl plotters::coord::ranged1d::ValueFormatter<f64> for TickAxis {
         format!("{value:.0}")
     }
 }
+/// Width of the label column of a horizontal bar chart: as wide as the longest label needs
+/// (about 11 px a character at tick size), between 120 px and `widest`.
+pub(crate) fn label_column(names: &[String], widest: u32) -> u32 {
+    names
+        .iter()
+        .map(|l| l.chars().count() as u32 * 11 + 30)
+        .max()
+        .unwrap_or(120)
+        .clamp(120, widest)
+}
 
 /// The category name at an axis position (labels of a [`TickAxis::categories`] axis).
 pub(crate) fn category(names: &[String], y: f64) -> String {
