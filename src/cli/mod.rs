@@ -63,26 +63,11 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct RunArgs {
-    /// The scenario file (TOML).
-    file: PathBuf,
-    /// Monte Carlo replications (overrides [run] replications).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    replications: Option<u32>,
-    /// Master seed (overrides [run] seed).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Simulated agents (overrides [run] agents; at most the population).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    agents: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
+    #[command(flatten)]
+    study: policy::StudyArgs,
     /// Policy variant of the scenario to run.
     #[arg(long)]
     variant: Option<String>,
-    /// Output folder (default: output/<file stem>/).
-    #[arg(long)]
-    out: Option<PathBuf>,
 }
 
 /// Why a command failed.
@@ -157,25 +142,17 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
+    let study = &args.study;
     let mut scenario =
-        scenario::load_variant(&args.file, args.variant.as_deref()).map_err(input)?;
-    apply_overrides(&mut scenario, args)?;
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
-    let threads = match args.threads {
-        Some(threads) => usize::try_from(threads).unwrap_or(1),
-        None => rayon::current_num_threads(),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| {
-            Failure::Other(anyhow::anyhow!(
-                "cannot start {threads} worker threads: {e}"
-            ))
-        })?;
-    memory::ensure_fits(&args.file, &[&scenario], threads)?;
+        scenario::load_variant(&study.file, args.variant.as_deref()).map_err(input)?;
+    policy::overrides(study)
+        .apply(&mut scenario)
+        .map_err(policy::policy_failure)?;
+    let out = policy::out_dir(study);
+    let (pool, threads) = policy::pool(study)?;
+    memory::ensure_fits(&study.file, &[&scenario], threads)?;
     let started = Instant::now();
-    let command = reproduce_command(&args.file, &scenario, args.variant.as_deref());
+    let command = reproduce_command(&study.file, &scenario, args.variant.as_deref());
     let replications = scenario.run.replications;
     let (world, outcomes) = pool.install(|| {
         let world = progress::building_world(scenario.run.agents, |observer| {
@@ -205,27 +182,6 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     write_run(&out, &results).map_err(|e| Failure::Other(e.into()))?;
     report::render(&out).map_err(|e| Failure::Other(e.into()))?;
     print!("{}", describe::run_report(&results, &out));
-    Ok(())
-}
-
-fn apply_overrides(scenario: &mut Scenario, args: &RunArgs) -> Result<(), Failure> {
-    if let Some(replications) = args.replications {
-        scenario.run.replications = replications;
-    }
-    if let Some(seed) = args.seed {
-        scenario.run.seed = seed;
-    }
-    if let Some(agents) = args.agents {
-        if agents > scenario.population {
-            return Err(input(anyhow::anyhow!(
-                "--agents {agents}: more agents than the population of {} in {}\n  help: use at most {} agents (each agent stands for population / agents people)",
-                scenario.population,
-                args.file.display(),
-                scenario.population
-            )));
-        }
-        scenario.run.agents = agents;
-    }
     Ok(())
 }
 

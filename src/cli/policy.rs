@@ -23,22 +23,22 @@ use crate::world::World;
 #[derive(Debug, Args)]
 pub(super) struct StudyArgs {
     /// The scenario file (TOML).
-    file: PathBuf,
+    pub(super) file: PathBuf,
     /// Monte Carlo replications (overrides [run] replications).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    replications: Option<u32>,
+    pub(super) replications: Option<u32>,
     /// Master seed (overrides [run] seed); every run of the study uses it.
     #[arg(long)]
-    seed: Option<u64>,
+    pub(super) seed: Option<u64>,
     /// Simulated agents (overrides [run] agents; at most the population).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    agents: Option<u64>,
+    pub(super) agents: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
+    pub(super) threads: Option<u64>,
     /// Output folder (default: output/<file stem>/).
     #[arg(long)]
-    out: Option<PathBuf>,
+    pub(super) out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -83,7 +83,7 @@ pub(super) struct SweepArgs {
     metric: Option<String>,
 }
 
-fn overrides(args: &StudyArgs) -> Overrides {
+pub(super) fn overrides(args: &StudyArgs) -> Overrides {
     Overrides {
         replications: args.replications,
         seed: args.seed,
@@ -91,7 +91,7 @@ fn overrides(args: &StudyArgs) -> Overrides {
     }
 }
 
-fn policy_failure(error: PolicyError) -> Failure {
+pub(super) fn policy_failure(error: PolicyError) -> Failure {
     if error.is_input() {
         Failure::Input(error.into())
     } else {
@@ -99,7 +99,7 @@ fn policy_failure(error: PolicyError) -> Failure {
     }
 }
 
-fn pool(args: &StudyArgs) -> Result<(rayon::ThreadPool, usize), Failure> {
+pub(super) fn pool(args: &StudyArgs) -> Result<(rayon::ThreadPool, usize), Failure> {
     let threads = match args.threads {
         Some(threads) => usize::try_from(threads).unwrap_or(1),
         None => rayon::current_num_threads(),
@@ -115,7 +115,7 @@ fn pool(args: &StudyArgs) -> Result<(rayon::ThreadPool, usize), Failure> {
     Ok((pool, threads))
 }
 
-fn out_dir(args: &StudyArgs) -> PathBuf {
+pub(super) fn out_dir(args: &StudyArgs) -> PathBuf {
     args.out.clone().unwrap_or_else(|| default_out(&args.file))
 }
 
