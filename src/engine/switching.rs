@@ -219,15 +219,6 @@ impl SwitchingPlan {
                         .iter()
                         .fold(0, |mask, &(_, platform)| mask | platform);
                     let held = &people.platforms;
-                    let normally_reaches = (0..held.len())
-                        .into_par_iter()
-                        .map(|person| {
-                            graph
-                                .neighbours(person as u32)
-                                .iter()
-                                .any(|&c| held[person] & held[c as usize] & channels != 0)
-                        })
-                        .collect();
                     let weights = classes.weights(held, &segment_of, graph);
                     let initial_reach = (0..held.len())
                         .into_par_iter()
@@ -238,7 +229,9 @@ impl SwitchingPlan {
                                 .filter(|&&c| held[person] & held[c as usize] & channels != 0)
                                 .count() as u32
                         })
-                        .collect();
+                        .collect::<Vec<u32>>();
+                    // Reaching someone normally is having a contact in that starting state.
+                    let normally_reaches = initial_reach.iter().map(|&n| n > 0).collect();
                     let initial_reachable_share = largest_component_share(graph, |a, b| {
                         held[a as usize] & held[b as usize] & channels != 0
                     });
