@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod contacts;
 pub mod engine;
+mod locality;
 pub mod observe;
 pub mod policy;
 pub mod report;

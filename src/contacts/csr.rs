@@ -4,20 +4,38 @@
 //! The builder is shared by every generator and is written for country scale (51.7 M people,
 //! ~1 G directed entries). Generators hand it an [`EdgeSource`] that can replay any chunk of
 //! edges on demand (from the chunk's own RNG stream), so no edge list is ever stored: a first
-//! pass counts degrees, a second pass regenerates the same edges and scatters them into rows
-//! with atomic cursors, in parallel. Peak memory is one neighbour array plus per-person
-//! counters. Rows are then sorted and deduped, which makes the layout independent of the order
-//! in which threads wrote, so the graph is byte-identical for any thread count.
+//! pass counts degrees, a second pass regenerates the same edges and scatters them into rows.
+//!
+//! The chunks are split into a few contiguous partitions of about equal work, one per worker
+//! thread, each with its own counter per person: no two partitions ever write the same counter,
+//! so the counters need no atomic read-modify-write. Partition p places its entries of row v
+//! after those of partitions 0..p, in the order it emits them, so every row holds its entries in
+//! emission order whatever the thread count. Each partition gathers its edges in small batches
+//! and prefetches the counters and slots a batch will touch (`crate::prefetch`): the far end of
+//! a tie is a random person, and waiting for memory at every one of them was most of the time.
+//! Generators that emit each row's entries in ascending order (Erdős–Rényi and the stochastic
+//! block model draw each person's ties to higher ids in order) therefore get sorted rows for
+//! free; the others are sorted and deduplicated row by row afterwards. Either way the graph is
+//! byte-identical for any thread count. Peak memory is one neighbour array plus one 8-byte
+//! counter per person and partition.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::ops::Range;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
 use super::ContactsError;
+use crate::locality::{self, AHEAD, prefetch, prefetch_for_write};
 use crate::observe::{BuildObserver, Silent, Stage};
 
 /// Edges per parallel task when the edges come from a stored list.
 const EDGE_BLOCK: usize = 1 << 16;
+/// Most partitions of the chunks (one per worker thread up to this): each costs 8 bytes per
+/// person while the graph is built.
+pub const MAX_PARTITIONS: usize = 8;
+/// Edges a partition gathers before placing them, so that their random accesses can be
+/// prefetched.
+const BATCH: usize = 1 << 11;
 /// Rows per parallel task when sorting and deduping.
 const ROW_BLOCK: usize = 1 << 14;
 
@@ -68,6 +86,35 @@ impl ContactGraph {
         &self.neighbours[self.offsets[p] as usize..self.offsets[p + 1] as usize]
     }
 
+    /// Calls `visit(person, row)` for every person of `people` in order, with their row of
+    /// contacts, while prefetching `per_person[c]` for the contacts `c` a few entries ahead:
+    /// for the passes that read something of every contact (their platforms, their counts),
+    /// which at country scale would otherwise wait for memory at every contact
+    /// (`crate::prefetch`).
+    ///
+    /// # Panics
+    /// If `people` reaches past the last person or `per_person` is shorter than the population.
+    pub(crate) fn for_each_row<T>(
+        &self,
+        people: Range<usize>,
+        per_person: &[T],
+        mut visit: impl FnMut(usize, &[u32]),
+    ) {
+        let begin = self.offsets[people.start] as usize;
+        let entries = &self.neighbours[begin..self.offsets[people.end] as usize];
+        let mut prefetched = 0;
+        for person in people {
+            let row_start = self.offsets[person] as usize - begin;
+            let row_end = self.offsets[person + 1] as usize - begin;
+            let target = (row_end + AHEAD).min(entries.len());
+            for &ahead in &entries[prefetched.min(target)..target] {
+                prefetch(&per_person[ahead as usize]);
+            }
+            prefetched = prefetched.max(target);
+            visit(person, &entries[row_start..row_end]);
+        }
+    }
+
     /// Number of contacts of `person`.
     pub fn degree(&self, person: u32) -> usize {
         let p = person as usize;
@@ -96,11 +143,21 @@ impl ContactGraph {
 
 /// Edges split into chunks that can be produced independently and repeatedly.
 pub(super) trait EdgeSource: Sync {
-    /// Number of chunks; the builder asks for each of `0..chunk_count()`, in parallel.
+    /// Number of chunks; the builder asks for each of `0..chunk_count()`.
     fn chunk_count(&self) -> usize;
     /// Calls `edge(a, b)` for every edge of `chunk` (each undirected edge once, either
     /// direction, ids below the population). Must produce the same edges on every call.
     fn emit(&self, chunk: usize, edge: impl FnMut(u32, u32));
+    /// The work in `chunk` relative to the others (its expected number of edges), by which
+    /// the chunks are split into partitions of about equal work.
+    fn chunk_weight(&self, _chunk: usize) -> f64 {
+        1.0
+    }
+    /// Whether the edges, emitted chunk after chunk, reach every row in ascending order with
+    /// no self-loop and no repeat, so that rows need no sorting.
+    fn rows_come_sorted(&self) -> bool {
+        false
+    }
 }
 
 /// A stored edge list as an [`EdgeSource`] (Barabási–Albert, hand-made graphs).
@@ -123,6 +180,10 @@ impl EdgeSource for EdgeList<'_> {
 /// and duplicates removed, so generators may produce a few of either.
 ///
 /// `expected_ties` sizes the first progress stage (the ties are counted as they are drawn).
+///
+/// # Complexity
+/// Two generations of every edge and O(people + ties) memory traffic, in parallel; memory: the
+/// graph plus 8 bytes per person and partition.
 pub(super) fn build(
     people: u32,
     source: &impl EdgeSource,
@@ -130,61 +191,151 @@ pub(super) fn build(
     observer: &dyn BuildObserver,
 ) -> ContactGraph {
     let n = people as usize;
-    let for_each_edge = |f: &(dyn Fn(u32, u32) + Sync)| {
-        (0..source.chunk_count()).into_par_iter().for_each(|chunk| {
+    let parts = partitions(
+        source,
+        rayon::current_num_threads().clamp(1, MAX_PARTITIONS),
+    );
+    let width = parts.len().max(1);
+    // `counters[v * width + p]` belongs to partition p alone, so a plain load and store
+    // (relaxed atomics compile to ordinary moves) is a race-free increment. Counted first, each
+    // then becomes the position where its partition's next entry of row v goes.
+    let counters: Vec<AtomicU64> = locality::zeroed(n * width);
+    let counter = |row: u32, part: usize| &counters[row as usize * width + part];
+    let bump = |row: u32, part: usize| {
+        let counter = counter(row, part);
+        let value = counter.load(Ordering::Relaxed);
+        counter.store(value + 1, Ordering::Relaxed);
+        value
+    };
+
+    // Pass 1: each partition counts its entries of every row.
+    observer.stage(Stage::Ties, expected_ties);
+    in_batches(&parts, source, observer, &|part, batch| {
+        for (i, &[a, b]) in batch.iter().enumerate() {
+            if let Some(&[next_a, next_b]) = batch.get(i + AHEAD) {
+                prefetch(counter(next_a, part));
+                prefetch(counter(next_b, part));
+            }
+            bump(a, part);
+            bump(b, part);
+        }
+    });
+    let mut offsets = vec![0u64; n + 1];
+    offsets[1..]
+        .par_chunks_mut(ROW_BLOCK)
+        .zip(counters.par_chunks(ROW_BLOCK * width))
+        .for_each(|(degrees, rows)| {
+            for (degree, row) in degrees.iter_mut().zip(rows.chunks(width)) {
+                *degree = row.iter().map(|c| c.load(Ordering::Relaxed)).sum();
+            }
+        });
+    for v in 0..n {
+        offsets[v + 1] += offsets[v];
+    }
+    let total = offsets[n];
+    counters
+        .par_chunks(ROW_BLOCK * width)
+        .zip(offsets.par_chunks(ROW_BLOCK))
+        .for_each(|(rows, starts)| {
+            for (row, &start) in rows.chunks(width).zip(starts) {
+                let mut position = start;
+                for counter in row {
+                    let count = counter.load(Ordering::Relaxed);
+                    counter.store(position, Ordering::Relaxed);
+                    position += count;
+                }
+            }
+        });
+
+    // Pass 2: replay the edges and place both ends of every tie in their rows.
+    observer.stage(Stage::PlacingTies, total / 2);
+    let slots: Vec<AtomicU32> = locality::zeroed(total as usize);
+    in_batches(&parts, source, observer, &|part, batch| {
+        let mut positions = Vec::with_capacity(batch.len());
+        for (i, &[a, b]) in batch.iter().enumerate() {
+            if let Some(&[next_a, next_b]) = batch.get(i + AHEAD) {
+                prefetch_for_write(counter(next_a, part));
+                prefetch_for_write(counter(next_b, part));
+            }
+            positions.push([bump(a, part), bump(b, part)]);
+        }
+        for (i, (&[a, b], &[at_a, at_b])) in batch.iter().zip(&positions).enumerate() {
+            if let Some(&[next_a, next_b]) = positions.get(i + AHEAD) {
+                prefetch_for_write(&slots[next_a as usize]);
+                prefetch_for_write(&slots[next_b as usize]);
+            }
+            slots[at_a as usize].store(b, Ordering::Relaxed);
+            slots[at_b as usize].store(a, Ordering::Relaxed);
+        }
+    });
+    drop(counters);
+    // Same size and alignment, so the standard library reuses the allocation in place
+    // (no second copy of the largest array).
+    let mut neighbours: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
+    if !source.rows_come_sorted() {
+        sort_rows(&mut offsets, &mut neighbours, observer);
+    }
+    ContactGraph {
+        offsets,
+        neighbours,
+    }
+}
+
+/// Runs every partition's chunks in order, in parallel across partitions, handing `place` the
+/// partition and its edges (self-loops left out) a batch at a time.
+fn in_batches(
+    parts: &[Range<usize>],
+    source: &impl EdgeSource,
+    observer: &dyn BuildObserver,
+    place: &(dyn Fn(usize, &[[u32; 2]]) + Sync),
+) {
+    parts.par_iter().enumerate().for_each(|(part, chunks)| {
+        let mut batch = Vec::with_capacity(BATCH);
+        for chunk in chunks.clone() {
             let mut emitted = 0u64;
             source.emit(chunk, |a, b| {
                 emitted += 1;
                 if a != b {
-                    f(a, b);
+                    batch.push([a, b]);
+                    if batch.len() == BATCH {
+                        place(part, &batch);
+                        batch.clear();
+                    }
                 }
             });
             observer.advance(emitted);
-        });
-    };
-
-    // Pass 1: degrees. Atomic sums are order-independent, hence deterministic.
-    observer.stage(Stage::Ties, expected_ties);
-    let cursor: Vec<AtomicU32> = (0..n).into_par_iter().map(|_| AtomicU32::new(0)).collect();
-    for_each_edge(&|a, b| {
-        cursor[a as usize].fetch_add(1, Ordering::Relaxed);
-        cursor[b as usize].fetch_add(1, Ordering::Relaxed);
+        }
+        place(part, &batch);
     });
-    let mut offsets = Vec::with_capacity(n + 1);
-    let mut total = 0u64;
-    offsets.push(0);
-    for c in &cursor {
-        total += u64::from(c.load(Ordering::Relaxed));
-        offsets.push(total);
+}
+
+/// Splits the chunks into at most `parts` contiguous ranges of about equal weight.
+fn partitions(source: &impl EdgeSource, parts: usize) -> Vec<Range<usize>> {
+    let chunks = source.chunk_count();
+    let weights: Vec<f64> = (0..chunks).map(|c| source.chunk_weight(c)).collect();
+    let total: f64 = weights.iter().sum();
+    let mut ranges = Vec::with_capacity(parts);
+    let (mut start, mut done) = (0, 0.0);
+    for (chunk, weight) in weights.iter().enumerate() {
+        done += weight;
+        if ranges.len() + 1 < parts && done >= total * (ranges.len() + 1) as f64 / parts as f64 {
+            ranges.push(start..chunk + 1);
+            start = chunk + 1;
+        }
     }
-    cursor
-        .par_iter()
-        .for_each(|c| c.store(0, Ordering::Relaxed));
+    if start < chunks || ranges.is_empty() {
+        ranges.push(start..chunks);
+    }
+    ranges
+}
 
-    // Pass 2: replay the edges and scatter both directions of every tie into its rows. The
-    // position within a row depends on thread timing; the per-row sort below erases that.
-    observer.stage(Stage::PlacingTies, total / 2);
-    let slots: Vec<AtomicU32> = (0..total)
-        .into_par_iter()
-        .map(|_| AtomicU32::new(0))
-        .collect();
-    for_each_edge(&|a, b| {
-        let at =
-            offsets[a as usize] + u64::from(cursor[a as usize].fetch_add(1, Ordering::Relaxed));
-        slots[at as usize].store(b, Ordering::Relaxed);
-        let at =
-            offsets[b as usize] + u64::from(cursor[b as usize].fetch_add(1, Ordering::Relaxed));
-        slots[at as usize].store(a, Ordering::Relaxed);
-    });
-    drop(cursor);
-    // Same size and alignment, so the standard library reuses the allocation in place
-    // (no second copy of the largest array).
-    let mut neighbours: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
-
+/// Sorts and dedupes every row, closing the gaps the removed duplicates leave.
+fn sort_rows(offsets: &mut [u64], neighbours: &mut Vec<u32>, observer: &dyn BuildObserver) {
+    let n = offsets.len() - 1;
     // Pass 3: sort and dedupe each row, compacting each block of rows towards its start.
     observer.stage(Stage::SortingContacts, n as u64);
     let mut pieces = Vec::with_capacity(n.div_ceil(ROW_BLOCK));
-    let mut rest: &mut [u32] = &mut neighbours;
+    let mut rest: &mut [u32] = neighbours;
     for lo in (0..n).step_by(ROW_BLOCK) {
         let hi = (lo + ROW_BLOCK).min(n);
         let (head, tail) =
@@ -235,10 +386,6 @@ pub(super) fn build(
     offsets[n] = write as u64;
     neighbours.truncate(write);
     neighbours.shrink_to_fit();
-    ContactGraph {
-        offsets,
-        neighbours,
-    }
 }
 
 #[cfg(test)]

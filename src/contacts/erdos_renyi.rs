@@ -21,13 +21,19 @@ pub(super) fn generate(
         0.0
     };
     let expected = (f64::from(people) * mean_degree / 2.0) as u64;
-    csr::build(people, &ErdosRenyi { people, p, seed }, expected, observer)
+    let tie = rng::BernoulliSkip::new(p);
+    csr::build(
+        people,
+        &ErdosRenyi { people, tie, seed },
+        expected,
+        observer,
+    )
 }
 
 /// The edges of G(n, p), one stream per chunk of people.
 struct ErdosRenyi {
     people: u32,
-    p: f64,
+    tie: rng::BernoulliSkip,
     seed: u64,
 }
 
@@ -40,8 +46,22 @@ impl EdgeSource for ErdosRenyi {
         let (lo, hi) = rng::chunk_range(self.people, chunk);
         let mut rng = rng::chunk_rng(self.seed, Stream::ErdosRenyi, chunk as u64);
         for i in lo..hi {
-            rng::bernoulli_skip(&mut rng, i + 1, self.people, self.p, |j| edge(i, j));
+            self.tie
+                .for_each(&mut rng, i + 1, self.people, |j| edge(i, j));
         }
+    }
+
+    /// Person i draws among the n − i − 1 people above them.
+    fn chunk_weight(&self, chunk: usize) -> f64 {
+        let (lo, hi) = rng::chunk_range(self.people, chunk);
+        let middle = (f64::from(lo) + f64::from(hi)) / 2.0;
+        f64::from(hi - lo) * (f64::from(self.people) - middle)
+    }
+
+    /// Each person's ties to higher ids come in ascending order, after every tie from a lower
+    /// id (emitted by earlier people), so every row arrives sorted.
+    fn rows_come_sorted(&self) -> bool {
+        true
     }
 }
 

@@ -25,6 +25,8 @@ pub(super) struct Blocks {
     starts: Vec<u32>,
     inside: Vec<f64>,
     outside: f64,
+    inside_ties: Vec<rng::BernoulliSkip>,
+    outside_ties: rng::BernoulliSkip,
 }
 
 impl Blocks {
@@ -75,8 +77,11 @@ impl Blocks {
                 }
             })
             .collect::<Result<_, _>>()?;
+        let inside: Vec<f64> = inside;
         Ok(Blocks {
             starts: segment_starts.to_vec(),
+            inside_ties: inside.iter().map(|&p| rng::BernoulliSkip::new(p)).collect(),
+            outside_ties: rng::BernoulliSkip::new(outside),
             inside,
             outside,
         })
@@ -117,8 +122,9 @@ impl EdgeSource for BlockEdges<'_> {
     fn emit(&self, chunk: usize, mut edge: impl FnMut(u32, u32)) {
         let Blocks {
             starts,
-            inside,
-            outside,
+            inside_ties,
+            outside_ties,
+            ..
         } = self.blocks;
         let people = self.blocks.people();
         let (lo, hi) = rng::chunk_range(people, chunk);
@@ -131,9 +137,31 @@ impl EdgeSource for BlockEdges<'_> {
                 g += 1;
             }
             let end = starts[g + 1];
-            rng::bernoulli_skip(&mut rng, i + 1, end, inside[g], |j| edge(i, j));
-            rng::bernoulli_skip(&mut rng, end, people, *outside, |j| edge(i, j));
+            inside_ties[g].for_each(&mut rng, i + 1, end, |j| edge(i, j));
+            outside_ties.for_each(&mut rng, end, people, |j| edge(i, j));
         }
+    }
+
+    /// The expected ties of the chunk's first person to higher ids, times its size.
+    fn chunk_weight(&self, chunk: usize) -> f64 {
+        let Blocks {
+            starts,
+            inside,
+            outside,
+            ..
+        } = self.blocks;
+        let (lo, hi) = rng::chunk_range(self.blocks.people(), chunk);
+        let g = starts.partition_point(|&s| s <= lo).saturating_sub(1);
+        let end = starts.get(g + 1).copied().unwrap_or(lo);
+        let higher = inside.get(g).copied().unwrap_or(0.0) * f64::from(end.saturating_sub(lo))
+            + outside * f64::from(self.blocks.people().saturating_sub(end));
+        f64::from(hi - lo) * (higher + 1.0)
+    }
+
+    /// Each person's ties to higher ids come in ascending order (their own segment's, then the
+    /// segments after it), after every tie from a lower id, so every row arrives sorted.
+    fn rows_come_sorted(&self) -> bool {
+        true
     }
 }
 
