@@ -2,26 +2,33 @@
 //! random networks", run as a frontier cascade on the contact graph.
 //!
 //! A person adopts once the share of their contacts who have adopted reaches their threshold.
-//! Only the contacts of someone who just adopted are re-examined, so a cascade costs O(ties it
-//! reaches), not O(people × rounds). Adoption is monotone, so the final set does not depend on
-//! the order in which the frontier is processed; it equals that of synchronous rounds.
+//! Each person waits for a number of further adopters among their contacts, counted once before
+//! the cascade; only the contacts of someone who just adopted are touched, each by one
+//! decrement of what they wait for, so a cascade costs O(ties it reaches), not O(people ×
+//! rounds), and can be resumed from new seeds later with the counts it has. Adoption is
+//! monotone, so the final set does not depend on the order in which the frontier is processed;
+//! it equals that of synchronous rounds.
 
-use std::collections::VecDeque;
+use fixedbitset::FixedBitSet;
+use rayon::prelude::*;
 
 use super::ContactGraph;
 
 /// Fractional-threshold cascade (Watts 2002), run as a frontier cascade: a person adopts as soon
 /// as the share of their contacts who have adopted reaches their threshold
 /// (`adopted contacts ≥ threshold × degree`). `adopted` is updated in place; starts from the
-/// people in `seeds` (marked adopted here if they are not already). Touches a person only when
-/// one of their contacts changes, so a whole cascade costs O(ties).
+/// people in `seeds` (marked adopted here if they are not already).
 ///
 /// Returns the people who adopted during the cascade, in adoption order; the seeds themselves
 /// are not listed.
 ///
 /// `adopted` may hold earlier adopters (they count towards their contacts' shares), but it is
-/// assumed stable apart from the seeds: people are only examined when a seed or a new adopter is
-/// among their contacts. A person with no adopted contact never adopts, whatever their threshold.
+/// assumed stable apart from the seeds: people are only examined when a seed not adopted before
+/// or a new adopter is among their contacts. A person with no adopted contact never adopts,
+/// whatever their threshold.
+///
+/// # Complexity
+/// O(people + ties) to count what everyone waits for, then O(ties the cascade reaches).
 ///
 /// # Panics
 /// If `thresholds` or `adopted` do not have one entry per person, or a seed is not a person.
@@ -34,62 +41,80 @@ pub fn threshold_cascade(
     let n = graph.people();
     assert_eq!(thresholds.len(), n, "one threshold per person");
     assert_eq!(adopted.len(), n, "one adoption flag per person");
-
-    // Per person: 0 = not yet examined, QUEUED = will adopt, otherwise 1 + the number of
-    // adopted contacts. Zero-initialised memory is handed out lazily by the allocator, so only
-    // the pages of people the cascade reaches are ever touched.
-    const UNSEEN: u32 = 0;
-    const QUEUED: u32 = u32::MAX;
-    let mut state = vec![UNSEEN; n];
-    let mut frontier = VecDeque::new();
-
-    // A person's count is taken by scanning their row the first time a contact of theirs
-    // changes; from then on each new adopter increments it. Adopters are marked in `adopted`
-    // only when they are processed (their increments are sent), so the scan and the increments
-    // never count the same contact twice.
-    let examine = |w: u32, adopted: &[bool], state: &mut [u32], frontier: &mut VecDeque<u32>| {
-        let slot = &mut state[w as usize];
-        *slot = match *slot {
-            QUEUED => return,
-            UNSEEN => {
-                1 + graph
-                    .neighbours(w)
-                    .iter()
-                    .filter(|&&u| adopted[u as usize])
-                    .count() as u32
-            }
-            count => count + 1,
-        };
-        if reaches(*slot - 1, graph.degree(w), thresholds[w as usize]) {
-            *slot = QUEUED;
-            frontier.push_back(w);
-        }
-    };
-
-    // Seeds are marked first, so the first scan of any of their contacts already counts every
-    // seed; their own processing therefore only triggers scans, never increments.
-    for &s in seeds {
-        adopted[s as usize] = true;
+    let waiting_for: Vec<u32> = (0..n)
+        .into_par_iter()
+        .map(|person| {
+            let contacts = graph.neighbours(person as u32);
+            let holding = contacts.iter().filter(|&&c| adopted[c as usize]).count() as u32;
+            // Someone already at their threshold adopts as soon as a contact changes.
+            contacts_awaited(holding, contacts.len(), thresholds[person]).unwrap_or(0)
+        })
+        .collect();
+    let mut holders = FixedBitSet::with_capacity(n);
+    for (person, _) in adopted.iter().enumerate().filter(|(_, a)| **a) {
+        holders.insert(person);
     }
-    for &s in seeds {
-        for &w in graph.neighbours(s) {
-            if !adopted[w as usize] && state[w as usize] == UNSEEN {
-                examine(w, adopted, &mut state, &mut frontier);
-            }
+    let mut new_seeds = Vec::new();
+    for &seed in seeds {
+        if !holders.put(seed as usize) {
+            new_seeds.push(seed);
         }
     }
+    let first = new_seeds.len();
+    let mut gained = vec![0u32; n];
+    let order = spread(graph, &waiting_for, &mut gained, &mut holders, new_seeds);
+    for &person in &order {
+        adopted[person as usize] = true;
+    }
+    order[first..].to_vec()
+}
 
-    let mut order = Vec::new();
-    while let Some(v) = frontier.pop_front() {
-        adopted[v as usize] = true;
-        order.push(v);
-        for &w in graph.neighbours(v) {
-            if !adopted[w as usize] {
-                examine(w, adopted, &mut state, &mut frontier);
+/// How many more of `degree` contacts must adopt, beyond the `holding` who have, before a person
+/// of `threshold` adopts by [`reaches`]: `None` when they already reach it, `u32::MAX` when they
+/// never can.
+pub(crate) fn contacts_awaited(holding: u32, degree: usize, threshold: f32) -> Option<u32> {
+    if reaches(holding, degree, threshold) {
+        return None;
+    }
+    // reaches(count) ⇔ count ≥ 1 and count ≥ threshold × degree (exact in f64), so the least
+    // count that reaches it is the larger of 1 and ⌈threshold × degree⌉.
+    let least = (f64::from(threshold) * degree as f64).ceil().max(1.0);
+    Some(if least > degree as f64 {
+        u32::MAX
+    } else {
+        least as u32 - holding
+    })
+}
+
+/// Runs the cascade from `seeds` (already marked in `holders`, not yet counted by their
+/// contacts): each new adopter adds one to `gained` of each contact who has not adopted, and a
+/// contact adopts once `gained` reaches `waiting_for`. `gained` carries over between calls, so a
+/// cascade resumes where the last one stopped. Returns the seeds and everyone who adopted after
+/// them, in adoption order.
+pub(crate) fn spread(
+    graph: &ContactGraph,
+    waiting_for: &[u32],
+    gained: &mut [u32],
+    holders: &mut FixedBitSet,
+    seeds: Vec<u32>,
+) -> Vec<u32> {
+    let mut adopted = seeds;
+    let mut next = 0;
+    while let Some(&person) = adopted.get(next) {
+        next += 1;
+        for &contact in graph.neighbours(person) {
+            let c = contact as usize;
+            if holders.contains(c) {
+                continue;
+            }
+            gained[c] += 1;
+            if gained[c] >= waiting_for[c] {
+                holders.insert(c);
+                adopted.push(contact);
             }
         }
     }
-    order
+    adopted
 }
 
 /// Whether `count` adopted contacts out of `degree` reach `threshold`. Computed in f64, where
@@ -166,6 +191,40 @@ mod tests {
                 .filter(|&v| adopted[v as usize] && !seeds.contains(&v))
                 .collect();
             prop_assert_eq!(listed, expected);
+        }
+    }
+
+    proptest! {
+        /// A cascade resumed from a second set of seeds, with the counts the first left, ends
+        /// where one cascade from both sets at once ends (adoption is monotone).
+        #[test]
+        fn resumed_cascade_matches_one_cascade(
+            people in 1u32..40,
+            pairs in proptest::collection::vec((0u32..40, 0u32..40), 0..120),
+            thresholds in proptest::collection::vec(0.0f32..=1.0, 40),
+            first in proptest::collection::vec(0u32..40, 1..4),
+            second in proptest::collection::vec(0u32..40, 1..4),
+        ) {
+            let g = graph_from(people, &pairs);
+            let n = people as usize;
+            let waiting_for: Vec<u32> = (0..people)
+                .map(|v| contacts_awaited(0, g.degree(v), thresholds[v as usize]).unwrap_or(0))
+                .collect();
+            let run = |batches: &[Vec<u32>]| {
+                let mut holders = FixedBitSet::with_capacity(n);
+                let mut gained = vec![0u32; n];
+                for batch in batches {
+                    let seeds: Vec<u32> = batch
+                        .iter()
+                        .map(|s| s % people)
+                        .filter(|&s| !holders.put(s as usize))
+                        .collect();
+                    spread(&g, &waiting_for, &mut gained, &mut holders, seeds);
+                }
+                holders
+            };
+            let both: Vec<u32> = first.iter().chain(&second).copied().collect();
+            prop_assert_eq!(run(&[first.clone(), second.clone()]), run(&[both]));
         }
     }
 

@@ -28,10 +28,11 @@ mod watts_strogatz;
 #[cfg(test)]
 mod test_support;
 
-pub(crate) use cascade::reaches;
 pub use cascade::threshold_cascade;
+pub(crate) use cascade::{contacts_awaited, spread};
 pub use components::largest_component_share;
-pub use csr::ContactGraph;
+pub(crate) use components::largest_component_share_among;
+pub use csr::{ContactGraph, MAX_PARTITIONS};
 
 use crate::observe::{BuildObserver, Silent};
 

@@ -15,7 +15,7 @@ pub use outcome::{PairwiseDamage, ReplicationOutcome, SegmentDamage, ServiceDama
 
 use rayon::prelude::*;
 
-use crate::world::World;
+use crate::world::{World, pairwise_classes};
 use demand::ServicePlan;
 
 /// Longest slice when people switch platforms (6 minutes).
@@ -44,8 +44,6 @@ impl Observer for Silent {}
 pub struct Plan<'w> {
     world: &'w World,
     services: Vec<ServicePlan<'w>>,
-    /// Per service, the platform bits of its platform channels.
-    channel_platforms: Vec<u64>,
     reach: reach::ReachMemo,
     switching: Option<switching::SwitchingPlan>,
     /// Per switching rule: people holding the platform before anything happens (scaled).
@@ -69,32 +67,18 @@ impl<'w> Plan<'w> {
             .map(|(index, (service, classes))| {
                 // With switching, pairs move between classes during a replication: give them
                 // every class they could move to.
-                let classes = switching
-                    .as_ref()
-                    .and_then(|plan| plan.classes(index))
-                    .unwrap_or_else(|| classes.clone());
+                let classes = match (&switching, &world.pairwise[index]) {
+                    (Some(_), Some(pairwise)) => {
+                        pairwise_classes(service, pairwise, scenario.segments.len())
+                    }
+                    _ => classes.clone(),
+                };
                 ServicePlan::new(service, classes, scenario.segments.len())
-            })
-            .collect();
-        let channel_platforms = scenario
-            .services
-            .iter()
-            .map(|service| {
-                service
-                    .channels
-                    .iter()
-                    .fold(0u64, |mask, channel| match channel {
-                        crate::scenario::Channel::Platform(node) => {
-                            world.platform_bit[*node].map_or(mask, |bit| mask | 1 << bit)
-                        }
-                        crate::scenario::Channel::Offline(_) => mask,
-                    })
             })
             .collect();
         Plan {
             world,
             services,
-            channel_platforms,
             reach: reach::ReachMemo::default(),
             switching,
             holders_before: scenario
@@ -229,7 +213,14 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         })
         .collect();
     let switched = plan.switching.as_ref().map(|switching| {
-        switching::simulate(world, switching, &slices, &up_platforms, replication)
+        switching::simulate(
+            world,
+            switching,
+            &plan.reach,
+            &slices,
+            &up_platforms,
+            replication,
+        )
     });
     let mut cut_series: Vec<Vec<f64>> = Vec::with_capacity(plan.services.len());
     let mut reach_series: Vec<Vec<f64>> = Vec::new();
@@ -255,10 +246,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         );
         let mut share_series = vec![0.0; plan.steps];
         let mut peak: f64 = 0.0;
-        let contacts = world
-            .contacts
-            .as_ref()
-            .filter(|_| plan_service.service.pairwise);
+        let contacts = world.contacts.as_ref().zip(world.pairwise[index].as_ref());
         let mut pairwise = contacts.map(|_| {
             (
                 PairwiseDamage {
@@ -271,7 +259,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         for (s, slice) in slices.iter().enumerate() {
             let weight = slice.length() / step_length[slice.step];
             let cut_agents = match (contacts, pairwise.as_mut()) {
-                (Some(graph), Some((damage, reachable))) => {
+                (Some((graph, pairwise)), Some((damage, reachable))) => {
                     // Pairwise: cut off means no contact can be reached, a property of people
                     // and their whole contact lists, not of pair classes.
                     let memo;
@@ -284,8 +272,8 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
                         None => {
                             memo = plan.reach.get(
                                 index,
-                                plan.channel_platforms[index],
-                                up_platforms[s],
+                                pairwise.set_of(up_platforms[s]),
+                                pairwise,
                                 &world.people,
                                 graph,
                             );

@@ -1,51 +1,63 @@
 //! Who can still reach whom, for a pairwise service: the people who can reach none of their
 //! contacts, the ties with no shared working platform, and the largest connected component of the
-//! ties that still work. Each is a function of the set of platforms that are up alone, and that
-//! set recurs across slices and replications, so each distinct set is computed once per run
-//! (O(ties)) and remembered.
+//! ties that still work. Before anyone switches they are a function of the set of platforms up
+//! alone, and that set recurs across slices and replications, so each distinct set is counted
+//! once per run and remembered.
+//!
+//! A tie can work only between two people who both hold a platform channel that is up, so the
+//! count walks the rows of those people alone: while the platform nearly everyone holds is down,
+//! that is the few who hold another one, and the count costs a small share of a pass over every
+//! tie.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 
-use crate::contacts::{ContactGraph, largest_component_share};
-use crate::world::People;
+use crate::contacts::{ContactGraph, largest_component_share_among};
+use crate::world::{Pairwise, People};
 
-/// Reachability of one pairwise service when the platforms in `up` are up.
+/// Reachability of one pairwise service when some of its platform channels are up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reach {
     /// Agents cut off, by segment: they normally share a platform with some contact, and now
     /// share a working one with none.
     pub cut_by_segment: Vec<f64>,
+    /// Ties that normally work and now do not.
+    pub ties_cut: u64,
     /// Share of all ties that normally work and now do not.
     pub ties_cut_share: f64,
     /// Share of all agents in the largest connected component of working ties.
     pub reachable_share: f64,
+    /// Agents who share a working platform with at least one contact.
+    pub reaching: FixedBitSet,
 }
 
-/// Remembers [`Reach`] by (service, platforms up).
+/// Remembers [`Reach`] by (service, platform channels up), for the sets people hold before
+/// anyone switches.
 #[derive(Default)]
 pub struct ReachMemo {
-    entries: Mutex<HashMap<(usize, u64), Arc<Reach>>>,
+    entries: Mutex<HashMap<(usize, u16), Arc<Reach>>>,
 }
 
-/// Agents per parallel chunk; fixed so that results do not depend on the thread count.
+/// Agents per parallel chunk: a whole number of bitset blocks, and fixed, so that results do
+/// not depend on the thread count.
 const CHUNK: usize = 1 << 14;
 
 impl ReachMemo {
-    /// The reach of `service` (whose platform channels are the platform bits `channels`) when
-    /// the platforms `up` are up. Computed outside the lock: two replications may compute the
-    /// same entry at once, and get the same value.
+    /// The reach of pairwise service `service` when its platform channels `up` are up and
+    /// everyone holds what they held at the start. Computed outside the lock: two replications
+    /// may compute the same entry at once, and get the same value.
     pub fn get(
         &self,
         service: usize,
-        channels: u64,
-        up: u64,
+        up: u16,
+        pairwise: &Pairwise,
         people: &People,
         graph: &ContactGraph,
     ) -> Arc<Reach> {
-        let key = (service, up & channels);
+        let key = (service, up);
         if let Some(found) = self
             .entries
             .lock()
@@ -54,7 +66,7 @@ impl ReachMemo {
         {
             return found;
         }
-        let reach = Arc::new(compute(channels, up & channels, people, graph));
+        let reach = Arc::new(compute(pairwise, &pairwise.sets, up, people, graph));
         if let Ok(mut map) = self.entries.lock() {
             map.entry(key).or_insert_with(|| reach.clone());
         }
@@ -62,62 +74,275 @@ impl ReachMemo {
     }
 }
 
+/// Counts who reaches whom when the platform channels `up` are up and people hold the channel
+/// sets `sets` (the world's, or a replication's after some people installed a platform),
+/// against the world's normal state.
+///
 /// # Complexity
-/// O(ties), in parallel.
-fn compute(channels: u64, up: u64, people: &People, graph: &ContactGraph) -> Reach {
-    let platforms = &people.platforms;
-    let segments = people.segment_starts.len() - 1;
-    let agents = platforms.len();
-    let partial: Vec<(Vec<u64>, u64)> = (0..agents)
+/// O(agents + the ties of the people who hold a channel that is up), in parallel.
+pub fn compute(
+    pairwise: &Pairwise,
+    sets: &[u16],
+    up: u16,
+    people: &People,
+    graph: &ContactGraph,
+) -> Reach {
+    let starts = &people.segment_starts;
+    let segments = starts.len() - 1;
+    let agents = sets.len();
+    let normal = &pairwise.sets;
+    let holds_up = |person: usize| sets[person] & up != 0;
+    let partial: Vec<(Vec<usize>, Vec<u64>, u64)> = (0..agents)
         .into_par_iter()
         .step_by(CHUNK)
         .map(|first| {
-            let mut cut = vec![0u64; segments];
-            let mut ties_cut = 0u64;
-            let mut segment = people
-                .segment_starts
-                .partition_point(|&s| s <= first as u64)
-                .saturating_sub(1);
-            for person in first..(first + CHUNK).min(agents) {
-                while person as u64 >= people.segment_starts[segment + 1] {
-                    segment += 1;
+            let last = (first + CHUNK).min(agents);
+            let mut reaching = vec![0usize; (last - first).div_ceil(usize::BITS as usize)];
+            let mut still_reaching = vec![0u64; segments];
+            let mut still_working = 0u64;
+            let mut segment = starts.partition_point(|&s| s <= first as u64) - 1;
+            let mut person = first;
+            while person < last {
+                // Skip the people who hold no channel that is up without touching their rows.
+                if !holds_up(person) {
+                    person += 1;
+                    continue;
                 }
-                let own = platforms[person] & channels;
-                let mut normally = false;
-                let mut now = false;
-                for &contact in graph.neighbours(person as u32) {
-                    let shared = own & platforms[contact as usize];
-                    if shared != 0 {
-                        normally = true;
-                        let working = shared & up != 0;
-                        now |= working;
-                        if (contact as usize) > person {
-                            ties_cut += u64::from(!working);
+                let run_end = (person..last).find(|&p| !holds_up(p)).unwrap_or(last);
+                graph.for_each_row(person..run_end, sets, |person, contacts| {
+                    while person as u64 >= starts[segment + 1] {
+                        segment += 1;
+                    }
+                    let own = sets[person] & up;
+                    let mut reaches = false;
+                    for &contact in contacts {
+                        let c = contact as usize;
+                        if own & sets[c] != 0 {
+                            reaches = true;
+                            if c > person && normal[person] & normal[c] != 0 {
+                                still_working += 1;
+                            }
                         }
                     }
-                }
-                if normally && !now {
-                    cut[segment] += 1;
-                }
+                    if reaches {
+                        let bit = person - first;
+                        reaching[bit / usize::BITS as usize] |= 1 << (bit % usize::BITS as usize);
+                        if pairwise.reaches_normally.contains(person) {
+                            still_reaching[segment] += 1;
+                        }
+                    }
+                });
+                person = run_end;
             }
-            (cut, ties_cut)
+            (reaching, still_reaching, still_working)
         })
         .collect();
-    let mut cut_by_segment = vec![0.0; segments];
-    let mut ties_cut = 0u64;
-    for (cut, chunk_ties_cut) in &partial {
-        for (total, count) in cut_by_segment.iter_mut().zip(cut) {
-            *total += *count as f64;
+    let mut blocks = Vec::with_capacity(agents.div_ceil(usize::BITS as usize));
+    let mut still_reaching = vec![0u64; segments];
+    let mut still_working = 0u64;
+    for (chunk_blocks, chunk_reaching, chunk_working) in partial {
+        blocks.extend(chunk_blocks);
+        for (total, count) in still_reaching.iter_mut().zip(chunk_reaching) {
+            *total += count;
         }
-        ties_cut += chunk_ties_cut;
+        still_working += chunk_working;
     }
-    let ties = graph.tie_count().max(1);
-    let reachable_share = largest_component_share(graph, |a, b| {
-        platforms[a as usize] & platforms[b as usize] & up != 0
-    });
+    let ties_cut = pairwise.working_ties.saturating_sub(still_working);
+    let reachable_share = largest_component_share_among(
+        graph,
+        |v| holds_up(v as usize),
+        |a, b| sets[a as usize] & sets[b as usize] & up != 0,
+    );
     Reach {
-        cut_by_segment,
-        ties_cut_share: ties_cut as f64 / ties as f64,
+        cut_by_segment: pairwise
+            .reaching_by_segment
+            .iter()
+            .zip(&still_reaching)
+            .map(|(normally, still)| normally.saturating_sub(*still) as f64)
+            .collect(),
+        ties_cut,
+        ties_cut_share: ties_cut as f64 / graph.tie_count().max(1) as f64,
         reachable_share,
+        reaching: FixedBitSet::with_capacity_and_blocks(agents, blocks),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario;
+    use crate::world::World;
+    use proptest::prelude::*;
+
+    /// Three segments on a stochastic block graph; four messengers held independently, so every
+    /// set of them occurs.
+    const FOUR_MESSENGERS: &str = r#"
+[scenario]
+name = "four messengers"
+[run]
+horizon_hours = 10
+agents = 3000
+seed = 9
+[population]
+size = 3000
+[[population.segments]]
+id = "a"
+share = 0.5
+[[population.segments]]
+id = "b"
+share = 0.3
+[[population.segments]]
+id = "c"
+share = 0.2
+[social]
+model = "stochastic_block"
+mean_degree = 6
+homophily = 0.5
+[[platforms]]
+id = "m1"
+[[platforms]]
+id = "m2"
+[[platforms]]
+id = "m3"
+[[platforms]]
+id = "m4"
+[[adoption]]
+platform = "m1"
+share = 0.8
+[[adoption]]
+platform = "m2"
+share = 0.3
+[[adoption]]
+platform = "m3"
+share = 0.2
+[[adoption]]
+platform = "m4"
+share = { default = 0.1, c = 0.4 }
+[[services]]
+id = "messaging"
+pairwise = true
+demand_per_day = 5
+channels = [{ platform = "m1" }, { offline = "sms" }, { platform = "m2" }, { platform = "m3" }, { platform = "m4" }]
+"#;
+
+    fn world() -> World {
+        let scenario = scenario::parse(FOUR_MESSENGERS, "four.toml")
+            .unwrap_or_else(|e| panic!("valid scenario: {e}"));
+        World::build(scenario).unwrap_or_else(|e| panic!("world builds: {e}"))
+    }
+
+    /// Everything `compute` counts, counted tie by tie, with the largest component by search.
+    fn naive(world: &World, sets: &[u16], up: u16) -> (Vec<f64>, u64, f64, Vec<bool>) {
+        let graph = world
+            .contacts
+            .as_ref()
+            .unwrap_or_else(|| panic!("contacts"));
+        let normal = &world.pairwise[0]
+            .as_ref()
+            .unwrap_or_else(|| panic!("pairwise"))
+            .sets;
+        let n = sets.len();
+        let starts = &world.people.segment_starts;
+        let works = |a: usize, b: usize| sets[a] & sets[b] & up != 0;
+        let mut cut = vec![0.0; starts.len() - 1];
+        let mut ties_cut = 0;
+        let mut reaching = vec![false; n];
+        for person in 0..n {
+            let row = graph.neighbours(person as u32);
+            let normally = row
+                .iter()
+                .any(|&c| normal[person] & normal[c as usize] != 0);
+            reaching[person] = row.iter().any(|&c| works(person, c as usize));
+            if normally && !reaching[person] {
+                cut[starts.partition_point(|&s| s <= person as u64) - 1] += 1.0;
+            }
+            ties_cut += row
+                .iter()
+                .filter(|&&c| {
+                    c as usize > person
+                        && normal[person] & normal[c as usize] != 0
+                        && !works(person, c as usize)
+                })
+                .count() as u64;
+        }
+        let mut seen = vec![false; n];
+        let mut largest = 0;
+        for start in 0..n {
+            if seen[start] {
+                continue;
+            }
+            seen[start] = true;
+            let (mut queue, mut size) = (vec![start], 0);
+            while let Some(v) = queue.pop() {
+                size += 1;
+                for &w in graph.neighbours(v as u32) {
+                    let w = w as usize;
+                    if !seen[w] && works(v, w) {
+                        seen[w] = true;
+                        queue.push(w);
+                    }
+                }
+            }
+            largest = largest.max(size);
+        }
+        (cut, ties_cut, largest as f64 / n as f64, reaching)
+    }
+
+    fn check(world: &World, sets: &[u16], up: u16) -> Result<(), TestCaseError> {
+        let graph = world
+            .contacts
+            .as_ref()
+            .unwrap_or_else(|| panic!("contacts"));
+        let pairwise = world.pairwise[0]
+            .as_ref()
+            .unwrap_or_else(|| panic!("pairwise"));
+        let reach = compute(pairwise, sets, up, &world.people, graph);
+        let (cut, ties_cut, largest, reaching) = naive(world, sets, up);
+        prop_assert_eq!(&reach.cut_by_segment, &cut, "up {:04b}", up);
+        prop_assert_eq!(reach.ties_cut, ties_cut, "up {:04b}", up);
+        prop_assert_eq!(reach.reachable_share, largest, "up {:04b}", up);
+        let bits: Vec<bool> = (0..sets.len())
+            .map(|p| reach.reaching.contains(p))
+            .collect();
+        prop_assert_eq!(bits, reaching);
+        Ok(())
+    }
+
+    /// The world's own sets, with every set of messengers up: nobody is cut off with all up,
+    /// and every count agrees with the tie-by-tie one.
+    #[test]
+    fn every_set_of_platforms_up_matches_a_count_tie_by_tie() {
+        let world = world();
+        let pairwise = world.pairwise[0]
+            .as_ref()
+            .unwrap_or_else(|| panic!("pairwise"));
+        for up in 0..16u16 {
+            check(&world, &pairwise.sets, up).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let graph = world
+            .contacts
+            .as_ref()
+            .unwrap_or_else(|| panic!("contacts"));
+        let all = compute(pairwise, &pairwise.sets, 15, &world.people, graph);
+        assert!(all.cut_by_segment.iter().all(|&c| c == 0.0) && all.ties_cut == 0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// After installs (sets that only grow), the counts still agree with the tie by tie
+        /// ones, measured against the world's normal state.
+        #[test]
+        fn installs_are_counted_against_the_normal_state(
+            installs in proptest::collection::vec((0usize..3000, 0u16..4), 0..400),
+            up in 0u16..16,
+        ) {
+            let world = world();
+            let pairwise = world.pairwise[0].as_ref().unwrap_or_else(|| panic!("pairwise"));
+            let mut sets = pairwise.sets.clone();
+            for (person, channel) in installs {
+                sets[person] |= 1 << channel;
+            }
+            check(&world, &sets, up)?;
+        }
     }
 }

@@ -15,7 +15,7 @@ pub use model::{
     Adoption, Channel, Event, Layer, Meta, Node, OfflineChannel, RedundancyGroup, Requirement,
     RunSettings, Scenario, Segment, Service, Social, SocialModelKind, Switching,
 };
-pub use validate::{DEFAULT_MAX_AGENTS, MAX_PLATFORMS, parse};
+pub use validate::{DEFAULT_MAX_AGENTS, MAX_PAIRWISE_PLATFORM_CHANNELS, MAX_PLATFORMS, parse};
 pub use variants::{Setting, Variant, parse_variant, parse_with, variants};
 
 use std::path::Path;

@@ -28,6 +28,8 @@ pub const DEFAULT_MAX_AGENTS: u64 = 1_000_000;
 
 /// Platforms are held as bits of a `u64` per person.
 pub const MAX_PLATFORMS: usize = 64;
+/// A person's set of a pairwise service's platform channels is held as the bits of a `u16`.
+pub const MAX_PAIRWISE_PLATFORM_CHANNELS: usize = 16;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
@@ -125,7 +127,7 @@ impl Checker<'_> {
         let services = self.services(&raw, &ids, &nodes, &segments)?;
         let events = self.events(&raw, &ids)?;
         let social = self.social(&raw, population.min(run.agents))?;
-        self.pairwise_needs_social(&raw, social.as_ref())?;
+        self.pairwise_services(&raw, social.as_ref())?;
         let switching = self.switching(&raw, &ids, &nodes, social.as_ref())?;
         Ok(Scenario {
             file: self.file.to_string(),
@@ -214,7 +216,30 @@ impl Checker<'_> {
         Ok(Some(Social { model, mean_degree }))
     }
 
-    fn pairwise_needs_social(&self, raw: &RawScenarioFile, social: Option<&Social>) -> Result<()> {
+    /// A pairwise service needs contacts, and at most [`MAX_PAIRWISE_PLATFORM_CHANNELS`]
+    /// platform channels.
+    fn pairwise_services(&self, raw: &RawScenarioFile, social: Option<&Social>) -> Result<()> {
+        // A person's set of a pairwise service's platform channels is 16 bits, and with
+        // switching every combination of them is a class.
+        for (index, service) in raw.services.iter().enumerate().filter(|(_, s)| s.pairwise) {
+            let platforms = service
+                .channels
+                .iter()
+                .filter(|c| c.get("platform").is_some())
+                .count();
+            if platforms > MAX_PAIRWISE_PLATFORM_CHANNELS {
+                return Err(self.invalid(
+                    &FieldPath::default()
+                        .key("services")
+                        .index(index)
+                        .key("channels"),
+                    format!(
+                        "{platforms} platform channels; a pairwise service has at most {MAX_PAIRWISE_PLATFORM_CHANNELS}"
+                    ),
+                    "keep the messengers people really use; merge minor ones",
+                ));
+            }
+        }
         if social.is_some() {
             return Ok(());
         }
@@ -255,18 +280,6 @@ impl Checker<'_> {
                 "people switch when cut off from a pairwise service, but no service is pairwise",
                 "set pairwise = true on the messaging service, or remove [[behaviour.switching]]",
             ));
-        }
-        // With switching every combination of a pairwise service's platform channels is a class.
-        const MAX_SWITCHING_PLATFORM_CHANNELS: usize = 16;
-        for (index, service) in raw.services.iter().enumerate().filter(|(_, s)| s.pairwise) {
-            let platforms = service
-                .channels
-                .iter()
-                .filter(|c| c.get("platform").is_some())
-                .count();
-            if !behaviour.switching.is_empty() && platforms > MAX_SWITCHING_PLATFORM_CHANNELS {
-                return Err(self.invalid(&FieldPath::default().key("services").index(index).key("channels"), format!("{platforms} platform channels; with switching a pairwise service has at most {MAX_SWITCHING_PLATFORM_CHANNELS}"), "keep the messengers people really use; merge minor ones"));
-            }
         }
         let mut rules = Vec::new();
         for (index, rule) in behaviour.switching.iter().enumerate() {

@@ -6,14 +6,15 @@
 //! For an ordinary service a class is a set of agents. For a pairwise service a need is a
 //! message to a contact drawn uniformly, so it can use a platform only when both people hold it:
 //! each tie (i → j) is a share 1 / degree(i) of i's needs, and a class is the sum of those shares
-//! over the ties alike in i's segment and the platforms the two share.
+//! over the ties alike in i's segment and the platforms the two share (added up in
+//! `world::pairwise`).
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use super::pairwise::Pairwise;
 use super::people::People;
-use crate::contacts::ContactGraph;
 use crate::observe::BuildObserver;
 use crate::scenario::{Channel, Service};
 
@@ -38,15 +39,55 @@ impl ServiceClass {
 /// Agents per parallel chunk; fixed so that sums are added in the same order on any thread count.
 const CHUNK: usize = 1 << 16;
 
-/// Groups the needs of `service` into classes, in a deterministic order.
+/// The bits of the offline channels of `service` open to `segment`.
+pub fn offline_channels(service: &Service, segment: usize) -> u64 {
+    service
+        .channels
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (k, channel)| match channel {
+            Channel::Offline(offline) if offline.open_to[segment] => mask | (1 << k),
+            _ => mask,
+        })
+}
+
+/// Every class of a pairwise service, empty ones included, in the order of
+/// [`Pairwise::weights`]: `segment · 2^k + shared`.
+pub fn pairwise_classes(
+    service: &Service,
+    pairwise: &Pairwise,
+    segments: usize,
+) -> Vec<ServiceClass> {
+    (0..segments)
+        .flat_map(|segment| {
+            let offline = offline_channels(service, segment);
+            (0..pairwise.subsets()).map(move |shared| ServiceClass {
+                segment,
+                open_channels: offline | pairwise.open_channels(shared as u16),
+                weight: pairwise.weights[segment * pairwise.subsets() + shared],
+            })
+        })
+        .collect()
+}
+
+/// Groups the needs of `service` into classes, in a deterministic order: by segment, then by
+/// the channels open. A pairwise service's classes come from its ties (`pairwise`).
 pub fn group(
     people: &People,
     service: &Service,
     platform_bit: &[Option<u32>],
     segments: usize,
-    contacts: Option<&ContactGraph>,
+    pairwise: Option<&Pairwise>,
     observer: &dyn BuildObserver,
 ) -> Vec<ServiceClass> {
+    if let Some(pairwise) = pairwise {
+        let mut classes: Vec<ServiceClass> = pairwise_classes(service, pairwise, segments)
+            .into_iter()
+            .filter(|class| class.weight > 0.0)
+            .collect();
+        classes.sort_by_key(|class| (class.segment, class.open_channels));
+        return classes;
+    }
     let platform_channels: Vec<(u64, u64)> = service
         .channels
         .iter()
@@ -71,41 +112,17 @@ pub fn group(
     for segment in 0..segments {
         let start = people.segment_starts[segment] as usize;
         let end = people.segment_starts[segment + 1] as usize;
-        let offline_mask: u64 =
-            service
-                .channels
-                .iter()
-                .enumerate()
-                .fold(0, |mask, (k, channel)| match channel {
-                    Channel::Offline(offline) if offline.open_to[segment] => mask | (1 << k),
-                    _ => mask,
-                });
+        let offline_mask = offline_channels(service, segment);
         let chunks: Vec<Vec<(u64, f64)>> = (start..end)
             .into_par_iter()
             .step_by(CHUNK)
             .map(|first| {
+                let last = (first + CHUNK).min(end);
                 let mut weights: Vec<(u64, f64)> = Vec::new();
-                for person in first..(first + CHUNK).min(end) {
-                    let held = people.platforms[person];
-                    match (service.pairwise, contacts) {
-                        (true, Some(graph)) => {
-                            let contacts = graph.neighbours(person as u32);
-                            let share = 1.0 / contacts.len().max(1) as f64;
-                            for &contact in contacts {
-                                add(
-                                    &mut weights,
-                                    open_for(
-                                        held & people.platforms[contact as usize],
-                                        offline_mask,
-                                    ),
-                                    share,
-                                );
-                            }
-                        }
-                        _ => add(&mut weights, open_for(held, offline_mask), 1.0),
-                    }
+                for &held in &people.platforms[first..last] {
+                    add(&mut weights, open_for(held, offline_mask), 1.0);
                 }
-                observer.advance(((first + CHUNK).min(end) - first) as u64);
+                observer.advance((last - first) as u64);
                 weights
             })
             .collect();
@@ -129,8 +146,8 @@ pub fn group(
 }
 
 /// Adds `weight` to the class `open` of a chunk. A chunk meets a handful of channel sets, so a
-/// linear scan beats a tree lookup per tie (a pairwise service at full scale does 776 M of
-/// them); each class still sums its weights in tie order, so the totals are the same bits.
+/// linear scan beats a tree lookup per agent; each class still sums its weights in agent order,
+/// so the totals are the same bits on any thread count.
 fn add(weights: &mut Vec<(u64, f64)>, open: u64, weight: f64) {
     match weights.iter_mut().find(|(key, _)| *key == open) {
         Some((_, sum)) => *sum += weight,

@@ -7,6 +7,7 @@
 //! stage counted at once, a small margin on random tie counts). It is affine in the agents for
 //! every model, so [`largest_agents`] can solve it for the agent count that fits.
 
+use crate::contacts::MAX_PARTITIONS;
 use crate::scenario::{Scenario, SocialModelKind};
 
 /// Bytes for the binary, the allocator, thread stacks, scratch of the output writers and the
@@ -15,6 +16,9 @@ const FIXED_BYTES: u64 = 24 << 20;
 /// Random tie counts (Erdős–Rényi, stochastic block) exceed their mean by a few standard
 /// deviations at most, far below this margin at any scale worth checking.
 const TIE_MARGIN: f64 = 1.01;
+/// States of who reaches whom a pairwise service remembers in a run, at most: every set of its
+/// platforms up that occurs (a Kakao-like outage has two or three).
+const REMEMBERED_STATES: f64 = 8.0;
 
 /// What a run is estimated to hold at its peak.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,20 +54,21 @@ pub fn human(bytes: u64) -> String {
 /// The peak memory of building the world of `scenario` and running its replications on
 /// `threads` worker threads.
 ///
-/// Parts, per agent (n agents, c mean degree, e = n·c tie ends):
+/// Parts, per agent (n agents, c mean degree, e = n·c tie ends, p pairwise services, r
+/// switching rules of which t have a threshold):
 /// - platform sets: 8 bytes;
-/// - contact graph: 8 bytes of row offset plus 4 per tie end; while it is built, a 4-byte
-///   counter per person, and for Barabási–Albert the edge list (8 bytes per tie, ⌈c/2⌉ per
-///   person) as well;
-/// - thresholds: 4 bytes per switching rule with a threshold (the world's draw and the plan's
-///   copy with settled people marked);
-/// - a pairwise service without switching: a union-find of 12 bytes per agent for the largest
-///   component, once per thread computing it;
-/// - switching: segment of each agent (2), per pairwise service who normally reaches someone (1),
-///   their starting counts (4) and the memoised states before anyone switches (8 each, two per
-///   service); per thread: the platform sets (8), adoption flags (1 per threshold rule), each
-///   pairwise service's counts and cut-off list (8), and a recount's scratch (16 for the per
-///   person counts, 8 for the new counts and list, 12 for the component);
+/// - contact graph: 8 bytes of row offset plus 4 per tie end; while it is built, an 8-byte
+///   counter per person for each of min(threads, 8) partitions, and for Barabási–Albert the
+///   edge list (8 bytes per tie, ⌈c/2⌉ per person) as well;
+/// - pairwise services: 2 bytes (the channels each agent holds) and a bit (who normally
+///   reaches a contact) each;
+/// - thresholds: 4 bytes per threshold rule (the world's draw), and with switching 4 more (the
+///   plan's count of contacts each agent waits for);
+/// - reach of pairwise services: a union–find of 4 bytes per agent for the largest component,
+///   once per thread computing it, and a bit per agent for each state remembered (a few);
+/// - switching, per thread: each pairwise service's channel sets (2) once someone installs,
+///   the holders of each rule's platform (a bit each), each threshold rule's counts (4), and a
+///   recount's union–find (4);
 /// - outcomes: every replication's series, kept for the output files.
 ///
 /// # Complexity
@@ -76,12 +81,21 @@ pub fn estimate(scenario: &Scenario, threads: usize) -> MemoryEstimate {
 pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryEstimate {
     let n = agents as f64;
     let concurrent = threads.clamp(1, scenario.run.replications.max(1) as usize) as f64;
-    let pairwise = scenario.services.iter().filter(|s| s.pairwise).count() as f64;
+    let partitions = threads.clamp(1, MAX_PARTITIONS) as f64;
+    let contacts = scenario.social.is_some();
+    let pairwise = if contacts {
+        scenario.services.iter().filter(|s| s.pairwise).count() as f64
+    } else {
+        0.0
+    };
+    let switching = contacts && !scenario.switching.is_empty();
+    let rules = scenario.switching.len() as f64;
     let threshold_rules = scenario
         .switching
         .iter()
         .filter(|rule| rule.threshold.is_some())
         .count() as f64;
+    let bit = 1.0 / 8.0;
     let platform_sets = 8.0 * n;
     let (graph, generation) = match &scenario.social {
         None => (0.0, 0.0),
@@ -94,32 +108,33 @@ pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryE
                 SocialModelKind::WattsStrogatz { .. } => (n * c.round(), 0.0),
                 SocialModelKind::BarabasiAlbert => (n * c, 8.0 * n * (c / 2.0).ceil()),
             };
-            (8.0 * (n + 1.0) + 4.0 * ends, 4.0 * n + edge_list)
+            (
+                8.0 * (n + 1.0) + 4.0 * ends,
+                8.0 * partitions * n + edge_list,
+            )
         }
     };
-    let contacts = scenario.social.is_some();
-    let switching = contacts && !scenario.switching.is_empty();
+    let pairwise_sets = pairwise * (2.0 + bit) * n;
     let thresholds = if switching { 2.0 } else { 1.0 } * 4.0 * threshold_rules * n;
-    let reach = if contacts && pairwise > 0.0 && !switching {
-        12.0 * n * concurrent
+    let reach = if pairwise > 0.0 {
+        (4.0 + bit) * n * concurrent + pairwise * REMEMBERED_STATES * bit * n
     } else {
         0.0
     };
-    let (switching_plan, per_replication) = if switching {
-        (
-            n * (2.0 + pairwise * (1.0 + 4.0 + 2.0 * 8.0)),
-            concurrent * n * (8.0 + threshold_rules + pairwise * 8.0 + 16.0 + 8.0 + 12.0),
-        )
+    let per_replication = if switching {
+        concurrent * n * (pairwise * (2.0 + bit) + rules * bit + threshold_rules * 4.0 + 4.0)
+            + rules * bit * n
     } else {
-        (0.0, 0.0)
+        0.0
     };
     let outcomes = outcome_bytes(scenario);
     // The generator's scratch is freed before the engine starts, so the peak is the larger of
     // the two stages on top of what the world keeps.
-    let engine = reach + switching_plan + per_replication;
+    let engine = reach + per_replication;
     let mut breakdown = vec![
         ("platform sets", platform_sets as u64),
         ("contact graph", graph as u64),
+        ("pairwise services", pairwise_sets as u64),
         ("thresholds", thresholds as u64),
         ("outcomes", outcomes),
         ("fixed", FIXED_BYTES),
@@ -128,7 +143,6 @@ pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryE
         breakdown.push(("building the contact graph", generation as u64));
     } else {
         breakdown.push(("reach of pairwise services", reach as u64));
-        breakdown.push(("switching plan", switching_plan as u64));
         breakdown.push(("switching state of each thread", per_replication as u64));
     }
     breakdown.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));

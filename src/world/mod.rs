@@ -4,9 +4,11 @@
 
 mod classes;
 pub mod memory;
+mod pairwise;
 mod people;
 
-pub use classes::ServiceClass;
+pub use classes::{ServiceClass, pairwise_classes};
+pub use pairwise::Pairwise;
 pub use people::People;
 
 use petgraph::graph::DiGraph;
@@ -45,6 +47,9 @@ pub struct World {
     pub service_classes: Vec<Vec<ServiceClass>>,
     /// Who knows whom, when the scenario has `[social]`.
     pub contacts: Option<ContactGraph>,
+    /// For each service, when it is pairwise and there are contacts: who holds which of its
+    /// platform channels, and who normally reaches whom.
+    pub pairwise: Vec<Option<Pairwise>>,
     /// For each switching rule with a threshold, each agent's fractional threshold.
     pub thresholds: Vec<Option<Vec<f32>>>,
 }
@@ -152,16 +157,31 @@ impl World {
             Stage::Classes,
             people.count() as u64 * scenario.services.len() as u64,
         );
-        let service_classes = scenario
+        let pairwise: Vec<Option<Pairwise>> = scenario
             .services
             .iter()
             .map(|service| {
+                let graph = contacts.as_ref().filter(|_| service.pairwise)?;
+                Some(Pairwise::build(
+                    service,
+                    &platform_bit,
+                    &people,
+                    graph,
+                    observer,
+                ))
+            })
+            .collect();
+        let service_classes = scenario
+            .services
+            .iter()
+            .zip(&pairwise)
+            .map(|(service, pairwise)| {
                 classes::group(
                     &people,
                     service,
                     &platform_bit,
                     scenario.segments.len(),
-                    contacts.as_ref(),
+                    pairwise.as_ref(),
                     observer,
                 )
             })
@@ -194,6 +214,7 @@ impl World {
             people,
             service_classes,
             contacts,
+            pairwise,
             thresholds,
         })
     }
