@@ -117,8 +117,8 @@ pub(super) fn bench(args: &BenchArgs) -> Result<(), Failure> {
     println!(
         "peak memory: the row's own process (VmHWM), everything from start to exit; estimate: \
          what `run` checks against the memory available.\n\
-         speed-up against the plain agent-by-agent engine (tests/reference, 1 000 000 agents, no \
-         contacts, one thread): cargo test --release --test differential speed -- --ignored --nocapture"
+         speed-up against the plain agent-by-agent engine of the tests (tests/reference), both on \
+         one thread: CONCRISK_SCALE_FILE=FILE CONCRISK_SCALE_AGENTS=1000000 cargo bench --bench scale"
     );
     Ok(())
 }

@@ -195,6 +195,7 @@ impl Forest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contacts::test_support::largest_by_search;
     use proptest::prelude::*;
 
     fn graph(people: u32, ties: &[(u32, u32)]) -> ContactGraph {
@@ -249,32 +250,6 @@ mod tests {
         assert_eq!(largest_component_share(&graph(0, &[]), |_, _| true), 0.0);
     }
 
-    /// Breadth-first search from every person: the largest component, obviously right.
-    fn naive_largest(g: &ContactGraph, works: impl Fn(u32, u32) -> bool) -> usize {
-        let n = g.people();
-        let mut seen = vec![false; n];
-        let mut largest = 0;
-        for start in 0..n {
-            if seen[start] {
-                continue;
-            }
-            seen[start] = true;
-            let mut queue = vec![start as u32];
-            let mut size = 0;
-            while let Some(v) = queue.pop() {
-                size += 1;
-                for &w in g.neighbours(v) {
-                    if !seen[w as usize] && works(v.min(w), v.max(w)) {
-                        seen[w as usize] = true;
-                        queue.push(w);
-                    }
-                }
-            }
-            largest = largest.max(size);
-        }
-        largest
-    }
-
     proptest! {
         /// Whatever the graph and whichever ties work, the first-two-ties shortcut gives the
         /// same largest component as a plain search.
@@ -288,7 +263,7 @@ mod tests {
                 pairs.iter().map(|&(a, b)| (a % people, b % people)).collect();
             let g = graph(people, &ties);
             let works = |a: u32, b: u32| !cut.contains(&((a * 7 + b) % 60));
-            let expected = naive_largest(&g, works) as f64 / f64::from(people);
+            let expected = largest_by_search(&g, works) as f64 / f64::from(people);
             prop_assert_eq!(largest_component_share(&g, works), expected);
         }
     }

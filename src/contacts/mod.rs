@@ -26,7 +26,7 @@ mod stochastic_block;
 mod watts_strogatz;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use cascade::threshold_cascade;
 pub(crate) use cascade::{contacts_awaited, spread};

@@ -69,3 +69,30 @@ pub(super) fn uniform_keep(n: u32, phi: f64, seed: u64) -> Vec<bool> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     (0..n).map(|_| rng.random_bool(phi)).collect()
 }
+
+/// The size of the largest component of the ties for which `works(a, b)` holds (asked with
+/// a < b), by breadth-first search from every person: slow and obviously right.
+pub(crate) fn largest_by_search(g: &ContactGraph, works: impl Fn(u32, u32) -> bool) -> usize {
+    let n = g.people();
+    let mut seen = vec![false; n];
+    let mut largest = 0;
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut queue = vec![start as u32];
+        let mut size = 0;
+        while let Some(v) = queue.pop() {
+            size += 1;
+            for &w in g.neighbours(v) {
+                if !seen[w as usize] && works(v.min(w), v.max(w)) {
+                    seen[w as usize] = true;
+                    queue.push(w);
+                }
+            }
+        }
+        largest = largest.max(size);
+    }
+    largest
+}

@@ -170,6 +170,7 @@ pub fn compute(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contacts::test_support::largest_by_search;
     use crate::scenario;
     use crate::world::World;
     use proptest::prelude::*;
@@ -265,26 +266,7 @@ channels = [{ platform = "m1" }, { offline = "sms" }, { platform = "m2" }, { pla
                 })
                 .count() as u64;
         }
-        let mut seen = vec![false; n];
-        let mut largest = 0;
-        for start in 0..n {
-            if seen[start] {
-                continue;
-            }
-            seen[start] = true;
-            let (mut queue, mut size) = (vec![start], 0);
-            while let Some(v) = queue.pop() {
-                size += 1;
-                for &w in graph.neighbours(v as u32) {
-                    let w = w as usize;
-                    if !seen[w] && works(v, w) {
-                        seen[w] = true;
-                        queue.push(w);
-                    }
-                }
-            }
-            largest = largest.max(size);
-        }
+        let largest = largest_by_search(graph, |a, b| works(a as usize, b as usize));
         (cut, ties_cut, largest as f64 / n as f64, reaching)
     }
 

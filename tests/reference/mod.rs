@@ -1,6 +1,6 @@
 //! A deliberately plain reference engine: the model of ARCHITECTURE.md ("The model, precisely")
-//! simulated agent by agent and tick by tick, for the differential tests and as the baseline for
-//! speed. It shares nothing with `concrisk::engine` but the checked scenario and the world (the
+//! simulated agent by agent and tick by tick, contacts and switching included, for the
+//! differential tests and as the baseline for speed. It shares nothing with `concrisk::engine` but the checked scenario and the world (the
 //! same agents with the same platforms); its random numbers are its own, so only the
 //! distributions of the two engines' results can agree, not the draws.
 //!
@@ -12,6 +12,7 @@
 //! acceptance by about 1/sqrt(attempts) and bias it near the kink of `min(1, ·)`, a difference of
 //! the model, not of the engines.
 
+mod contacts;
 mod needs;
 mod timeline;
 
@@ -67,14 +68,15 @@ pub fn replicate(world: &World, dt: f64, replication: u64) -> Metrics {
     let extended = ticks + (longest_wait / dt).ceil() as usize;
     let mut rng = rng_for(run.seed, replication);
     let timeline = timeline::simulate(scenario, dt, extended, &mut rng);
+    let social = contacts::simulate(world, &timeline, ticks, &mut rng);
     let damage: Vec<needs::ServiceDamage> = (0..scenario.services.len())
-        .map(|s| needs::simulate(world, s, &timeline, ticks, &mut rng))
+        .map(|s| needs::simulate(world, s, &timeline, &social, ticks, &mut rng))
         .collect();
-    metrics(world, &damage)
+    metrics(world, &damage, &social)
 }
 
 /// Named metrics from the damage, scaled to the real population.
-fn metrics(world: &World, damage: &[needs::ServiceDamage]) -> Metrics {
+fn metrics(world: &World, damage: &[needs::ServiceDamage], social: &contacts::Social) -> Metrics {
     let scenario = &world.scenario;
     let scale = scenario.scale();
     let value_of_time = scenario.meta.value_of_time_per_hour;
@@ -105,6 +107,29 @@ fn metrics(world: &World, damage: &[needs::ServiceDamage]) -> Metrics {
             total_cut_off[g] += d.cut_off_hours[g] * scale;
             total_loss[g] += loss[g] * scale;
         }
+    }
+    for (service, pairwise) in scenario.services.iter().zip(&social.pairwise) {
+        if let Some(pairwise) = pairwise {
+            out.insert(
+                format!("ties_cut_peak_share.{}", service.id),
+                pairwise.ties_cut_peak_share,
+            );
+            out.insert(
+                format!("reachable_min_share.{}", service.id),
+                pairwise.reachable_min_share,
+            );
+        }
+    }
+    let population = scenario.population as f64;
+    for (r, rule) in scenario.switching.iter().enumerate() {
+        let p = &scenario.nodes[rule.platform].id;
+        let (installs, before) = (social.installs[r] * scale, social.holders_before[r] * scale);
+        out.insert(format!("installs.{p}"), installs);
+        out.insert(format!("platform_share_before.{p}"), before / population);
+        out.insert(
+            format!("platform_share_after.{p}"),
+            (before + installs) / population,
+        );
     }
     for (family, by_segment) in [
         ("unmet_needs", &total_unmet),

@@ -1,15 +1,18 @@
-//! The reference needs: every agent's needs of one service drawn one by one, each walked through
-//! the channels twice on one uniform per channel (the run with nothing failed, then the event
-//! run), and every agent's cut-off checked tick by tick. ARCHITECTURE.md, "Needs", "Damage
-//! against the baseline" and "Cut off", line by line.
+//! The reference needs: every agent's needs of one service drawn one by one (for a pairwise
+//! service, each to a contact drawn uniformly), each walked through the channels twice on one
+//! uniform per channel (the run with nothing failed, then the event run), and every agent's
+//! cut-off checked tick by tick. ARCHITECTURE.md, "Needs", "Damage against the baseline", "Cut
+//! off" and "Pairwise services", line by line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use concrisk::scenario::{Channel, Scenario, Service};
 use concrisk::world::World;
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::contacts::{Social, platform_set};
 use super::timeline::Timeline;
 
 /// Damage to one service in agent units (not yet scaled), by segment.
@@ -113,14 +116,11 @@ impl ServiceView<'_> {
     /// Each channel's acceptance in one clock hour for one run: `min(1, capacity_per_hour × hours
     /// / expected attempts)`, channel by channel in order, since an earlier offline channel's
     /// acceptance decides who reaches a later one. The expected attempts are the sum over agents
-    /// and ticks of need rate × dt × the chance of reaching the channel; agents alike in segment
-    /// and platforms (`groups`) have equal terms, so their term is taken once times their count.
-    fn acceptance(
-        &self,
-        run: Run,
-        window: &Window,
-        groups: &BTreeMap<(usize, u64), f64>,
-    ) -> Vec<f64> {
+    /// (for a pairwise service, over their ties, each weighing 1 / degree) and ticks of need rate
+    /// × dt × the chance of reaching the channel; needs alike in segment and platforms
+    /// (`groups[tick in the window]`) have equal terms, so their term is taken once times their
+    /// weight.
+    fn acceptance(&self, run: Run, window: &Window, groups: &[Rc<Groups>]) -> Vec<f64> {
         let dt = self.timeline.dt;
         let scale = self.scenario.scale();
         let channels = self.service.channels.len();
@@ -133,13 +133,13 @@ impl ServiceView<'_> {
                 continue;
             };
             let mut attempts = 0.0;
-            for (&(segment, set), &count) in groups {
-                if !offline.open_to[segment] {
-                    continue;
-                }
-                let rate = self.service.demand_per_day[segment] / 24.0
-                    * self.service.profile[window.hour_of_day];
-                for k in window.ticks.clone() {
+            for (k, groups) in window.ticks.clone().zip(groups) {
+                for (&(segment, set), &count) in groups.iter() {
+                    if !offline.open_to[segment] {
+                        continue;
+                    }
+                    let rate = self.service.demand_per_day[segment] / 24.0
+                        * self.service.profile[window.hour_of_day];
                     let reach: f64 = (0..c)
                         .map(|before| {
                             1.0 - self
@@ -160,6 +160,10 @@ impl ServiceView<'_> {
     }
 }
 
+/// Needs alike for the offline channels' expected attempts: (segment, platforms that can carry
+/// them) → agents (or shares of agents' needs, for a pairwise service).
+type Groups = BTreeMap<(usize, u64), f64>;
+
 /// A Poisson count by inverting its distribution function (means here are a few needs at most).
 fn poisson(mean: f64, rng: &mut Xoshiro256PlusPlus) -> u32 {
     let u = rng.random::<f64>();
@@ -175,10 +179,13 @@ fn poisson(mean: f64, rng: &mut Xoshiro256PlusPlus) -> u32 {
 }
 
 /// Simulates every agent's needs of service `s` over the first `ticks` ticks of the timeline.
+/// For a pairwise service each need goes to a contact drawn uniformly, and the platforms are
+/// those both hold at that tick (`social`); agents with no contacts have no such needs.
 pub fn simulate(
     world: &World,
     s: usize,
     timeline: &Timeline,
+    social: &Social,
     ticks: usize,
     rng: &mut Xoshiro256PlusPlus,
 ) -> ServiceDamage {
@@ -187,9 +194,8 @@ pub fn simulate(
     let dt = timeline.dt;
     let segments = scenario.segments.len();
     let platforms = &world.people.platforms;
-    // The platform sets of segment g's agents, one agent at a time.
     let starts = &world.people.segment_starts;
-    let members = |g: usize| &platforms[starts[g] as usize..starts[g + 1] as usize];
+    let agents_of = |g: usize| starts[g] as usize..starts[g + 1] as usize;
     let bits: Vec<u64> = service
         .channels
         .iter()
@@ -207,7 +213,7 @@ pub fn simulate(
         timeline,
         bits,
     };
-    let service_set: u64 = view.bits.iter().fold(0, |all, bit| all | bit);
+    let service_set = platform_set(world, service);
     // The service's platforms that are up at each tick, over the extended timeline.
     let up_sets: Vec<u64> = (0..timeline.up[0].len())
         .map(|k| {
@@ -219,10 +225,18 @@ pub fn simulate(
                 .fold(0, |all, (_, bit)| all | bit)
         })
         .collect();
-    // Cut off: holds at least one of the service's platforms, and every one held is down.
+    // Cut off: holds at least one of the service's platforms (for a pairwise need, one both
+    // people hold), and every one held is down.
     let cut_off = |set: u64, k: usize| {
         let held = set & service_set;
         held != 0 && held & up_sets[k] == 0
+    };
+    let graph = world.contacts.as_ref().filter(|_| service.pairwise);
+    // What a need of `agent` at tick `k` can use: their platforms, or for a pairwise service
+    // the platforms they and the contact `to` hold.
+    let usable = |agent: usize, to: Option<usize>, k: usize| match to {
+        Some(contact) => social.holdings(world, agent, k) & social.holdings(world, contact, k),
+        None => platforms[agent],
     };
 
     let mut damage = ServiceDamage {
@@ -233,31 +247,73 @@ pub fn simulate(
         peak_cut_off_share: 0.0,
     };
 
-    // Cut-off, agent by agent and tick by tick.
-    let agents = platforms.len();
-    for k in 0..ticks {
-        let mut cut = 0usize;
-        for g in 0..segments {
-            for &set in members(g) {
-                if cut_off(set, k) {
-                    damage.cut_off_hours[g] += dt;
-                    cut += 1;
+    if let Some(pairwise) = &social.pairwise[s] {
+        damage.cut_off_hours.clone_from(&pairwise.cut_off_hours);
+        damage.peak_cut_off_share = pairwise.peak_cut_off_share;
+    } else {
+        // Cut-off, agent by agent and tick by tick.
+        let agents = platforms.len();
+        for k in 0..ticks {
+            let mut cut = 0usize;
+            for g in 0..segments {
+                for agent in agents_of(g) {
+                    if cut_off(platforms[agent], k) {
+                        damage.cut_off_hours[g] += dt;
+                        cut += 1;
+                    }
                 }
             }
+            damage.peak_cut_off_share = damage.peak_cut_off_share.max(cut as f64 / agents as f64);
         }
-        damage.peak_cut_off_share = damage.peak_cut_off_share.max(cut as f64 / agents as f64);
     }
 
-    // Agents alike for the offline channels' expected attempts: segment and platforms held.
-    let mut groups: BTreeMap<(usize, u64), f64> = BTreeMap::new();
-    for g in 0..segments {
-        for &set in members(g) {
-            *groups.entry((g, set & service_set)).or_default() += 1.0;
-        }
-    }
+    // Needs alike for the offline channels' expected attempts, tick by tick (only a pairwise
+    // service's change, as people install), when some channel has a capacity.
+    let congested = service.channels.iter().any(
+        |channel| matches!(channel, Channel::Offline(offline) if offline.capacity_per_hour.is_some()),
+    );
+    let mut cache: HashMap<usize, Rc<Groups>> = HashMap::new();
+    let mut groups_at = |k: usize| -> Rc<Groups> {
+        let version = if graph.is_some() {
+            social.version(k)
+        } else {
+            0
+        };
+        cache
+            .entry(version)
+            .or_insert_with(|| {
+                let mut groups = Groups::new();
+                for g in 0..segments {
+                    for agent in agents_of(g) {
+                        match graph {
+                            Some(graph) => {
+                                let row = graph.neighbours(agent as u32);
+                                for &contact in row {
+                                    let set = usable(agent, Some(contact as usize), k);
+                                    *groups.entry((g, set & service_set)).or_default() +=
+                                        1.0 / row.len() as f64;
+                                }
+                            }
+                            None => {
+                                *groups
+                                    .entry((g, usable(agent, None, k) & service_set))
+                                    .or_default() += 1.0;
+                            }
+                        }
+                    }
+                }
+                Rc::new(groups)
+            })
+            .clone()
+    };
 
     let mut uniforms = vec![0.0; service.channels.len()];
     for window in clock_hours(scenario.run.start_hour, dt, ticks) {
+        let groups: Vec<Rc<Groups>> = if congested {
+            window.ticks.clone().map(&mut groups_at).collect()
+        } else {
+            Vec::new()
+        };
         let acceptance_baseline = view.acceptance(Run::Baseline, &window, &groups);
         let acceptance_event = view.acceptance(Run::Event, &window, &groups);
         let begin = window.ticks.start as f64 * dt;
@@ -265,11 +321,17 @@ pub fn simulate(
         for g in 0..segments {
             let mean =
                 service.demand_per_day[g] / 24.0 * service.profile[window.hour_of_day] * hours;
-            for &set in members(g) {
+            for agent in agents_of(g) {
+                let contacts = graph.map(|graph| graph.neighbours(agent as u32));
+                if contacts.is_some_and(|row| row.is_empty()) {
+                    continue;
+                }
                 for _ in 0..poisson(mean, rng) {
                     // A Poisson process of constant rate in the hour: each need at a uniform time.
                     let time = begin + rng.random::<f64>() * hours;
                     let k = ((time / dt) as usize).clamp(window.ticks.start, window.ticks.end - 1);
+                    let to = contacts.map(|row| row[rng.random_range(0..row.len())] as usize);
+                    let set = usable(agent, to, k);
                     for u in uniforms.iter_mut() {
                         *u = rng.random::<f64>();
                     }
