@@ -1,6 +1,7 @@
-//! Progress of the long stages of building a world (drawing agents, drawing and placing ties,
-//! grouping), told to an observer: the CLI shows bars with a rate and an ETA through it, tests
-//! and benches plug in [`Silent`]. The library never prints.
+//! Progress of long work told to observers: the stages of building a world (drawing agents,
+//! drawing and placing ties, grouping) and the replications as they finish. The CLI shows bars
+//! with a rate and an ETA through them, tests and benches plug in [`Silent`]. The library never
+//! prints.
 //!
 //! Builders tell progress once per chunk of work (tens of thousands of agents or ties), never
 //! per agent, so observing costs nothing measurable.
@@ -45,7 +46,14 @@ pub trait BuildObserver: Sync {
     fn advance(&self, _done: u64) {}
 }
 
+/// Told as replications finish. Called from worker threads.
+pub trait Observer: Sync {
+    fn replication_done(&self) {}
+}
+
 /// An observer that ignores everything.
 pub struct Silent;
 
 impl BuildObserver for Silent {}
+
+impl Observer for Silent {}

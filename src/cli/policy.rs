@@ -203,8 +203,9 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         variants: Vec::new(),
     };
     let (world, outcomes, comparison) = pool.install(|| {
-        let observer = progress::Replications::new(u64::from(replications) * runs);
-        let world = World::build(baseline).map_err(|e| policy_failure(e.into()))?;
+        let observer = progress::Study::new(u64::from(replications) * runs, baseline.run.agents);
+        let world =
+            World::build_observed(baseline, &observer).map_err(|e| policy_failure(e.into()))?;
         let outcomes = engine::run(
             &world,
             &RunConfig {
@@ -297,7 +298,10 @@ pub(super) fn rank(args: &StudyArgs) -> Result<(), Failure> {
     memory::ensure_fits(&args.file, &[&scenario], threads)?;
     let runs = scenario.nodes.len() as u64;
     let ranking = pool.install(|| {
-        let observer = progress::Replications::new(u64::from(scenario.run.replications) * runs);
+        let observer = progress::Study::new(
+            u64::from(scenario.run.replications) * runs,
+            scenario.run.agents,
+        );
         let ranking = rank::rank(&scenario, &observer);
         observer.finish();
         ranking
@@ -453,7 +457,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         )
         .map_err(input)?;
     let done = pool.install(|| {
-        let observer = progress::Replications::new(u64::from(replications) * points);
+        let observer = progress::Study::new(u64::from(replications) * points, baseline.run.agents);
         let done = sweep::run(
             &text,
             &file,

@@ -30,15 +30,7 @@ pub struct RunConfig {
     pub replications: u32,
 }
 
-/// Told as replications finish; the CLI shows a progress bar through it, tests plug in nothing.
-pub trait Observer: Sync {
-    fn replication_done(&self) {}
-}
-
-/// An observer that ignores everything.
-pub struct Silent;
-
-impl Observer for Silent {}
+pub use crate::observe::{Observer, Silent};
 
 /// What every replication of a run shares.
 pub struct Plan<'w> {

@@ -17,9 +17,16 @@ pub mod sweep;
 pub use error::PolicyError;
 
 use crate::engine::{self, Observer, RunConfig};
+use crate::observe::BuildObserver;
 use crate::results::metrics;
 use crate::scenario::Scenario;
 use crate::world::World;
+
+/// Told as a study builds its worlds (one per variant, point or node) and runs their
+/// replications.
+pub trait Progress: Observer + BuildObserver {}
+
+impl<T: Observer + BuildObserver> Progress for T {}
 
 /// Metric values of one run: `values[replication][metric]`, metrics in the order of `names`.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +60,11 @@ impl Sample {
     ///
     /// # Errors
     /// [`PolicyError::World`] when the contact graph asked for cannot be drawn.
-    pub fn run(scenario: Scenario, observer: &dyn Observer) -> Result<Sample, PolicyError> {
-        Ok(Sample::of(&World::build(scenario)?, observer))
+    pub fn run(scenario: Scenario, progress: &dyn Progress) -> Result<Sample, PolicyError> {
+        Ok(Sample::of(
+            &World::build_observed(scenario, progress)?,
+            progress,
+        ))
     }
 
     /// One metric across replications, or `None` if the run does not have it.

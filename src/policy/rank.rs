@@ -15,8 +15,7 @@ use serde::Serialize;
 
 use super::concentration::{self, ServiceConcentration};
 use super::paired::{Interval, t_975};
-use super::{PolicyError, Sample};
-use crate::engine::Observer;
+use super::{PolicyError, Progress, Sample};
 use crate::results::{metrics, write_whole};
 use crate::scenario::{Event, Layer, Scenario};
 use crate::world::World;
@@ -73,7 +72,7 @@ pub fn failing_alone(scenario: &Scenario, node: usize) -> Option<Scenario> {
 ///
 /// # Complexity
 /// One run per node, each building its world: O(nodes × (agents + replications × cost of one)).
-pub fn rank(scenario: &Scenario, observer: &dyn Observer) -> Result<Ranking, PolicyError> {
+pub fn rank(scenario: &Scenario, progress: &dyn Progress) -> Result<Ranking, PolicyError> {
     if scenario.events.is_empty() {
         return Err(PolicyError::Choice {
             file: scenario.file.clone(),
@@ -83,7 +82,7 @@ pub fn rank(scenario: &Scenario, observer: &dyn Observer) -> Result<Ranking, Pol
         });
     }
     let metric = metrics::headline(scenario).to_string();
-    let baseline = World::build(scenario.clone())?;
+    let baseline = World::build_observed(scenario.clone(), progress)?;
     let concentration = concentration::of(&baseline);
     drop(baseline);
     let mut nodes = Vec::new();
@@ -91,7 +90,7 @@ pub fn rank(scenario: &Scenario, observer: &dyn Observer) -> Result<Ranking, Pol
         let Some(alone) = failing_alone(scenario, index) else {
             continue;
         };
-        let values = Sample::run(alone, observer)?
+        let values = Sample::run(alone, progress)?
             .column(&metric)
             .unwrap_or_default();
         let n = values.len();

@@ -14,8 +14,7 @@ use std::path::Path;
 use serde::Serialize;
 use toml::Value;
 
-use super::{Overrides, PolicyError, Sample, lhs};
-use crate::engine::Observer;
+use super::{Overrides, PolicyError, Progress, Sample, lhs};
 use crate::results::{Stats, metrics, write_whole};
 use crate::scenario::{self, Setting};
 
@@ -139,7 +138,7 @@ pub fn run(
     overrides: &Overrides,
     metric: Option<&str>,
     dir: &Path,
-    observer: &dyn Observer,
+    progress: &dyn Progress,
 ) -> Result<Done, PolicyError> {
     let mut baseline = scenario::parse(text, file)?;
     overrides.apply(&mut baseline)?;
@@ -192,7 +191,7 @@ pub fn run(
     header.extend(["metric", "mean", "p05", "p95"].map(String::from));
     writer.write_record(&header).map_err(csv_failed)?;
     for point in &points {
-        let sample = Sample::run(point_scenario(point)?, observer)?;
+        let sample = Sample::run(point_scenario(point)?, progress)?;
         let cells: Vec<String> = point.iter().map(cell).collect();
         for (m, name) in sample.names.iter().enumerate() {
             let column: Vec<f64> = sample.values.iter().map(|row| row[m]).collect();
