@@ -71,7 +71,24 @@ impl<'w> Plan<'w> {
         Plan {
             world,
             services,
-            reach: reach::ReachMemo::default(),
+            reach: {
+                // Every run meets the state with everything up (the normal largest component,
+                // a pass over every tie): count it here, once, with every thread, rather than
+                // in the first replications, where each thread would count it at once.
+                let memo = reach::ReachMemo::default();
+                for (service, pairwise) in world.pairwise.iter().enumerate() {
+                    if let (Some(pairwise), Some(graph)) = (pairwise, &world.contacts) {
+                        memo.get(
+                            service,
+                            pairwise.all_channels(),
+                            pairwise,
+                            &world.people,
+                            graph,
+                        );
+                    }
+                }
+                memo
+            },
             switching,
             holders_before: scenario
                 .switching

@@ -226,7 +226,7 @@ pub fn simulate(
                 sets: Cow::Borrowed(&pairwise.sets),
                 up: None,
                 all_up: false,
-                reach: memo.get(service, all_channels(pairwise), pairwise, people, graph),
+                reach: memo.get(service, pairwise.all_channels(), pairwise, people, graph),
                 weights: pairwise.weights.clone(),
                 track: ServiceTrack {
                     cut_by_segment: Vec::with_capacity(slices.len()),
@@ -245,14 +245,14 @@ pub fn simulate(
                 continue;
             }
             state.up = Some(up);
-            state.all_up = up == all_channels(state.pairwise);
+            state.all_up = up == state.pairwise.all_channels();
             state.reach = if state.all_up || matches!(state.sets, Cow::Borrowed(_)) {
                 // Every channel back: nobody is cut off and no tie is cut, so nobody installs
                 // until something fails again (which counts afresh); the giant component can
                 // only have grown from the normal one, so the series shows the normal one. Or
                 // nobody has installed yet: the counts of the world's own sets.
                 let up = if state.all_up {
-                    all_channels(state.pairwise)
+                    state.pairwise.all_channels()
                 } else {
                     up
                 };
@@ -343,11 +343,6 @@ pub fn simulate(
         tracks,
         installs: rules.iter().map(|rule| rule.installed as f64).collect(),
     }
-}
-
-/// Every platform channel of the service.
-fn all_channels(pairwise: &Pairwise) -> u16 {
-    ((1u32 << pairwise.platform_channels.len()) - 1) as u16
 }
 
 /// Updates the counts after `person` installed the platform of the channels `added`.

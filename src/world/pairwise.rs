@@ -142,6 +142,11 @@ impl Pairwise {
         }
     }
 
+    /// The set of every platform channel.
+    pub fn all_channels(&self) -> u16 {
+        ((1u32 << self.platform_channels.len()) - 1) as u16
+    }
+
     /// Number of sets of platform channels, 2^k.
     pub fn subsets(&self) -> usize {
         1 << self.platform_channels.len()
