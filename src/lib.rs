@@ -1,5 +1,6 @@
 //! concrisk: a Monte Carlo simulator of concentration risk.
 
+pub mod agent_set;
 pub mod cli;
 pub mod contacts;
 pub mod engine;

@@ -605,14 +605,17 @@ fn switching_text(rule: &str) -> String {
 
 #[test]
 fn switching_at_a_base_rate() {
-    // Nobody else holds Telegram, so an installer stays cut off and a non-installer is never
-    // reconnected: everyone is exposed for the whole outage and installs with probability
-    // 1 − exp(−rate × 4 h).
-    let sim = Simulated::new(&switching_text("base_rate_per_hour = 0.05"));
-    let p = 1.0 - (-0.05_f64 * 4.0).exp();
-    sim.assert_mean("installs.tg", 100_000.0 * p * sim.scale());
-    sim.assert_mean("platform_share_before.tg", 0.0);
-    sim.assert_mean("platform_share_after.tg", p);
+    // Nobody else holds Telegram, so a non-installer is never reconnected: everyone is exposed
+    // for the whole outage and installs with probability 1 − exp(−rate × 4 h). At 0.05 an hour
+    // a 6-minute slice draws few installers (skipping through all agents); at 1 an hour, many
+    // (skipping through the people cut off).
+    for rate in [0.05_f64, 1.0] {
+        let sim = Simulated::new(&switching_text(&format!("base_rate_per_hour = {rate}")));
+        let p = 1.0 - (-rate * 4.0).exp();
+        sim.assert_mean("installs.tg", 100_000.0 * p * sim.scale());
+        sim.assert_mean("platform_share_before.tg", 0.0);
+        sim.assert_mean("platform_share_after.tg", p);
+    }
 }
 
 #[test]

@@ -41,15 +41,7 @@ pub fn threshold_cascade(
     let n = graph.people();
     assert_eq!(thresholds.len(), n, "one threshold per person");
     assert_eq!(adopted.len(), n, "one adoption flag per person");
-    let waiting_for: Vec<u32> = (0..n)
-        .into_par_iter()
-        .map(|person| {
-            let contacts = graph.neighbours(person as u32);
-            let holding = contacts.iter().filter(|&&c| adopted[c as usize]).count() as u32;
-            // Someone already at their threshold adopts as soon as a contact changes.
-            contacts_awaited(holding, contacts.len(), thresholds[person]).unwrap_or(0)
-        })
-        .collect();
+    let waiting_for = waiting_for(graph, thresholds, adopted, |&a| a, AtThreshold::Adopt);
     let mut holders = FixedBitSet::with_capacity(n);
     for (person, _) in adopted.iter().enumerate().filter(|(_, a)| **a) {
         holders.insert(person);
@@ -69,10 +61,59 @@ pub fn threshold_cascade(
     order[first..].to_vec()
 }
 
+/// What someone who has not adopted but whose share of adopted contacts already reaches their
+/// threshold does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AtThreshold {
+    /// Adopts as soon as a contact changes (the textbook frontier cascade).
+    Adopt,
+    /// Has settled where they are and never adopts (the engine's rule for the state before an
+    /// outage).
+    Settled,
+}
+
+/// For every person, how many more contacts must adopt before they do, given that `adopted(x)`
+/// says who has among `people` (one entry per person): `u32::MAX` for those who never can, and
+/// for those already at their threshold what `at_threshold` says.
+///
+/// # Complexity
+/// O(people + ties), in parallel.
+pub(crate) fn waiting_for<T: Sync>(
+    graph: &ContactGraph,
+    thresholds: &[f32],
+    people: &[T],
+    adopted: impl Fn(&T) -> bool + Sync,
+    at_threshold: AtThreshold,
+) -> Vec<u32> {
+    let mut waiting = vec![0u32; graph.people()];
+    waiting
+        .par_chunks_mut(PEOPLE_BLOCK)
+        .enumerate()
+        .for_each(|(block, waiting)| {
+            let first = block * PEOPLE_BLOCK;
+            graph.for_each_row(first..first + waiting.len(), people, |person, contacts| {
+                let holding = contacts
+                    .iter()
+                    .filter(|&&c| adopted(&people[c as usize]))
+                    .count() as u32;
+                waiting[person - first] =
+                    match contacts_awaited(holding, contacts.len(), thresholds[person]) {
+                        Some(count) => count,
+                        None if at_threshold == AtThreshold::Adopt => 0,
+                        None => u32::MAX,
+                    };
+            });
+        });
+    waiting
+}
+
+/// People per parallel task when counting what everyone waits for.
+const PEOPLE_BLOCK: usize = 1 << 14;
+
 /// How many more of `degree` contacts must adopt, beyond the `holding` who have, before a person
 /// of `threshold` adopts by [`reaches`]: `None` when they already reach it, `u32::MAX` when they
 /// never can.
-pub(crate) fn contacts_awaited(holding: u32, degree: usize, threshold: f32) -> Option<u32> {
+fn contacts_awaited(holding: u32, degree: usize, threshold: f32) -> Option<u32> {
     if reaches(holding, degree, threshold) {
         return None;
     }
@@ -207,9 +248,9 @@ mod tests {
         ) {
             let g = graph_from(people, &pairs);
             let n = people as usize;
-            let waiting_for: Vec<u32> = (0..people)
-                .map(|v| contacts_awaited(0, g.degree(v), thresholds[v as usize]).unwrap_or(0))
-                .collect();
+            let nobody = vec![false; n];
+            let waiting_for =
+                waiting_for(&g, &thresholds[..n], &nobody, |&a| a, AtThreshold::Adopt);
             let run = |batches: &[Vec<u32>]| {
                 let mut holders = FixedBitSet::with_capacity(n);
                 let mut gained = vec![0u32; n];

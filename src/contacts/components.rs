@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use rayon::prelude::*;
 
 use super::ContactGraph;
-use crate::locality;
+use crate::{agent_set, locality};
 
 /// People per parallel task; each task walks their rows.
 const PEOPLE_BLOCK: usize = 1 << 12;
@@ -36,7 +36,7 @@ const SAMPLES: usize = 1024;
 /// per tie. Returns 0 for an empty graph.
 ///
 /// # Complexity
-/// O(people + ties) in parallel; 8 bytes per person.
+/// O(people + ties) in parallel; 4 bytes and a bit per person.
 pub fn largest_component_share(
     graph: &ContactGraph,
     tie_works: impl Fn(u32, u32) -> bool + Sync,
@@ -71,10 +71,14 @@ pub(crate) fn largest_component_share_among(
         }
     });
     // The most common root among people spread evenly over the population: the giant
-    // component's, if there is one. Anyone may be skipped safely only when in its component.
-    let giant = forest.most_common_root((0..SAMPLES).map(|i| (i * n / SAMPLES) as u32));
+    // component's, if there is one. Its members, as of now, may be skipped: they are already
+    // linked, and a tie from one of them to anyone outside is linked from the other side.
+    // (Testing the root itself instead would stop skipping anyone once the giant component
+    // took a root of smaller id.)
+    let root = forest.most_common_root((0..SAMPLES).map(|i| (i * n / SAMPLES) as u32));
+    let giant = agent_set::collect(n, COUNT_BLOCK, |v| forest.find(v as u32) == root);
     each_active(&|v, row| {
-        if forest.find(v) != giant {
+        if !giant.contains(v as usize) {
             for &w in row.iter().filter(|&&w| works(v, w)) {
                 forest.union(v, w);
             }

@@ -16,8 +16,8 @@
 //! Generators that emit each row's entries in ascending order (Erdős–Rényi and the stochastic
 //! block model draw each person's ties to higher ids in order) therefore get sorted rows for
 //! free; the others are sorted and deduplicated row by row afterwards. Either way the graph is
-//! byte-identical for any thread count. Peak memory is one neighbour array plus one 8-byte
-//! counter per person and partition.
+//! byte-identical for any thread count. Peak memory is the graph (a 4-byte entry per tie end
+//! and an 8-byte row offset per person) plus an 8-byte counter per person and partition.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -176,8 +176,9 @@ impl EdgeSource for EdgeList<'_> {
     }
 }
 
-/// Turns the edges of `source` (ids below `people`) into a CSR graph. Self-loops are skipped
-/// and duplicates removed, so generators may produce a few of either.
+/// Turns the edges of `source` (ids below `people`) into a CSR graph. Self-loops are skipped;
+/// duplicates are removed when rows are sorted, that is unless the source says its rows come
+/// sorted (and then it emits none).
 ///
 /// `expected_ties` sizes the first progress stage (the ties are counted as they are drawn).
 ///
@@ -196,11 +197,12 @@ pub(super) fn build(
         rayon::current_num_threads().clamp(1, MAX_PARTITIONS),
     );
     let width = parts.len().max(1);
-    // `counters[v * width + p]` belongs to partition p alone, so a plain load and store
-    // (relaxed atomics compile to ordinary moves) is a race-free increment. Counted first, each
-    // then becomes the position where its partition's next entry of row v goes.
+    // `counters[p * n + v]` belongs to partition p alone, so a plain load and store (relaxed
+    // atomics compile to ordinary moves) is a race-free increment; partition by partition, so
+    // that partitions touching the same row (a hub) do not share its cache line. Counted first,
+    // each then becomes the position where its partition's next entry of row v goes.
     let counters: Vec<AtomicU64> = locality::zeroed(n * width);
-    let counter = |row: u32, part: usize| &counters[row as usize * width + part];
+    let counter = |row: u32, part: usize| &counters[part * n + row as usize];
     let bump = |row: u32, part: usize| {
         let counter = counter(row, part);
         let value = counter.load(Ordering::Relaxed);
@@ -223,23 +225,28 @@ pub(super) fn build(
     let mut offsets = vec![0u64; n + 1];
     offsets[1..]
         .par_chunks_mut(ROW_BLOCK)
-        .zip(counters.par_chunks(ROW_BLOCK * width))
-        .for_each(|(degrees, rows)| {
-            for (degree, row) in degrees.iter_mut().zip(rows.chunks(width)) {
-                *degree = row.iter().map(|c| c.load(Ordering::Relaxed)).sum();
+        .enumerate()
+        .for_each(|(block, degrees)| {
+            for (i, degree) in degrees.iter_mut().enumerate() {
+                let row = block * ROW_BLOCK + i;
+                *degree = (0..width)
+                    .map(|part| counters[part * n + row].load(Ordering::Relaxed))
+                    .sum();
             }
         });
     for v in 0..n {
         offsets[v + 1] += offsets[v];
     }
     let total = offsets[n];
-    counters
-        .par_chunks(ROW_BLOCK * width)
-        .zip(offsets.par_chunks(ROW_BLOCK))
-        .for_each(|(rows, starts)| {
-            for (row, &start) in rows.chunks(width).zip(starts) {
+    offsets[..n]
+        .par_chunks(ROW_BLOCK)
+        .enumerate()
+        .for_each(|(block, starts)| {
+            for (i, &start) in starts.iter().enumerate() {
+                let row = block * ROW_BLOCK + i;
                 let mut position = start;
-                for counter in row {
+                for part in 0..width {
+                    let counter = &counters[part * n + row];
                     let count = counter.load(Ordering::Relaxed);
                     counter.store(position, Ordering::Relaxed);
                     position += count;
@@ -272,7 +279,14 @@ pub(super) fn build(
     // Same size and alignment, so the standard library reuses the allocation in place
     // (no second copy of the largest array).
     let mut neighbours: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
-    if !source.rows_come_sorted() {
+    if source.rows_come_sorted() {
+        debug_assert!(
+            (0..n).all(|v| neighbours[offsets[v] as usize..offsets[v + 1] as usize]
+                .windows(2)
+                .all(|w| w[0] < w[1])),
+            "a source that says its rows come sorted emitted a row out of order"
+        );
+    } else {
         sort_rows(&mut offsets, &mut neighbours, observer);
     }
     ContactGraph {

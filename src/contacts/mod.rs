@@ -29,7 +29,7 @@ mod watts_strogatz;
 pub(crate) mod test_support;
 
 pub use cascade::threshold_cascade;
-pub(crate) use cascade::{contacts_awaited, spread};
+pub(crate) use cascade::{AtThreshold, spread, waiting_for};
 pub use components::largest_component_share;
 pub(crate) use components::largest_component_share_among;
 pub use csr::{ContactGraph, MAX_PARTITIONS};

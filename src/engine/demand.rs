@@ -10,6 +10,8 @@
 //! depend on the number of people. With nothing failed, `p_event == p_base` bit for bit and every
 //! damage category has mean 0.
 
+use std::sync::Arc;
+
 use rand_distr::{Distribution as _, Poisson};
 
 use super::slices::Slice;
@@ -167,7 +169,7 @@ pub fn category_means(
     capacity: &[Vec<f64>],
     cut: &CutOff,
     scale: f64,
-    weights: Option<&[Vec<f64>]>,
+    weights: Option<&[Arc<Vec<f64>>]>,
 ) -> CategoryMeans {
     let m = plan.channels();
     let mut means = vec![0.0; plan.segments * m * (m + 2)];
@@ -206,7 +208,7 @@ fn block(
     capacity: &[Vec<f64>],
     cut: &CutOff,
     scale: f64,
-    weights: Option<&[Vec<f64>]>,
+    weights: Option<&[Arc<Vec<f64>>]>,
     scratch: &mut Scratch,
     means: &mut [f64],
 ) {

@@ -19,7 +19,7 @@ use crate::world::{World, pairwise_classes};
 use demand::ServicePlan;
 
 /// Longest slice when people switch platforms (6 minutes).
-const SWITCHING_SLICE_HOURS: f64 = 0.1;
+pub const SWITCHING_SLICE_HOURS: f64 = 0.1;
 
 /// Which replications to run.
 #[derive(Debug, Clone)]

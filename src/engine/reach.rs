@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 
+use crate::agent_set::{self, ChunkBits};
 use crate::contacts::{ContactGraph, largest_component_share_among};
 use crate::world::{Pairwise, People};
 
@@ -92,15 +93,15 @@ pub fn compute(
     let agents = sets.len();
     let normal = &pairwise.sets;
     let holds_up = |person: usize| sets[person] & up != 0;
-    let partial: Vec<(Vec<usize>, Vec<u64>, u64)> = (0..agents)
+    let partial: Vec<(ChunkBits, Vec<u64>, u64)> = (0..agents)
         .into_par_iter()
         .step_by(CHUNK)
         .map(|first| {
             let last = (first + CHUNK).min(agents);
-            let mut reaching = vec![0usize; (last - first).div_ceil(usize::BITS as usize)];
+            let mut reaching = ChunkBits::new(first, last);
             let mut still_reaching = vec![0u64; segments];
             let mut still_working = 0u64;
-            let mut segment = starts.partition_point(|&s| s <= first as u64) - 1;
+            let mut segment = people.segment_of(first);
             let mut person = first;
             while person < last {
                 // Skip the people who hold no channel that is up without touching their rows.
@@ -125,8 +126,7 @@ pub fn compute(
                         }
                     }
                     if reaches {
-                        let bit = person - first;
-                        reaching[bit / usize::BITS as usize] |= 1 << (bit % usize::BITS as usize);
+                        reaching.insert(person);
                         if pairwise.reaches_normally.contains(person) {
                             still_reaching[segment] += 1;
                         }
@@ -137,11 +137,11 @@ pub fn compute(
             (reaching, still_reaching, still_working)
         })
         .collect();
-    let mut blocks = Vec::with_capacity(agents.div_ceil(usize::BITS as usize));
+    let mut blocks = Vec::with_capacity(partial.len());
     let mut still_reaching = vec![0u64; segments];
     let mut still_working = 0u64;
     for (chunk_blocks, chunk_reaching, chunk_working) in partial {
-        blocks.extend(chunk_blocks);
+        blocks.push(chunk_blocks);
         for (total, count) in still_reaching.iter_mut().zip(chunk_reaching) {
             *total += count;
         }
@@ -163,7 +163,7 @@ pub fn compute(
         ties_cut,
         ties_cut_share: ties_cut as f64 / graph.tie_count().max(1) as f64,
         reachable_share,
-        reaching: FixedBitSet::with_capacity_and_blocks(agents, blocks),
+        reaching: agent_set::join(agents, blocks),
     }
 }
 
@@ -255,7 +255,7 @@ channels = [{ platform = "m1" }, { offline = "sms" }, { platform = "m2" }, { pla
                 .any(|&c| normal[person] & normal[c as usize] != 0);
             reaching[person] = row.iter().any(|&c| works(person, c as usize));
             if normally && !reaching[person] {
-                cut[starts.partition_point(|&s| s <= person as u64) - 1] += 1.0;
+                cut[world.people.segment_of(person)] += 1.0;
             }
             ties_cut += row
                 .iter()

@@ -16,14 +16,14 @@ use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
 use rand_distr::{Distribution as _, Geometric};
-use rayon::prelude::*;
 
 use super::reach::{self, Reach, ReachMemo};
 use super::slices::Slice;
-use crate::contacts::{ContactGraph, contacts_awaited, spread};
+use crate::agent_set;
+use crate::contacts::{AtThreshold, ContactGraph, spread, waiting_for};
 use crate::locality;
 use crate::streams::{Domain, key_of, stream};
-use crate::world::{Pairwise, World};
+use crate::world::{Pairwise, People, World};
 
 /// What switching does to one pairwise service, slice by slice.
 #[derive(Debug, Clone)]
@@ -34,8 +34,9 @@ pub struct ServiceTrack {
     /// Share of agents in the largest component of working ties, as of the last change of the
     /// platforms up (installs only join components, so its lowest value is exact).
     pub reachable_share: Vec<f64>,
-    /// `[slice][class]`: weights of the service's classes, in the order of `Pairwise::weights`.
-    pub weights: Vec<Vec<f64>>,
+    /// `[slice][class]`: weights of the service's classes, in the order of `Pairwise::weights`;
+    /// slices in which nobody installed share their predecessor's.
+    pub weights: Vec<Arc<Vec<f64>>>,
 }
 
 /// What switching did in one replication.
@@ -85,34 +86,16 @@ impl SwitchingPlan {
             .zip(&world.thresholds)
             .map(|(rule, thresholds)| {
                 let bit = world.platform_bit[rule.platform].map_or(0, |b| 1u64 << b);
-                let holders = bitset(held.len(), |agent| held[agent] & bit != 0);
+                let holders = agent_set::collect(held.len(), CHUNK, |agent| held[agent] & bit != 0);
+                // Already at their threshold before anything happens: settled, never moved.
                 let waiting_for = thresholds.as_ref().map(|thresholds| {
-                    let mut waiting = vec![0u32; held.len()];
-                    waiting
-                        .par_chunks_mut(CHUNK)
-                        .enumerate()
-                        .for_each(|(chunk, waiting)| {
-                            let first = chunk * CHUNK;
-                            graph.for_each_row(
-                                first..first + waiting.len(),
-                                held,
-                                |person, contacts| {
-                                    let holding = contacts
-                                        .iter()
-                                        .filter(|&&c| held[c as usize] & bit != 0)
-                                        .count()
-                                        as u32;
-                                    // Already at their threshold: settled, never moved.
-                                    waiting[person - first] = contacts_awaited(
-                                        holding,
-                                        contacts.len(),
-                                        thresholds[person],
-                                    )
-                                    .unwrap_or(u32::MAX);
-                                },
-                            );
-                        });
-                    waiting
+                    waiting_for(
+                        graph,
+                        thresholds,
+                        held,
+                        |&h| h & bit != 0,
+                        AtThreshold::Settled,
+                    )
                 });
                 RulePlan {
                     channel_in: world
@@ -129,26 +112,6 @@ impl SwitchingPlan {
     }
 }
 
-/// The set of agents `0..agents` for which `member` holds, built in parallel.
-fn bitset(agents: usize, member: impl Fn(usize) -> bool + Sync) -> FixedBitSet {
-    let blocks: Vec<Vec<usize>> = (0..agents)
-        .into_par_iter()
-        .step_by(CHUNK)
-        .map(|first| {
-            let last = (first + CHUNK).min(agents);
-            let mut blocks = vec![0usize; (last - first).div_ceil(usize::BITS as usize)];
-            for agent in first..last {
-                if member(agent) {
-                    let bit = agent - first;
-                    blocks[bit / usize::BITS as usize] |= 1 << (bit % usize::BITS as usize);
-                }
-            }
-            blocks
-        })
-        .collect();
-    FixedBitSet::with_capacity_and_blocks(agents, blocks.into_iter().flatten())
-}
-
 /// Per pairwise service, the running state of one replication.
 struct Tracking<'w> {
     service: usize,
@@ -160,14 +123,15 @@ struct Tracking<'w> {
     /// Every channel is up, so nobody is cut off and no tie is cut whatever anyone installs.
     all_up: bool,
     reach: Arc<Reach>,
-    weights: Vec<f64>,
+    weights: Arc<Vec<f64>>,
     track: ServiceTrack,
 }
 
 /// Per switching rule, the running state of one replication.
 struct RuleState {
     holders: FixedBitSet,
-    /// For a threshold rule: per agent, how many contacts installed during the run.
+    /// For a threshold rule: per agent, how many contacts installed during the run (made when
+    /// the first person installs).
     gained: Option<Vec<u32>>,
     installed: u64,
 }
@@ -207,10 +171,7 @@ pub fn simulate(
         .iter()
         .map(|rule| RuleState {
             holders: rule.holders.clone(),
-            gained: rule
-                .waiting_for
-                .as_ref()
-                .map(|waiting| locality::zeroed(waiting.len())),
+            gained: None,
             installed: 0,
         })
         .collect();
@@ -227,7 +188,7 @@ pub fn simulate(
                 up: None,
                 all_up: false,
                 reach: memo.get(service, pairwise.all_channels(), pairwise, people, graph),
-                weights: pairwise.weights.clone(),
+                weights: Arc::new(pairwise.weights.clone()),
                 track: ServiceTrack {
                     cut_by_segment: Vec::with_capacity(slices.len()),
                     ties_cut_share: Vec::with_capacity(slices.len()),
@@ -275,7 +236,7 @@ pub fn simulate(
                 .push(reach.cut_by_segment.clone());
             state.track.ties_cut_share.push(reach.ties_cut_share);
             state.track.reachable_share.push(reach.reachable_share);
-            state.track.weights.push(state.weights.clone());
+            state.track.weights.push(Arc::clone(&state.weights));
         }
         // Installs during the slice take effect at its end; only people cut off start them.
         let anyone_cut_off = tracking
@@ -292,24 +253,49 @@ pub fn simulate(
             let Ok(gap) = Geometric::new(probability) else {
                 continue;
             };
-            // Every agent cut off installs with `probability`: skip ahead geometrically through
-            // all agents and keep the ones cut off (from any pairwise service, so a person cut
-            // off from two is drawn once) who lack the platform.
+            // Every agent cut off (from any pairwise service, so a person cut off from two is
+            // drawn once) who lacks the platform installs with `probability`.
+            let holders = &rules[r].holders;
+            let candidate = |person: usize| {
+                !holders.contains(person)
+                    && tracking.iter().any(|state| {
+                        !state.all_up
+                            && state.pairwise.reaches_normally.contains(person)
+                            && !state.reach.reaching.contains(person)
+                    })
+            };
             let mut seeds: Vec<u32> = Vec::new();
-            let mut agent = gap.sample(&mut rngs[r]);
-            while agent < agents as u64 {
-                let person = agent as usize;
-                let cut_off = tracking.iter().any(|state| {
-                    !state.all_up
-                        && state.pairwise.reaches_normally.contains(person)
-                        && !state.reach.reaching.contains(person)
-                });
-                if cut_off && !rules[r].holders.contains(person) {
-                    seeds.push(person as u32);
+            let rng = &mut rngs[r];
+            if probability < 1.0 / 64.0 {
+                // Few draws: skip ahead geometrically through all agents, keep the candidates.
+                let mut agent = gap.sample(rng);
+                while agent < agents as u64 {
+                    if candidate(agent as usize) {
+                        seeds.push(agent as u32);
+                    }
+                    agent = agent.saturating_add(1).saturating_add(gap.sample(rng));
                 }
-                agent = agent
-                    .saturating_add(1)
-                    .saturating_add(gap.sample(&mut rngs[r]));
+            } else {
+                // Many draws: skip geometrically through the candidates themselves, 64 at a time.
+                let words = candidate_words(&tracking, holders);
+                let mut skip = gap.sample(rng);
+                for (w, mut word) in words.enumerate() {
+                    while word != 0 {
+                        let count = u64::from(word.count_ones());
+                        if skip >= count {
+                            skip -= count;
+                            break;
+                        }
+                        for _ in 0..skip {
+                            word &= word - 1;
+                        }
+                        seeds.push(
+                            (w * usize::BITS as usize + word.trailing_zeros() as usize) as u32,
+                        );
+                        word &= word - 1;
+                        skip = gap.sample(rng);
+                    }
+                }
             }
             if seeds.is_empty() {
                 continue;
@@ -318,18 +304,21 @@ pub fn simulate(
             for &seed in &seeds {
                 state.holders.insert(seed as usize);
             }
-            let new = match (&plan.rules[r].waiting_for, state.gained.as_mut()) {
-                (Some(waiting_for), Some(gained)) => {
+            let new = match &plan.rules[r].waiting_for {
+                Some(waiting_for) => {
+                    let gained = state
+                        .gained
+                        .get_or_insert_with(|| locality::zeroed(waiting_for.len()));
                     spread(graph, waiting_for, gained, &mut state.holders, seeds)
                 }
-                _ => seeds,
+                None => seeds,
             };
             state.installed += new.len() as u64;
             for state in &mut tracking {
                 let added = plan.rules[r].channel_in[state.service];
                 if added != 0 {
                     for &person in &new {
-                        install(state, person, added, graph, &people.segment_starts);
+                        install(state, person, added, graph, people);
                     }
                 }
             }
@@ -345,13 +334,35 @@ pub fn simulate(
     }
 }
 
+/// The people who may install a rule's platform, 64 to a word: cut off from a pairwise service
+/// (normally reaching someone, now no one) and not holding it.
+fn candidate_words<'a>(
+    tracking: &'a [Tracking<'_>],
+    holders: &'a FixedBitSet,
+) -> impl Iterator<Item = usize> + 'a {
+    holders
+        .as_slice()
+        .iter()
+        .enumerate()
+        .map(move |(w, &held)| {
+            let cut_off = tracking
+                .iter()
+                .filter(|state| !state.all_up)
+                .fold(0, |cut, state| {
+                    let normally = state.pairwise.reaches_normally.as_slice()[w];
+                    cut | (normally & !state.reach.reaching.as_slice()[w])
+                });
+            cut_off & !held
+        })
+}
+
 /// Updates the counts after `person` installed the platform of the channels `added`.
 fn install(
     state: &mut Tracking<'_>,
     person: u32,
     added: u16,
     graph: &ContactGraph,
-    segment_starts: &[u64],
+    people: &People,
 ) {
     let p = person as usize;
     let old = state.sets[p];
@@ -364,9 +375,8 @@ fn install(
         state.sets = Cow::Owned(locality::filled(sets.len(), |agent| sets[agent]));
     }
     state.sets.to_mut()[p] = new;
-    let segment_of = |agent: usize| segment_starts.partition_point(|&s| s <= agent as u64) - 1;
     let subsets = state.pairwise.subsets();
-    let own_segment = segment_of(p);
+    let own_segment = people.segment_of(p);
     let own_share = 1.0 / graph.degree(person).max(1) as f64;
     let normal = &state.pairwise.sets;
     for &contact in graph.neighbours(person) {
@@ -382,7 +392,7 @@ fn install(
             let reach = Arc::make_mut(&mut state.reach);
             for who in [p, c] {
                 if !reach.reaching.put(who) && state.pairwise.reaches_normally.contains(who) {
-                    reach.cut_by_segment[segment_of(who)] -= 1.0;
+                    reach.cut_by_segment[people.segment_of(who)] -= 1.0;
                 }
             }
             if normal[p] & normal[c] != 0 {
@@ -390,11 +400,12 @@ fn install(
                 reach.ties_cut_share = reach.ties_cut as f64 / graph.tie_count().max(1) as f64;
             }
         }
-        let their_segment = segment_of(c);
+        let their_segment = people.segment_of(c);
         let their_share = 1.0 / graph.degree(contact).max(1) as f64;
-        state.weights[own_segment * subsets + usize::from(was)] -= own_share;
-        state.weights[own_segment * subsets + usize::from(is)] += own_share;
-        state.weights[their_segment * subsets + usize::from(was)] -= their_share;
-        state.weights[their_segment * subsets + usize::from(is)] += their_share;
+        let weights = Arc::make_mut(&mut state.weights);
+        weights[own_segment * subsets + usize::from(was)] -= own_share;
+        weights[own_segment * subsets + usize::from(is)] += own_share;
+        weights[their_segment * subsets + usize::from(was)] -= their_share;
+        weights[their_segment * subsets + usize::from(is)] += their_share;
     }
 }

@@ -8,7 +8,8 @@
 //! every model, so [`largest_agents`] can solve it for the agent count that fits.
 
 use crate::contacts::MAX_PARTITIONS;
-use crate::scenario::{Scenario, SocialModelKind};
+use crate::engine::SWITCHING_SLICE_HOURS;
+use crate::scenario::{Channel, Scenario, SocialModelKind};
 
 /// Bytes for the binary, the allocator, thread stacks, scratch of the output writers and the
 /// report (a `bench` row at 100 000 agents peaks 7 MiB above its arrays; `run` adds the report).
@@ -68,7 +69,9 @@ pub fn human(bytes: u64) -> String {
 ///   once per thread computing it, and a bit per agent for each state remembered (a few);
 /// - switching, per thread: each pairwise service's channel sets (2) once someone installs,
 ///   the holders of each rule's platform (a bit each), each threshold rule's counts (4), and a
-///   recount's union–find (4);
+///   recount's union–find (4); and, not per agent, the class weights of every slice in which
+///   someone installs (segments × 2^k weights for k platform channels, at most one set per
+///   6-minute slice of the horizon);
 /// - outcomes: every replication's series, kept for the output files.
 ///
 /// # Complexity
@@ -122,7 +125,22 @@ pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryE
         0.0
     };
     let per_replication = if switching {
-        concurrent * n * (pairwise * (2.0 + bit) + rules * bit + threshold_rules * 4.0 + 4.0)
+        let slices = (scenario.run.horizon_hours / SWITCHING_SLICE_HOURS).ceil();
+        let weights: f64 = scenario
+            .services
+            .iter()
+            .filter(|s| s.pairwise)
+            .map(|s| {
+                let k = s
+                    .channels
+                    .iter()
+                    .filter(|c| matches!(c, Channel::Platform(_)))
+                    .count();
+                scenario.segments.len() as f64 * 2f64.powi(k as i32) * 8.0 * slices
+            })
+            .sum();
+        concurrent
+            * (n * (pairwise * (2.0 + bit) + rules * bit + threshold_rules * 4.0 + 4.0) + weights)
             + rules * bit * n
     } else {
         0.0

@@ -8,6 +8,7 @@ use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 
 use super::people::People;
+use crate::agent_set::{self, ChunkBits};
 use crate::contacts::ContactGraph;
 use crate::locality;
 use crate::observe::BuildObserver;
@@ -16,6 +17,8 @@ use crate::scenario::{Channel, Service};
 /// Agents per parallel chunk: a whole number of bitset blocks, and fixed, so that sums are added
 /// in the same order on any thread count.
 const CHUNK: usize = 1 << 16;
+/// Chunks counted at once before their sums are added up.
+const WAVE: usize = 32;
 
 /// A pairwise service's channels as held by the agents, and its ties as they normally work.
 #[derive(Debug)]
@@ -58,85 +61,73 @@ impl Pairwise {
                 Channel::Offline(_) => None,
             })
             .collect();
-        let set_of = |held: u64| {
-            platform_channels
-                .iter()
-                .enumerate()
-                .fold(0u16, |set, (i, &(_, platform))| {
-                    if held & platform != 0 {
-                        set | 1 << i
-                    } else {
-                        set
-                    }
-                })
-        };
-        let sets: Vec<u16> =
-            locality::filled(people.count(), |agent| set_of(people.platforms[agent]));
+        let sets: Vec<u16> = locality::filled(people.count(), |agent| {
+            set_of(&platform_channels, people.platforms[agent])
+        });
         let subsets = 1usize << platform_channels.len();
-        let starts = &people.segment_starts;
-        let segments = starts.len() - 1;
+        let segments = people.segment_starts.len() - 1;
         let agents = people.count();
-        let chunks: Vec<Census> = (0..agents)
-            .into_par_iter()
-            .step_by(CHUNK)
-            .map(|first| {
-                let last = (first + CHUNK).min(agents);
-                let mut census = Census {
-                    weights: vec![0.0; segments * subsets],
-                    reaching: vec![0; (last - first).div_ceil(usize::BITS as usize)],
-                    reaching_by_segment: vec![0; segments],
-                    working_ties: 0,
-                };
-                let mut segment = starts.partition_point(|&s| s <= first as u64) - 1;
-                graph.for_each_row(first..last, &sets, |person, contacts| {
-                    while person as u64 >= starts[segment + 1] {
-                        segment += 1;
+        let census = |first: usize| {
+            let last = (first + CHUNK).min(agents);
+            let mut census = Census {
+                weights: vec![0.0; segments * subsets],
+                reaching: ChunkBits::new(first, last),
+                reaching_by_segment: vec![0; segments],
+                working_ties: 0,
+            };
+            let mut segment = people.segment_of(first);
+            graph.for_each_row(first..last, &sets, |person, contacts| {
+                while person as u64 >= people.segment_starts[segment + 1] {
+                    segment += 1;
+                }
+                let own = sets[person];
+                let share = 1.0 / contacts.len().max(1) as f64;
+                let weights = &mut census.weights[segment * subsets..][..subsets];
+                let mut reaches = false;
+                for &contact in contacts {
+                    let shared = own & sets[contact as usize];
+                    weights[usize::from(shared)] += share;
+                    if shared != 0 {
+                        reaches = true;
+                        census.working_ties += u64::from(contact as usize > person);
                     }
-                    let own = sets[person];
-                    let share = 1.0 / contacts.len().max(1) as f64;
-                    let weights = &mut census.weights[segment * subsets..][..subsets];
-                    let mut reaches = false;
-                    for &contact in contacts {
-                        let shared = own & sets[contact as usize];
-                        weights[usize::from(shared)] += share;
-                        if shared != 0 {
-                            reaches = true;
-                            census.working_ties += u64::from(contact as usize > person);
-                        }
-                    }
-                    if reaches {
-                        let bit = person - first;
-                        census.reaching[bit / usize::BITS as usize] |=
-                            1 << (bit % usize::BITS as usize);
-                        census.reaching_by_segment[segment] += 1;
-                    }
-                });
-                observer.advance((last - first) as u64);
-                census
-            })
-            .collect();
+                }
+                if reaches {
+                    census.reaching.insert(person);
+                    census.reaching_by_segment[segment] += 1;
+                }
+            });
+            observer.advance((last - first) as u64);
+            census
+        };
         let mut weights = vec![0.0; segments * subsets];
         let mut reaching_by_segment = vec![0; segments];
         let mut working_ties = 0;
-        let mut blocks = Vec::with_capacity(agents.div_ceil(usize::BITS as usize));
-        for chunk in chunks {
-            for (total, weight) in weights.iter_mut().zip(&chunk.weights) {
-                *total += weight;
+        let mut reaching = Vec::with_capacity(agents.div_ceil(CHUNK));
+        // A wave of chunks at a time, added up in chunk order: each chunk holds a weight per
+        // class, up to 2^16 per segment, so they are not all kept at once.
+        let firsts: Vec<usize> = (0..agents).step_by(CHUNK).collect();
+        for wave in firsts.chunks(WAVE) {
+            let chunks: Vec<Census> = wave.par_iter().map(|&first| census(first)).collect();
+            for chunk in chunks {
+                for (total, weight) in weights.iter_mut().zip(&chunk.weights) {
+                    *total += weight;
+                }
+                for (total, count) in reaching_by_segment
+                    .iter_mut()
+                    .zip(&chunk.reaching_by_segment)
+                {
+                    *total += count;
+                }
+                working_ties += chunk.working_ties;
+                reaching.push(chunk.reaching);
             }
-            for (total, count) in reaching_by_segment
-                .iter_mut()
-                .zip(&chunk.reaching_by_segment)
-            {
-                *total += count;
-            }
-            working_ties += chunk.working_ties;
-            blocks.extend(chunk.reaching);
         }
         Pairwise {
             platform_channels,
             sets,
             weights,
-            reaches_normally: FixedBitSet::with_capacity_and_blocks(agents, blocks),
+            reaches_normally: agent_set::join(agents, reaching),
             reaching_by_segment,
             working_ties,
         }
@@ -154,16 +145,7 @@ impl Pairwise {
 
     /// The set of platform channels whose platforms are among the platform bits `platforms`.
     pub fn set_of(&self, platforms: u64) -> u16 {
-        self.platform_channels
-            .iter()
-            .enumerate()
-            .fold(0, |set, (i, &(_, platform))| {
-                if platforms & platform != 0 {
-                    set | 1 << i
-                } else {
-                    set
-                }
-            })
+        set_of(&self.platform_channels, platforms)
     }
 
     /// The channel bits (bit k for channel k of the service) of the platform channels in `set`.
@@ -181,11 +163,25 @@ impl Pairwise {
     }
 }
 
+/// The set of the `platform_channels` whose platforms are among the platform bits `platforms`.
+fn set_of(platform_channels: &[(usize, u64)], platforms: u64) -> u16 {
+    platform_channels
+        .iter()
+        .enumerate()
+        .fold(0, |set, (i, &(_, platform))| {
+            if platforms & platform != 0 {
+                set | 1 << i
+            } else {
+                set
+            }
+        })
+}
+
 /// What one chunk of agents adds up.
 struct Census {
     weights: Vec<f64>,
-    /// The chunk's blocks of `Pairwise::reaches_normally`.
-    reaching: Vec<usize>,
+    /// The chunk's part of `Pairwise::reaches_normally`.
+    reaching: ChunkBits,
     reaching_by_segment: Vec<u64>,
     working_ties: u64,
 }

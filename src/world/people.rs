@@ -25,6 +25,14 @@ impl People {
         self.platforms.len()
     }
 
+    /// The segment of `agent`: the last one starting at or before it (an empty segment shares
+    /// its start with the next, so it is never the answer).
+    pub fn segment_of(&self, agent: usize) -> usize {
+        self.segment_starts
+            .partition_point(|&start| start <= agent as u64)
+            .saturating_sub(1)
+    }
+
     /// Segment sizes by largest remainder of `share × agents`, so they add up to `agents`.
     fn segment_sizes(scenario: &Scenario) -> Vec<u64> {
         let agents = scenario.run.agents;
