@@ -143,7 +143,7 @@ pub(super) fn row(args: &RowArgs) -> Result<(), Failure> {
         let build = started.elapsed().as_secs_f64();
         let ties = world.contacts.as_ref().map_or(0, |g| g.tie_count());
         let started = Instant::now();
-        let plan = engine::Plan::new(&world);
+        let plan = progress::planning(|| engine::Plan::new(&world));
         let plan_seconds = started.elapsed().as_secs_f64();
         let observer = progress::Replications::new(u64::from(args.replications));
         let started = Instant::now();

@@ -159,9 +159,10 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             World::build_observed(scenario, observer)
         })
         .map_err(input)?;
+        let plan = progress::planning(|| engine::Plan::new(&world));
         let observer = progress::Replications::new(u64::from(replications));
-        let outcomes = engine::run(
-            &world,
+        let outcomes = engine::run_planned(
+            &plan,
             &RunConfig {
                 first_replication: 0,
                 replications,
@@ -169,6 +170,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             &observer,
         );
         observer.finish();
+        drop(plan);
         Ok((world, outcomes))
     })?;
     let hours = engine::step_starts(&world.scenario);

@@ -86,6 +86,21 @@ pub fn building_world<T>(agents: u64, build: impl FnOnce(&dyn BuildObserver) -> 
     value
 }
 
+/// Runs `plan` (what every replication shares: with contacts, who normally reaches whom, a pass
+/// over every tie) under a spinner with the time it has taken.
+pub fn planning<T>(plan: impl FnOnce() -> T) -> T {
+    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} planning: {msg} [{elapsed_precise}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    spinner.set_message("who normally reaches whom, what each agent waits for");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let value = plan();
+    spinner.finish_and_clear();
+    value
+}
+
 /// The bars of a study that builds several worlds (one per variant, point or node) and runs
 /// each: the replications of the whole study and, under them while a world is being built, the
 /// stages of that world.
