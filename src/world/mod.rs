@@ -73,7 +73,8 @@ impl World {
     ///
     /// # Complexity
     /// O(agents × adoption rules + ties), in parallel; memory 8 bytes per agent, plus 4 bytes per
-    /// tie end and 8 per agent for contacts.
+    /// tie end and 8 per agent for contacts, and 2 bytes per agent for each pairwise service
+    /// (see `world::memory` for the whole run).
     pub fn build(scenario: Scenario) -> Result<World, WorldError> {
         Self::build_observed(scenario, &Silent)
     }
