@@ -209,18 +209,22 @@ pub(super) fn build(
         counter.store(value + 1, Ordering::Relaxed);
         value
     };
+    // Bumps both ends' counters of every tie of a batch, prefetched ahead, and hands `claimed`
+    // the values they had.
+    let bump_batch = |part: usize, batch: &[[u32; 2]], claimed: &mut dyn FnMut([u64; 2])| {
+        for (i, &[a, b]) in batch.iter().enumerate() {
+            if let Some(&[next_a, next_b]) = batch.get(i + AHEAD) {
+                prefetch_for_write(counter(next_a, part));
+                prefetch_for_write(counter(next_b, part));
+            }
+            claimed([bump(a, part), bump(b, part)]);
+        }
+    };
 
     // Pass 1: each partition counts its entries of every row.
     observer.stage(Stage::Ties, expected_ties);
     in_batches(&parts, source, observer, &|part, batch| {
-        for (i, &[a, b]) in batch.iter().enumerate() {
-            if let Some(&[next_a, next_b]) = batch.get(i + AHEAD) {
-                prefetch(counter(next_a, part));
-                prefetch(counter(next_b, part));
-            }
-            bump(a, part);
-            bump(b, part);
-        }
+        bump_batch(part, batch, &mut |_| {});
     });
     let mut offsets = vec![0u64; n + 1];
     offsets[1..]
@@ -259,13 +263,7 @@ pub(super) fn build(
     let slots: Vec<AtomicU32> = locality::zeroed(total as usize);
     in_batches(&parts, source, observer, &|part, batch| {
         let mut positions = Vec::with_capacity(batch.len());
-        for (i, &[a, b]) in batch.iter().enumerate() {
-            if let Some(&[next_a, next_b]) = batch.get(i + AHEAD) {
-                prefetch_for_write(counter(next_a, part));
-                prefetch_for_write(counter(next_b, part));
-            }
-            positions.push([bump(a, part), bump(b, part)]);
-        }
+        bump_batch(part, batch, &mut |at| positions.push(at));
         for (i, (&[a, b], &[at_a, at_b])) in batch.iter().zip(&positions).enumerate() {
             if let Some(&[next_a, next_b]) = positions.get(i + AHEAD) {
                 prefetch_for_write(&slots[next_a as usize]);

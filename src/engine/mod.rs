@@ -89,21 +89,14 @@ impl<'w> Plan<'w> {
                 }
                 memo
             },
+            // Switching needs contacts (validation says so), so every rule has a plan.
+            holders_before: switching.as_ref().map_or_else(Vec::new, |plan| {
+                plan.holders_before()
+                    .into_iter()
+                    .map(|holders| holders * scenario.scale())
+                    .collect()
+            }),
             switching,
-            holders_before: scenario
-                .switching
-                .iter()
-                .map(|rule| {
-                    let bit = world.platform_bit[rule.platform].map_or(0, |b| 1u64 << b);
-                    world
-                        .people
-                        .platforms
-                        .par_iter()
-                        .filter(|set| *set & bit != 0)
-                        .count() as f64
-                        * scenario.scale()
-                })
-                .collect(),
             fixed_points: {
                 let mut points =
                     slices::fixed_points(run.horizon_hours, run.start_hour, step_hours);

@@ -69,6 +69,14 @@ struct RulePlan {
 const CHUNK: usize = 1 << 14;
 
 impl SwitchingPlan {
+    /// Per rule: agents who hold its platform before anything happens.
+    pub fn holders_before(&self) -> Vec<f64> {
+        self.rules
+            .iter()
+            .map(|rule| rule.holders.count_ones(..) as f64)
+            .collect()
+    }
+
     /// The plan, when the scenario has contacts and switching rules.
     ///
     /// # Complexity
