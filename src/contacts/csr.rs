@@ -214,8 +214,8 @@ pub(super) fn build(
     let bump_batch = |part: usize, batch: &[[u32; 2]], claimed: &mut dyn FnMut([u64; 2])| {
         for (i, &[a, b]) in batch.iter().enumerate() {
             if let Some(&[next_a, next_b]) = batch.get(i + AHEAD) {
-                prefetch_for_write(counter(next_a, part));
-                prefetch_for_write(counter(next_b, part));
+                prefetch(counter(next_a, part));
+                prefetch(counter(next_b, part));
             }
             claimed([bump(a, part), bump(b, part)]);
         }
