@@ -93,7 +93,9 @@ fn text() -> String {
 }
 
 fn variant(name: Option<&str>) -> Scenario {
-    scenario::parse_variant(&text(), "policy.toml", name)
+    let text = text();
+    scenario::Document::parse(&text, "policy.toml")
+        .and_then(|document| document.variant(name, &[]))
         .unwrap_or_else(|e| panic!("fixture variant {name:?} is valid: {e}"))
 }
 

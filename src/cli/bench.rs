@@ -12,7 +12,7 @@ use clap::Args;
 
 use super::{Failure, input, memory, progress};
 use crate::engine::{self, RunConfig};
-use crate::scenario;
+use crate::scenario::{self, Document, Edit};
 use crate::world::World;
 use crate::world::memory::{estimate, human};
 
@@ -53,20 +53,18 @@ fn threads_of(threads: Option<u64>) -> usize {
 
 /// Runs every row in its own process and prints the table.
 pub(super) fn bench(args: &BenchArgs) -> Result<(), Failure> {
-    // Fail on a bad file here, once, rather than in every child.
-    let scenario = scenario::load(&args.file).map_err(input)?;
     let counts = if args.agents.is_empty() {
         vec![1_000_000, 10_000_000]
     } else {
         args.agents.clone()
     };
-    if let Some(too_many) = counts.iter().find(|&&a| a > scenario.population) {
-        return Err(input(anyhow::anyhow!(
-            "--agents {too_many}: more agents than the population of {} in {}\n  help: use at most {} agents",
-            scenario.population,
-            args.file.display(),
-            scenario.population
-        )));
+    // Fail on a bad file or agent count here, once, rather than in a child.
+    let text = scenario::read(&args.file).map_err(input)?;
+    let document = Document::parse(&text, &args.file.display().to_string()).map_err(input)?;
+    for &agents in &counts {
+        document
+            .scenario(&row_edits(agents, args.replications))
+            .map_err(input)?;
     }
     let threads = threads_of(args.threads);
     let exe = std::env::current_exe()
@@ -123,11 +121,20 @@ pub(super) fn bench(args: &BenchArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The edits of one row: its agents and replications.
+fn row_edits(agents: u64, replications: u32) -> [Edit; 2] {
+    [
+        Edit::flag("--agents", "run.agents", agents),
+        Edit::flag("--replications", "run.replications", replications),
+    ]
+}
+
 /// One row, in the child: build, plan and run, then print the row.
 pub(super) fn row(args: &RowArgs) -> Result<(), Failure> {
-    let mut scenario = scenario::load(&args.file).map_err(input)?;
-    scenario.run.agents = args.agents;
-    scenario.run.replications = args.replications;
+    let text = scenario::read(&args.file).map_err(input)?;
+    let scenario = Document::parse(&text, &args.file.display().to_string())
+        .and_then(|document| document.scenario(&row_edits(args.agents, args.replications)))
+        .map_err(input)?;
     memory::ensure_fits(&args.file, &[&scenario], args.threads)?;
     let estimated = estimate(&scenario, args.threads).bytes;
     let pool = rayon::ThreadPoolBuilder::new()

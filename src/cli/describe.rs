@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::results::{RunResults, metrics};
-use crate::scenario::{Channel, Layer, Requirement, Scenario};
+use crate::scenario::{Channel, Layer, Requirement, Scenario, Variant};
 use crate::world::World;
 
-/// What the world holds: nodes, edges, segments, adoption as drawn, services and events.
-pub fn check_report(world: &World) -> String {
+/// What the world holds: nodes, edges, segments, adoption as drawn, services and events; then the
+/// variants, each checked.
+pub fn check_report(world: &World, variants: &[&Variant]) -> String {
     let scenario = &world.scenario;
     let mut out = String::new();
     let run = &scenario.run;
@@ -34,7 +35,7 @@ pub fn check_report(world: &World) -> String {
             segment.id, segment.share
         );
     }
-    let edges = world.graph.edge_count();
+    let edges = scenario.dependencies.edge_count();
     let _ = writeln!(
         out,
         "\nnodes ({}, {edges} dependency edges):",
@@ -117,6 +118,17 @@ pub fn check_report(world: &World) -> String {
             event.duration_hours.mean(),
             event.probability
         );
+    }
+    if !variants.is_empty() {
+        let _ = writeln!(out, "\nvariants (each checked):");
+        for variant in variants {
+            let _ = writeln!(
+                out,
+                "  {:<20} sets {}",
+                variant.name,
+                variant.paths.join(", ")
+            );
+        }
     }
     out
 }

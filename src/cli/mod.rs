@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::engine::{self, RunConfig};
 use crate::report;
 use crate::results::{RunInfo, RunResults, write_run};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Document, Scenario};
 use crate::world::World;
 
 #[derive(Debug, Parser)]
@@ -111,10 +111,14 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Bench(args) => bench::bench(&args),
         Command::BenchRow(args) => bench::row(&args),
         Command::Check { file } => {
-            let scenario = scenario::load(&file).map_err(input)?;
+            let text = scenario::read(&file).map_err(input)?;
+            let document = Document::parse(&text, &file.display().to_string()).map_err(input)?;
+            let scenario = document.scenario(&[]).map_err(input)?;
+            document.check_variants(&[]).map_err(input)?;
             memory::ensure_fits(&file, &[&scenario], rayon::current_num_threads())?;
             let world = World::build(scenario).map_err(input)?;
-            print!("{}", describe::check_report(&world));
+            let variants: Vec<&scenario::Variant> = document.variants().collect();
+            print!("{}", describe::check_report(&world, &variants));
             Ok(())
         }
         Command::Graph { file } => {
@@ -143,11 +147,10 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let study = &args.study;
-    let mut scenario =
-        scenario::load_variant(&study.file, args.variant.as_deref()).map_err(input)?;
-    policy::overrides(study)
-        .apply(&mut scenario)
-        .map_err(policy::policy_failure)?;
+    let text = scenario::read(&study.file).map_err(input)?;
+    let scenario = Document::parse(&text, &study.file.display().to_string())
+        .and_then(|document| document.variant(args.variant.as_deref(), &policy::overrides(study)))
+        .map_err(input)?;
     let out = policy::out_dir(study);
     let (pool, threads) = policy::pool(study)?;
     memory::ensure_fits(&study.file, &[&scenario], threads)?;

@@ -13,10 +13,10 @@ use super::{Failure, default_out, input, memory, progress, reproduce_command};
 use crate::engine::{self, RunConfig};
 use crate::policy::compare::{self, Compared, Comparison};
 use crate::policy::sweep::{self, Design};
-use crate::policy::{Overrides, PolicyError, Sample, rank};
+use crate::policy::{PolicyError, Sample, rank};
 use crate::report;
 use crate::results::{RunInfo, RunResults, metrics, write_run};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Document, Edit, FORMAT_DOC, Scenario};
 use crate::world::World;
 
 /// What every study shares with `run`.
@@ -24,14 +24,14 @@ use crate::world::World;
 pub(super) struct StudyArgs {
     /// The scenario file (TOML).
     pub(super) file: PathBuf,
-    /// Monte Carlo replications (overrides [run] replications).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    pub(super) replications: Option<u32>,
-    /// Master seed (overrides [run] seed); every run of the study uses it.
+    /// Monte Carlo replications (sets [run] replications, checked like the file's).
+    #[arg(long)]
+    pub(super) replications: Option<u64>,
+    /// Master seed (sets [run] seed); every run of the study uses it.
     #[arg(long)]
     pub(super) seed: Option<u64>,
-    /// Simulated agents (overrides [run] agents; at most the population).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Simulated agents (sets [run] agents, checked like the file's: at most the population).
+    #[arg(long)]
     pub(super) agents: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -83,12 +83,19 @@ pub(super) struct SweepArgs {
     metric: Option<String>,
 }
 
-pub(super) fn overrides(args: &StudyArgs) -> Overrides {
-    Overrides {
-        replications: args.replications,
-        seed: args.seed,
-        agents: args.agents,
-    }
+/// The flags that set `[run]` values, as edits of the document: applied alike to the baseline
+/// and every variant or point, so that they stay on common random numbers, and checked by the
+/// same code as the file.
+pub(super) fn overrides(args: &StudyArgs) -> Vec<Edit> {
+    let flags = [
+        ("--replications", "run.replications", args.replications),
+        ("--seed", "run.seed", args.seed),
+        ("--agents", "run.agents", args.agents),
+    ];
+    flags
+        .into_iter()
+        .filter_map(|(flag, path, value)| Some(Edit::flag(flag, path, value?)))
+        .collect()
 }
 
 pub(super) fn policy_failure(error: PolicyError) -> Failure {
@@ -119,29 +126,18 @@ pub(super) fn out_dir(args: &StudyArgs) -> PathBuf {
     args.out.clone().unwrap_or_else(|| default_out(&args.file))
 }
 
-/// A variant's checked scenario with the overrides applied.
-fn variant_scenario(
-    text: &str,
-    file: &str,
-    name: Option<&str>,
-    overrides: &Overrides,
-) -> Result<Scenario, Failure> {
-    let mut scenario = scenario::parse_variant(text, file, name).map_err(input)?;
-    overrides.apply(&mut scenario).map_err(policy_failure)?;
-    Ok(scenario)
-}
-
 pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let study = &args.study;
     let file = study.file.display().to_string();
     let text = scenario::read(&study.file).map_err(input)?;
-    let overrides = overrides(study);
-    let baseline = variant_scenario(&text, &file, None, &overrides)?;
-    let declared = scenario::variants(&text, &file).map_err(input)?;
+    let document = Document::parse(&text, &file).map_err(input)?;
+    let edits = overrides(study);
+    let baseline = document.scenario(&edits).map_err(input)?;
+    let declared: Vec<&scenario::Variant> = document.variants().collect();
     let known: Vec<&str> = declared.iter().map(|v| v.name.as_str()).collect();
     if declared.is_empty() {
         return Err(input(anyhow::anyhow!(
-            "{file}: compare: the file declares no [[variants]]\n  help: add a [[variants]] table with name and set (SCENARIO-SPEC section 1)"
+            "{file}: compare: the file declares no [[variants]]\n  help: add a [[variants]] table with name and set ({FORMAT_DOC})"
         )));
     }
     let selected: Vec<&str> = if args.variants.is_empty() {
@@ -162,7 +158,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     }
     let variants = selected
         .iter()
-        .map(|name| variant_scenario(&text, &file, Some(name), &overrides))
+        .map(|name| document.variant(Some(name), &edits).map_err(input))
         .collect::<Result<Vec<_>, _>>()?;
     let out = out_dir(study);
     let (pool, threads) = pool(study)?;
@@ -292,7 +288,9 @@ fn compare_text(comparison: &Comparison, out: &Path) -> String {
 pub(super) fn rank(args: &StudyArgs) -> Result<(), Failure> {
     let file = args.file.display().to_string();
     let text = scenario::read(&args.file).map_err(input)?;
-    let scenario = variant_scenario(&text, &file, None, &overrides(args))?;
+    let scenario = Document::parse(&text, &file)
+        .and_then(|document| document.scenario(&overrides(args)))
+        .map_err(input)?;
     let out = out_dir(args);
     let (pool, threads) = pool(args)?;
     memory::ensure_fits(&args.file, &[&scenario], threads)?;
@@ -441,28 +439,23 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let study = &args.study;
     let file = study.file.display().to_string();
     let text = scenario::read(&study.file).map_err(input)?;
+    let document = Document::parse(&text, &file).map_err(input)?;
     let design = design(args, &file)?;
     let out = out_dir(study);
     let (pool, threads) = pool(study)?;
+    let edits = overrides(study);
     // Points run one after another; checked on the file as written (a point that raises the
     // agents or the mean degree can need more).
-    let baseline = variant_scenario(&text, &file, None, &overrides(study))?;
+    let baseline = document.scenario(&edits).map_err(input)?;
     memory::ensure_fits(&study.file, &[&baseline], threads)?;
     let points = design.points(0).len() as u64;
-    let replications = study
-        .replications
-        .map_or_else(
-            || scenario::parse(&text, &file).map(|s| s.run.replications),
-            Ok,
-        )
-        .map_err(input)?;
+    let replications = baseline.run.replications;
     let done = pool.install(|| {
         let observer = progress::Study::new(u64::from(replications) * points, baseline.run.agents);
         let done = sweep::run(
-            &text,
-            &file,
+            &document,
             &design,
-            &overrides(study),
+            &edits,
             args.metric.as_deref(),
             &out,
             &observer,

@@ -169,7 +169,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         .fold(0.0, f64::max);
     let timelines = timeline::compute(
         scenario,
-        &world.dependency_order,
+        world.scenario.dependencies.order(),
         replication,
         horizon + longest_wait,
     );
@@ -188,7 +188,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
             let mut capacity = vec![0.0; nodes];
             timelines.capacities_at(
                 scenario,
-                &world.dependency_order,
+                world.scenario.dependencies.order(),
                 slice.middle(),
                 &mut capacity,
                 &mut scratch,

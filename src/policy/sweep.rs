@@ -14,9 +14,9 @@ use std::path::Path;
 use serde::Serialize;
 use toml::Value;
 
-use super::{Overrides, PolicyError, Progress, Sample, lhs};
+use super::{PolicyError, Progress, Sample, lhs};
 use crate::results::{Stats, metrics, write_whole};
-use crate::scenario::{self, Setting};
+use crate::scenario::{Document, Edit};
 
 /// Which points a sweep runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,24 +124,24 @@ struct Meta<'a> {
     metric: &'a str,
 }
 
-/// Runs the sweep of `design` over the scenario `text` and writes `sweep.csv` and `sweep.json`
-/// into `dir`. Every point is validated before the first runs, so a bad value writes nothing.
+/// Runs the sweep of `design` over `document`, each point with `edits` (the command line's
+/// overrides) after its own, and writes `sweep.csv` and `sweep.json` into `dir`. Every point is
+/// checked before the first runs, so a bad value writes nothing.
 ///
 /// # Errors
-/// [`PolicyError::Scenario`] for a bad file, path or value (naming the `--set` path and value),
+/// [`PolicyError::Scenario`] for a bad path or value (naming the `--set` path and value),
 /// [`PolicyError::Choice`] for an unknown metric, [`PolicyError::Write`] when a file cannot be
 /// written.
 pub fn run(
-    text: &str,
-    file: &str,
+    document: &Document<'_>,
     design: &Design,
-    overrides: &Overrides,
+    edits: &[Edit],
     metric: Option<&str>,
     dir: &Path,
     progress: &dyn Progress,
 ) -> Result<Done, PolicyError> {
-    let mut baseline = scenario::parse(text, file)?;
-    overrides.apply(&mut baseline)?;
+    let file = document.file();
+    let baseline = document.scenario(edits)?;
     let names = metrics::names(&baseline);
     let metric = metric.unwrap_or(metrics::headline(&baseline)).to_string();
     if !names.contains(&metric) {
@@ -163,17 +163,13 @@ pub fn run(
     let paths = design.paths();
     let points = design.points(baseline.run.seed);
     let point_scenario = |point: &[Value]| {
-        let settings: Vec<Setting> = paths
+        let point_edits: Vec<Edit> = paths
             .iter()
             .zip(point)
-            .map(|(path, value)| Setting {
-                path: path.clone(),
-                value: value.clone(),
-            })
+            .map(|(path, value)| Edit::set(path, value))
+            .chain(edits.iter().cloned())
             .collect();
-        let mut scenario = scenario::parse_with(text, file, &settings)?;
-        overrides.apply(&mut scenario)?;
-        Ok::<_, PolicyError>(scenario)
+        Ok::<_, PolicyError>(document.scenario(&point_edits)?)
     };
     for point in &points {
         point_scenario(point)?;

@@ -1,50 +1,56 @@
-//! The scenario stage: reads a scenario file (the TOML of SCENARIO-SPEC section 1) into a checked
-//! [`Scenario`]. Every user-facing input error is born here.
+//! The scenario stage: a scenario file (the format of docs/scenario-format.md) into a checked
+//! [`Scenario`], by one pipeline with no way around it:
+//!
+//! ```text
+//! read (bounded) → Document (TOML with spans, parsed once, [[variants]] read)
+//!     → edits (a variant's set, --set, --agents/--replications/--seed)
+//!     → raw (serde, section by section) → checks → Scenario
+//! ```
+//!
+//! Every user-facing input error is born here, located at the line and column of the value or
+//! at the flag it came from; a file with several problems reports them all.
 
+mod check;
 mod distribution;
+mod document;
+mod edit;
 mod error;
+mod graph;
 mod locate;
 mod model;
 mod raw;
-mod validate;
+mod read;
+mod sections;
 mod variants;
 
+pub use check::{DEFAULT_MAX_AGENTS, MAX_PAIRWISE_PLATFORM_CHANNELS, MAX_PLATFORMS};
 pub use distribution::Distribution;
-pub use error::{Location, ScenarioError};
+pub use document::Document;
+pub use edit::{Edit, toml_text};
+pub use error::{FORMAT_DOC, Location, MAX_SHOWN, Problem, ScenarioError};
+pub use graph::{DependencyGraph, DependencyKind};
 pub use model::{
     Adoption, Channel, Event, Layer, Meta, Node, OfflineChannel, RedundancyGroup, Requirement,
     RunSettings, Scenario, Segment, Service, Social, SocialModelKind, Switching,
 };
-pub use validate::{DEFAULT_MAX_AGENTS, MAX_PAIRWISE_PLATFORM_CHANNELS, MAX_PLATFORMS, parse};
-pub use variants::{Setting, Variant, parse_variant, parse_with, variants};
+pub use read::{MAX_FILE_BYTES, read};
+pub use variants::Variant;
 
 use std::path::Path;
 
-/// Reads and validates the scenario at `path`.
+/// Reads and checks the scenario at `path` (the baseline, as written).
 ///
 /// # Errors
-/// [`ScenarioError::Read`] when the file cannot be read, or any validation error of [`parse`].
+/// Any error of [`read`] or [`parse`].
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let text = read(path)?;
     parse(&text, &path.display().to_string())
 }
 
-/// Reads the scenario at `path` and validates its variant `name` (the baseline when `None`).
+/// Checks scenario `text` read from `file` (the baseline, as written).
 ///
 /// # Errors
-/// [`ScenarioError::Read`], any error of [`parse_variant`].
-pub fn load_variant(path: &Path, name: Option<&str>) -> Result<Scenario, ScenarioError> {
-    let text = read(path)?;
-    parse_variant(&text, &path.display().to_string(), name)
-}
-
-/// The text of the scenario file at `path`.
-///
-/// # Errors
-/// [`ScenarioError::Read`] when the file cannot be read.
-pub fn read(path: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-        file: path.display().to_string(),
-        source,
-    })
+/// Every problem of the file, each naming the file, line, column and field and how to fix it.
+pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    Document::parse(text, file)?.scenario(&[])
 }

@@ -2,6 +2,8 @@
 //! hand-off from `scenario` to `world`; nothing downstream re-checks user input.
 
 use super::distribution::Distribution;
+use super::graph::DependencyGraph;
+use crate::contacts::SocialModel;
 
 /// A validated scenario, ready to build a world from.
 #[derive(Debug, Clone)]
@@ -15,6 +17,8 @@ pub struct Scenario {
     pub segments: Vec<Segment>,
     /// Infrastructure first, then platforms, each in file order.
     pub nodes: Vec<Node>,
+    /// The requirements of `nodes` as a graph, with the order that puts dependencies first.
+    pub dependencies: DependencyGraph,
     /// Adoption rules ordered so that a rule's `given` platform is drawn before it.
     pub adoption: Vec<Adoption>,
     pub services: Vec<Service>,
@@ -31,12 +35,32 @@ pub struct Social {
     pub mean_degree: f64,
 }
 
+/// The kind of contact graph, with the parameters only it takes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SocialModelKind {
     ErdosRenyi,
     WattsStrogatz { rewire_probability: f64 },
     BarabasiAlbert,
     StochasticBlock { homophily: f64 },
+}
+
+impl Social {
+    /// The generator's description of this contact graph.
+    pub fn model(&self) -> SocialModel {
+        let mean_degree = self.mean_degree;
+        match self.model {
+            SocialModelKind::ErdosRenyi => SocialModel::ErdosRenyi { mean_degree },
+            SocialModelKind::WattsStrogatz { rewire_probability } => SocialModel::WattsStrogatz {
+                mean_degree,
+                rewire_probability,
+            },
+            SocialModelKind::BarabasiAlbert => SocialModel::BarabasiAlbert { mean_degree },
+            SocialModelKind::StochasticBlock { homophily } => SocialModel::StochasticBlock {
+                mean_degree,
+                homophily,
+            },
+        }
+    }
 }
 
 /// `[[behaviour.switching]]`: people cut off install `platform` during an outage.
@@ -172,6 +196,13 @@ impl Scenario {
             .enumerate()
             .filter(|(_, node)| node.layer == Layer::Platform)
             .map(|(index, _)| index)
+    }
+
+    /// Agents per segment: the largest remainder of `share × agents`, so they add up to
+    /// `agents`.
+    pub fn agents_per_segment(&self) -> Vec<u64> {
+        let shares: Vec<f64> = self.segments.iter().map(|s| s.share).collect();
+        super::check::segment_sizes(&shares, self.run.agents)
     }
 
     /// Real people per simulated agent.

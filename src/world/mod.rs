@@ -1,6 +1,6 @@
 //! The world stage: what a run holds fixed across replications, built once from the scenario and
-//! the seed — the dependency graph in dependency order, the people with their platform sets, and
-//! the classes of people who are alike for each service.
+//! the seed — the people with their platform sets, their contacts, and the classes of people who
+//! are alike for each service. (The dependency graph and its order come with the scenario.)
 
 mod classes;
 pub mod memory;
@@ -11,21 +11,19 @@ pub use classes::{ServiceClass, pairwise_classes};
 pub use pairwise::Pairwise;
 pub use people::People;
 
-use petgraph::graph::DiGraph;
 use rand::RngExt;
 use rayon::prelude::*;
 
-use crate::contacts::{ContactGraph, ContactsError, SocialModel};
+use crate::contacts::{ContactGraph, ContactsError};
 use crate::observe::{BuildObserver, Silent, Stage};
-use crate::scenario::{Layer, Requirement, Scenario, SocialModelKind};
+use crate::scenario::{Layer, Scenario};
 use crate::streams::{Domain, key_of, stream};
 
-/// Why a world cannot be built from a valid scenario: the contact graph asked for does not fit
-/// the agents simulated (their number can be changed on the command line).
+/// Why a world cannot be built from a checked scenario: the contact graph asked for does not
+/// fit the agents. The scenario stage checks exactly what the generator does, so this is an
+/// internal failure, not something a user's input can cause.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "{file}: [social]: {source}\n  help: change [social] (mean_degree, homophily) or simulate more agents with --agents"
-)]
+#[error("{file}: [social]: the contact graph cannot be drawn, though the scenario was checked")]
 pub struct WorldError {
     pub file: String,
     #[source]
@@ -36,10 +34,6 @@ pub struct WorldError {
 #[derive(Debug)]
 pub struct World {
     pub scenario: Scenario,
-    /// Edges point from a node to what depends on it (`dc → kakaotalk`).
-    pub graph: DiGraph<usize, DependencyKind>,
-    /// Node indices, each after everything it depends on.
-    pub dependency_order: Vec<usize>,
     /// For each node index, its platform bit in a person's platform set (platforms only).
     pub platform_bit: Vec<Option<u32>>,
     pub people: People,
@@ -52,16 +46,6 @@ pub struct World {
     pub pairwise: Vec<Option<Pairwise>>,
     /// For each switching rule with a threshold, each agent's fractional threshold.
     pub thresholds: Vec<Option<Vec<f32>>>,
-}
-
-/// How a node depends on another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DependencyKind {
-    Required,
-    /// Member of the redundancy group with this position in `depends_on`.
-    Redundant {
-        group: usize,
-    },
 }
 
 impl World {
@@ -87,29 +71,6 @@ impl World {
         scenario: Scenario,
         observer: &dyn BuildObserver,
     ) -> Result<World, WorldError> {
-        let mut graph = DiGraph::new();
-        let handles: Vec<_> = (0..scenario.nodes.len())
-            .map(|i| graph.add_node(i))
-            .collect();
-        for (index, node) in scenario.nodes.iter().enumerate() {
-            for (position, requirement) in node.requires.iter().enumerate() {
-                match requirement {
-                    Requirement::Node(dep) => {
-                        graph.add_edge(handles[*dep], handles[index], DependencyKind::Required);
-                    }
-                    Requirement::Group(group) => {
-                        for member in &group.members {
-                            graph.add_edge(
-                                handles[*member],
-                                handles[index],
-                                DependencyKind::Redundant { group: position },
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        let dependency_order = dependency_order(&scenario);
         let mut platform_bit = vec![None; scenario.nodes.len()];
         for (bit, index) in scenario.platform_nodes().enumerate() {
             platform_bit[index] = Some(bit as u32);
@@ -118,26 +79,7 @@ impl World {
         let contacts = match &scenario.social {
             None => None,
             Some(social) => {
-                let model = match social.model {
-                    SocialModelKind::ErdosRenyi => SocialModel::ErdosRenyi {
-                        mean_degree: social.mean_degree,
-                    },
-                    SocialModelKind::WattsStrogatz { rewire_probability } => {
-                        SocialModel::WattsStrogatz {
-                            mean_degree: social.mean_degree,
-                            rewire_probability,
-                        }
-                    }
-                    SocialModelKind::BarabasiAlbert => SocialModel::BarabasiAlbert {
-                        mean_degree: social.mean_degree,
-                    },
-                    SocialModelKind::StochasticBlock { homophily } => {
-                        SocialModel::StochasticBlock {
-                            mean_degree: social.mean_degree,
-                            homophily,
-                        }
-                    }
-                };
+                let model = social.model();
                 let starts: Vec<u32> = people
                     .segment_starts
                     .iter()
@@ -209,8 +151,6 @@ impl World {
             .collect();
         Ok(World {
             scenario,
-            graph,
-            dependency_order,
             platform_bit,
             people,
             service_classes,
@@ -223,32 +163,4 @@ impl World {
     pub fn is_platform(&self, node: usize) -> bool {
         self.scenario.nodes[node].layer == Layer::Platform
     }
-}
-
-/// Depth-first order with dependencies first. Validation has refused cycles, so every node is
-/// placed once.
-fn dependency_order(scenario: &Scenario) -> Vec<usize> {
-    fn visit(node: usize, scenario: &Scenario, placed: &mut [bool], order: &mut Vec<usize>) {
-        if placed[node] {
-            return;
-        }
-        placed[node] = true;
-        for requirement in &scenario.nodes[node].requires {
-            match requirement {
-                Requirement::Node(dep) => visit(*dep, scenario, placed, order),
-                Requirement::Group(group) => {
-                    for member in &group.members {
-                        visit(*member, scenario, placed, order);
-                    }
-                }
-            }
-        }
-        order.push(node);
-    }
-    let mut placed = vec![false; scenario.nodes.len()];
-    let mut order = Vec::with_capacity(scenario.nodes.len());
-    for node in 0..scenario.nodes.len() {
-        visit(node, scenario, &mut placed, &mut order);
-    }
-    order
 }

@@ -33,32 +33,6 @@ impl People {
             .saturating_sub(1)
     }
 
-    /// Segment sizes by largest remainder of `share × agents`, so they add up to `agents`.
-    fn segment_sizes(scenario: &Scenario) -> Vec<u64> {
-        let agents = scenario.run.agents;
-        let exact: Vec<f64> = scenario
-            .segments
-            .iter()
-            .map(|s| s.share * agents as f64)
-            .collect();
-        let mut sizes: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
-        let mut remainder = agents.saturating_sub(sizes.iter().sum());
-        let mut order: Vec<usize> = (0..sizes.len()).collect();
-        order.sort_by(|&a, &b| {
-            (exact[b] - exact[b].floor())
-                .total_cmp(&(exact[a] - exact[a].floor()))
-                .then(a.cmp(&b))
-        });
-        for &segment in order.iter().cycle().take(sizes.len() * 2) {
-            if remainder == 0 {
-                break;
-            }
-            sizes[segment] += 1;
-            remainder -= 1;
-        }
-        sizes
-    }
-
     /// Draws every agent's platforms: rule by rule, in an order where `given` comes first, one
     /// uniform per agent and rule whether or not the rule applies, so that changing one share
     /// leaves the other rules' draws alone.
@@ -67,7 +41,7 @@ impl People {
         platform_bit: &[Option<u32>],
         observer: &dyn BuildObserver,
     ) -> People {
-        let sizes = Self::segment_sizes(scenario);
+        let sizes = scenario.agents_per_segment();
         let mut segment_starts = vec![0u64];
         for size in &sizes {
             segment_starts.push(segment_starts.last().copied().unwrap_or(0) + size);

@@ -1,0 +1,57 @@
+//! `[[events]]`: what fails, when, for how long, and how often.
+
+use std::collections::HashSet;
+
+use super::Checker;
+use super::nodes::NodeIds;
+use crate::scenario::distribution::Distribution;
+use crate::scenario::model::Event;
+use crate::scenario::raw::RawEvent;
+
+pub(super) fn events(
+    cx: &mut Checker<'_, '_>,
+    raw: &[RawEvent],
+    ids: &NodeIds,
+) -> Option<Vec<Event>> {
+    let mut seen = HashSet::new();
+    let mut events = Vec::new();
+    for (index, event) in raw.iter().enumerate() {
+        let here = cx.element("events", index);
+        let id = cx.unique_id(&here.key("id"), "event", &event.id, &mut seen);
+        if event.fails.is_empty() {
+            cx.problem(
+                &here.key("fails"),
+                "the event fails nothing",
+                "list the ids the event holds down, e.g. fails = [\"pangyo_dc\"]",
+            );
+        }
+        let fails: Vec<Option<usize>> = event
+            .fails
+            .iter()
+            .enumerate()
+            .map(|(i, id)| ids.node(cx, &here.key("fails").index(i), id))
+            .collect();
+        let at_hour = match &event.at_hour {
+            Some(raw) => cx.hours(&here.key("at_hour"), raw),
+            None => Some(Distribution::Fixed(0.0)),
+        };
+        let duration_hours = cx.hours(&here.key("duration_hours"), &event.duration_hours);
+        let probability = cx.share(&here.key("probability"), event.probability);
+        events.push((|| {
+            id?;
+            Some(Event {
+                id: event.id.clone(),
+                name: if event.name.is_empty() {
+                    event.id.clone()
+                } else {
+                    event.name.clone()
+                },
+                fails: fails.into_iter().collect::<Option<_>>()?,
+                at_hour: at_hour?,
+                duration_hours: duration_hours?,
+                probability: probability?,
+            })
+        })());
+    }
+    events.into_iter().collect()
+}

@@ -1,0 +1,161 @@
+//! The checks serde cannot make, section by section: ranges and sums, ids resolved to indices,
+//! cross-references, the dependency graph and its cycles, and whether the contact graph asked
+//! for can be drawn on the agents simulated. Each check records its problem and goes on, so that
+//! one pass finds every problem of a file; the [`Scenario`] is built only when there is none.
+
+mod adoption;
+mod behaviour;
+mod events;
+mod nodes;
+mod numbers;
+mod population;
+mod run;
+mod services;
+mod social;
+
+pub(crate) use population::segment_sizes;
+
+use toml::Spanned;
+use toml::de::DeTable;
+
+use super::error::{FORMAT_DOC, Pending};
+use super::locate::{FieldPath, locate};
+use super::model::Scenario;
+use super::sections::{self, SetAside};
+
+/// Platforms are held as bits of a `u64` per person.
+pub const MAX_PLATFORMS: usize = 64;
+/// A person's set of a pairwise service's platform channels is held as the bits of a `u16`.
+pub const MAX_PAIRWISE_PLATFORM_CHANNELS: usize = 16;
+/// Default number of simulated agents when the file gives none and the population is larger.
+pub const DEFAULT_MAX_AGENTS: u64 = 1_000_000;
+
+/// Where problems are recorded, located in the document being checked.
+pub(super) struct Checker<'d, 'i> {
+    document: &'d Spanned<DeTable<'i>>,
+    aside: SetAside,
+    pending: Vec<Pending>,
+}
+
+impl Checker<'_, '_> {
+    /// Records a problem at `path` (the field, or the closest enclosing table the file has).
+    pub fn problem(
+        &mut self,
+        path: &FieldPath,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let span = locate(self.document, path);
+        self.pending
+            .push(Pending::new(span, path.display(), message, hint));
+    }
+
+    /// The path in the file of element `index` of what was read of array section `section`.
+    pub fn element(&self, section: &str, index: usize) -> FieldPath {
+        self.aside.element(section, index)
+    }
+
+    /// Whether references to `id` are not to be reported: its element could not be read.
+    pub fn set_aside(&self, id: &str) -> bool {
+        self.aside.ids.contains(id)
+    }
+
+    /// A required section the file does not have (unless it was set aside for a problem).
+    fn require<T>(&mut self, section: &str, value: Option<T>, example: &str) -> Option<T> {
+        if value.is_none() && !self.aside.sections.contains(section) {
+            self.pending.push(Pending::new(
+                None,
+                format!("[{section}]"),
+                format!("the file has no [{section}] section"),
+                format!("add it, e.g. {example} ({FORMAT_DOC})"),
+            ));
+        }
+        value
+    }
+}
+
+/// Reads and checks `document` (an edited copy of a file's document).
+///
+/// # Errors
+/// Every problem found, each with the span of the value or table that holds it.
+pub(super) fn scenario(
+    document: &Spanned<DeTable<'_>>,
+    file: &str,
+) -> Result<Scenario, Vec<Pending>> {
+    let mut pending = Vec::new();
+    let (raw, aside) = sections::read(document, &mut pending);
+    let mut cx = Checker {
+        document,
+        aside,
+        pending,
+    };
+    let meta = cx.require("scenario", raw.scenario, "name = \"…\" under [scenario]");
+    let meta = meta.and_then(|meta| run::meta(&mut cx, meta));
+    let population = cx.require(
+        "population",
+        raw.population,
+        "size = 10000 under [population]",
+    );
+    let population = population.and_then(|p| population::population(&mut cx, p));
+    let run = cx.require("run", raw.run, "horizon_hours = 48 under [run]");
+    let run = run.and_then(|r| run::run(&mut cx, r, population.as_ref().map(|p| p.size)));
+    let segments = population.as_ref().map(|p| p.segments.as_slice());
+    let ids = nodes::NodeIds::of(&mut cx, &raw.infrastructure, &raw.platforms);
+    let nodes = nodes::nodes(&mut cx, &raw.infrastructure, &raw.platforms, &ids);
+    let dependencies = nodes
+        .as_ref()
+        .and_then(|nodes| nodes::graph(&mut cx, nodes, &ids));
+    let adoption = adoption::rules(&mut cx, &raw.adoption, &ids, segments);
+    let services = services::services(&mut cx, &raw.services, &ids, segments);
+    let events = events::events(&mut cx, &raw.events, &ids);
+    let agents = run
+        .as_ref()
+        .zip(population.as_ref())
+        .map(|(run, population)| {
+            let shares: Vec<f64> = population.segments.iter().map(|s| s.share).collect();
+            let sizes = segment_sizes(&shares, run.agents);
+            let ids = population.segments.iter().map(|s| s.id.clone());
+            ids.zip(sizes).collect::<Vec<_>>()
+        });
+    // `None`: [social] could not be checked (its problem is recorded); `Some(None)`: no [social].
+    let social = social::social(&mut cx, raw.social, agents);
+    let contacts = social.as_ref().map(Option::as_ref);
+    social::pairwise(&mut cx, &raw.services, contacts);
+    let switching = behaviour::switching(
+        &mut cx,
+        raw.behaviour,
+        &raw.services,
+        &ids,
+        nodes.as_deref(),
+        contacts,
+    );
+    let Checker { pending, .. } = cx;
+    if !pending.is_empty() {
+        return Err(pending);
+    }
+    let built = (|| {
+        let population = population?;
+        Some(Scenario {
+            file: file.to_string(),
+            meta: meta?,
+            run: run?,
+            population: population.size,
+            segments: population.segments,
+            nodes: nodes?,
+            dependencies: dependencies?,
+            adoption: adoption?,
+            services: services?,
+            events: events?,
+            social: social?,
+            switching: switching?,
+        })
+    })();
+    built.ok_or_else(|| {
+        vec![Pending::new(
+            None,
+            "(top level)",
+            "the scenario could not be read",
+            format!("compare the file with {FORMAT_DOC}"),
+        )]
+    })
+}

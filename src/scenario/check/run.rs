@@ -1,0 +1,119 @@
+//! `[scenario]` and `[run]`.
+
+use super::{Checker, DEFAULT_MAX_AGENTS};
+use crate::scenario::locate::FieldPath;
+use crate::scenario::model::{Meta, RunSettings};
+use crate::scenario::raw::{RawMeta, RawRun};
+
+pub(super) fn meta(cx: &mut Checker<'_, '_>, raw: RawMeta) -> Option<Meta> {
+    let path = FieldPath::default().key("scenario");
+    let mut ok = true;
+    if raw.name.trim().is_empty() {
+        cx.problem(
+            &path.key("name"),
+            "the name is empty",
+            "give the scenario a title, e.g. name = \"Kakao fire 2022\"",
+        );
+        ok = false;
+    }
+    let value_of_time_per_hour = cx.non_negative(
+        &path.key("value_of_time_per_hour"),
+        raw.value_of_time_per_hour,
+    )?;
+    ok.then_some(Meta {
+        name: raw.name,
+        description: raw.description,
+        region: raw.region,
+        currency: raw.currency,
+        value_of_time_per_hour,
+        sources: raw.sources,
+    })
+}
+
+/// `population`: the real population, when `[population]` could be read.
+pub(super) fn run(
+    cx: &mut Checker<'_, '_>,
+    raw: RawRun,
+    population: Option<u64>,
+) -> Option<RunSettings> {
+    let path = FieldPath::default().key("run");
+    let horizon_hours = raw.horizon_hours;
+    let horizon = if horizon_hours.is_finite() && horizon_hours > 0.0 {
+        Some(horizon_hours)
+    } else {
+        cx.problem(
+            &path.key("horizon_hours"),
+            format!("{horizon_hours} is not a positive number of hours"),
+            "give the simulated time span in hours, e.g. horizon_hours = 72",
+        );
+        None
+    };
+    let replications = cx
+        .at_least_one(&path.key("replications"), raw.replications)
+        .and_then(|replications| match u32::try_from(replications) {
+            Ok(replications) => Some(replications),
+            Err(_) => {
+                cx.problem(
+                    &path.key("replications"),
+                    format!("{replications} replications is more than concrisk can count"),
+                    "use at most 4294967295 replications",
+                );
+                None
+            }
+        });
+    let agents = match raw.agents {
+        Some(agents) => cx.at_least_one(&path.key("agents"), agents),
+        None => population.map(|p| p.min(DEFAULT_MAX_AGENTS)),
+    };
+    let agents = agents.and_then(|agents| {
+        if agents > u64::from(u32::MAX) {
+            cx.problem(
+                &path.key("agents"),
+                format!("{agents} agents is more than concrisk numbers (4 294 967 295)"),
+                "simulate fewer agents; each stands for population / agents people",
+            );
+            return None;
+        }
+        match population {
+            Some(population) if agents > population => {
+                cx.problem(
+                    &path.key("agents"),
+                    format!("{agents} agents is more than the population of {population}"),
+                    "use at most population.size agents (each agent stands for size / agents people)",
+                );
+                None
+            }
+            _ => Some(agents),
+        }
+    });
+    let step_minutes = raw.step_minutes;
+    let step = if step_minutes.is_finite() && step_minutes > 0.0 {
+        Some(step_minutes)
+    } else {
+        cx.problem(
+            &path.key("step_minutes"),
+            format!("{step_minutes} is not a positive number of minutes"),
+            "give the time-series resolution in minutes, e.g. step_minutes = 60",
+        );
+        None
+    };
+    let start_hour = raw.start_hour;
+    let start = if (0.0..24.0).contains(&start_hour) {
+        Some(start_hour)
+    } else {
+        cx.problem(
+            &path.key("start_hour"),
+            format!("{start_hour} is not an hour of the day"),
+            "give the hour of day at which the run starts, in [0, 24), e.g. start_hour = 15",
+        );
+        None
+    };
+    Some(RunSettings {
+        horizon_hours: horizon?,
+        replications: replications?,
+        seed: raw.seed,
+        agents: agents?,
+        step_minutes: step?,
+        start_hour: start?,
+    })
+}

@@ -1,0 +1,293 @@
+//! The scenario pipeline: text → a TOML document with spans (parsed once) → edits → the raw
+//! types → the checked [`Scenario`]. A study with many variants or points parses its file once
+//! and asks the [`Document`] for each: a copy of the spanned document, edited, then read and
+//! checked like the file.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::check;
+use super::edit::{self, Edit};
+use super::error::{FORMAT_DOC, Pending, ScenarioError, Sources};
+use super::model::Scenario;
+use super::variants::{self, Declared, Variant};
+
+/// A scenario file parsed into a TOML document with spans, its `[[variants]]` read.
+#[derive(Debug, Clone)]
+pub struct Document<'t> {
+    file: String,
+    text: &'t str,
+    /// The document without `[[variants]]`.
+    root: Spanned<DeTable<'t>>,
+    variants_span: Option<Range<usize>>,
+    declared: Vec<Declared<'t>>,
+}
+
+/// An edit applied to a copy of the document: the field it replaced, where its value is, and who
+/// wrote it.
+struct Applied {
+    target: String,
+    range: Range<usize>,
+    origin: String,
+}
+
+impl<'t> Document<'t> {
+    /// Parses scenario `text` read from `file` and reads its `[[variants]]`.
+    ///
+    /// # Errors
+    /// Every TOML syntax error, and every problem with a variant's shape or with a path of its
+    /// `set` that does not match the file (saying which part and what exists there).
+    pub fn parse(text: &'t str, file: &str) -> Result<Document<'t>, ScenarioError> {
+        let sources = Sources {
+            file,
+            text,
+            edits: Vec::new(),
+        };
+        let (mut root, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            let pending = errors
+                .into_iter()
+                .map(|error| Pending {
+                    span: error.span(),
+                    field: String::new(),
+                    message: error.message().trim().to_string(),
+                    hint: "fix the TOML syntax at that place (quotes, brackets, commas, `key = value`)".to_string(),
+                    syntax: true,
+                })
+                .collect();
+            return Err(sources.error(pending).unwrap_or_else(|| unreadable(file)));
+        }
+        let variants = root.get_mut().remove("variants");
+        let variants_span = variants.as_ref().map(Spanned::span);
+        let mut pending = Vec::new();
+        let declared = variants::declared(variants, &root, &mut pending);
+        if let Some(error) = sources.error(pending) {
+            return Err(error);
+        }
+        Ok(Document {
+            file: file.to_string(),
+            text,
+            root,
+            variants_span,
+            declared,
+        })
+    }
+
+    /// The file name, as the user gave it.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The variants the file declares, in file order.
+    pub fn variants(&self) -> impl Iterator<Item = &Variant> {
+        self.declared.iter().map(|d| &d.variant)
+    }
+
+    /// The baseline scenario with `edits` applied (none: the file as written).
+    ///
+    /// # Errors
+    /// Every problem of the edited scenario, each located where its value came from.
+    ///
+    /// # Complexity
+    /// A copy of the document, the edits, a serde pass and the checks: O(size of the file);
+    /// see benches/README.md for the figure on the Kakao file.
+    pub fn scenario(&self, edits: &[Edit]) -> Result<Scenario, ScenarioError> {
+        self.build(None, edits)
+    }
+
+    /// The scenario of variant `name` (the baseline when `None`) with `edits` applied after the
+    /// variant's own.
+    ///
+    /// # Errors
+    /// An unknown variant (the message lists the variants), or every problem of the edited
+    /// scenario, located at the variant's `set` entry or the flag its value came from.
+    pub fn variant(&self, name: Option<&str>, edits: &[Edit]) -> Result<Scenario, ScenarioError> {
+        let Some(name) = name else {
+            return self.build(None, edits);
+        };
+        match self.declared.iter().find(|d| d.variant.name == name) {
+            Some(declared) => self.build(Some(declared), edits),
+            None => {
+                let names: Vec<&str> = self.variants().map(|v| v.name.as_str()).collect();
+                let hint = if names.is_empty() {
+                    "this file declares no [[variants]]; add one or run without --variant"
+                        .to_string()
+                } else {
+                    format!("use one of: {}", names.join(", "))
+                };
+                let pending = Pending::new(
+                    self.variants_span.clone(),
+                    "--variant",
+                    format!("no variant named \"{name}\""),
+                    hint,
+                );
+                Err(self
+                    .sources(&[])
+                    .error(vec![pending])
+                    .unwrap_or_else(|| unreadable(&self.file)))
+            }
+        }
+    }
+
+    /// Checks every variant with `edits`, reporting the problems of all of them at once.
+    ///
+    /// # Errors
+    /// Every problem of every variant, located at the variant's `set` entries.
+    pub fn check_variants(&self, edits: &[Edit]) -> Result<(), ScenarioError> {
+        let errors: Vec<ScenarioError> = self
+            .declared
+            .iter()
+            .filter_map(|declared| self.build(Some(declared), edits).err())
+            .collect();
+        match ScenarioError::merge(&self.file, errors) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    fn sources(&self, applied: &[Applied]) -> Sources<'_> {
+        Sources {
+            file: &self.file,
+            text: self.text,
+            edits: applied
+                .iter()
+                .map(|a| (a.range.clone(), a.origin.clone()))
+                .collect(),
+        }
+    }
+
+    fn build(
+        &self,
+        variant: Option<&Declared<'t>>,
+        edits: &[Edit],
+    ) -> Result<Scenario, ScenarioError> {
+        let mut working: Spanned<DeTable<'_>> = self.root.clone();
+        let mut applied = Vec::new();
+        let mut pending = Vec::new();
+        for entry in variant.map_or(&[][..], |d| d.entries.as_slice()) {
+            let origin = entry.origin(variant.map_or("", |d| d.variant.name.as_str()));
+            let range = entry.value.span();
+            match edit::apply(
+                &mut working,
+                &entry.path,
+                entry.value.clone(),
+                entry.key_span.clone(),
+            ) {
+                Ok(target) => applied.push(Applied {
+                    target: target.display(),
+                    range,
+                    origin,
+                }),
+                Err(mismatch) => pending.push(Pending::new(
+                    Some(entry.key_span.clone()),
+                    format!("\"{}\"", entry.path),
+                    format!("{} (in {origin})", mismatch.message),
+                    mismatch.hint,
+                )),
+            }
+        }
+        // Values from outside the file get ranges of their own past its end.
+        let mut next = self.text.len() + 1;
+        for edit in edits {
+            let range = next..next + edit.value.len().max(1);
+            next = range.end + 1;
+            let value = match DeValue::parse(&edit.value) {
+                Ok(value) => edit::shifted(value, range.start),
+                Err(error) => {
+                    pending.push(Pending::new(
+                        Some(range.clone()),
+                        edit.path.clone(),
+                        format!(
+                            "\"{}\" is not a TOML value: {}",
+                            edit.value,
+                            error.message().trim()
+                        ),
+                        "give a number, \"a string\", [an, array] or { a = table }",
+                    ));
+                    applied.push(Applied {
+                        target: edit.path.clone(),
+                        range,
+                        origin: edit.origin.clone(),
+                    });
+                    continue;
+                }
+            };
+            match edit::apply(&mut working, &edit.path, value, range.clone()) {
+                Ok(target) => applied.push(Applied {
+                    target: target.display(),
+                    range,
+                    origin: edit.origin.clone(),
+                }),
+                Err(mismatch) => {
+                    pending.push(Pending::new(
+                        Some(range.clone()),
+                        format!("\"{}\"", edit.path),
+                        mismatch.message,
+                        mismatch.hint,
+                    ));
+                    applied.push(Applied {
+                        target: edit.path.clone(),
+                        range,
+                        origin: edit.origin.clone(),
+                    });
+                }
+            }
+        }
+        if pending.is_empty() {
+            match check::scenario(&working, &self.file) {
+                Ok(scenario) => return Ok(scenario),
+                Err(found) => pending = attributed(found, &applied),
+            }
+        }
+        Err(self
+            .sources(&applied)
+            .error(pending)
+            .unwrap_or_else(|| unreadable(&self.file)))
+    }
+}
+
+/// Problems of an edited document moved to the edit that caused them: a problem outside every
+/// edited value but in a field an edit set (or holding one, like a sum of shares) is placed at
+/// that edit; any other is said to arise with the edits.
+fn attributed(found: Vec<Pending>, applied: &[Applied]) -> Vec<Pending> {
+    if applied.is_empty() {
+        return found;
+    }
+    let inside = |a: &str, b: &str| {
+        a == b || a.starts_with(&format!("{b}.")) || a.starts_with(&format!("{b}["))
+    };
+    found
+        .into_iter()
+        .map(|mut problem| {
+            let placed = problem
+                .span
+                .as_ref()
+                .is_some_and(|span| applied.iter().any(|a| a.range.contains(&span.start)));
+            if placed {
+                return problem;
+            }
+            let related = applied
+                .iter()
+                .rev()
+                .find(|a| inside(&problem.field, &a.target) || inside(&a.target, &problem.field));
+            match related {
+                Some(edit) => problem.span = Some(edit.range.clone()),
+                None => {
+                    let origins: Vec<&str> = applied.iter().map(|a| a.origin.as_str()).collect();
+                    problem.message = format!("{} (with {})", problem.message, origins.join(", "));
+                }
+            }
+            problem
+        })
+        .collect()
+}
+
+fn unreadable(file: &str) -> ScenarioError {
+    ScenarioError::Refused {
+        file: file.to_string(),
+        message: "the scenario could not be read".to_string(),
+        hint: format!("compare the file with {FORMAT_DOC}"),
+    }
+}
