@@ -48,19 +48,26 @@ duration_hours = 5
 /// Writes `text` as a scenario in a fresh folder, runs `concrisk run` on it with `--out` inside
 /// that folder, and checks exit status 2, that the message holds each of `expected`, and that
 /// no output folder was made.
-fn refuses(text: &str, expected: &[&str]) {
+fn refuses(text: &str, expected: &[&str]) -> String {
+    refuses_with(&["run"], &[], text, expected)
+}
+
+/// Writes `text` as `bad.toml` in a fresh folder and runs `concrisk COMMAND bad.toml ARGS`
+/// (with `--out` inside the folder for the commands that write one); checks exit status 2, that
+/// the message names the file, says how to fix it and holds each of `expected`, and that no
+/// output folder was made. Returns the message.
+fn refuses_with(command: &[&str], args: &[&str], text: &str, expected: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let file = dir.path().join("bad.toml");
     fs::write(&file, text).unwrap_or_else(|e| panic!("write: {e}"));
     let out = dir.path().join("out");
-    let output = concrisk()
-        .arg("run")
-        .arg(&file)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut cmd = concrisk();
+    cmd.args(command).arg(&file).args(args);
+    if command != ["check"] {
+        cmd.arg("--out").arg(&out);
+    }
+    let output = cmd.output().unwrap_or_else(|e| panic!("run: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(2), "exit status for:\n{stderr}");
     assert!(stderr.contains("bad.toml"), "names the file:\n{stderr}");
     assert!(stderr.contains("help:"), "says how to fix it:\n{stderr}");
@@ -72,6 +79,24 @@ fn refuses(text: &str, expected: &[&str]) {
     }
     assert!(!stderr.contains("panicked"), "no panic:\n{stderr}");
     assert!(!out.exists(), "no output folder is left behind");
+    stderr
+}
+
+/// `bad.toml:LINE:COLUMN:` of the first `needle` in `text`.
+fn at(text: &str, needle: &str) -> String {
+    at_in(text, needle, needle)
+}
+
+/// `bad.toml:LINE:COLUMN:` of `value` in the first `context` in `text`.
+fn at_in(text: &str, context: &str, value: &str) -> String {
+    let offset = text
+        .find(context)
+        .and_then(|start| Some(start + context.find(value)?))
+        .unwrap_or_else(|| panic!("{value:?} in {context:?} in the fixture"));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("bad.toml:{line}:{column}:")
 }
 
 fn with(from: &str, to: &str) -> String {
@@ -180,7 +205,12 @@ fn impossible_distribution() {
             "restore_hours = 1",
             r#"restore_hours = { dist = "gamma", k = 2 }"#,
         ),
-        &["restore_hours.dist", "unknown distribution \"gamma\""],
+        &[
+            "bad.toml:18:26:",
+            "restore_hours.dist",
+            "unknown variant `gamma`",
+            "`lognormal`",
+        ],
     );
 }
 
@@ -480,5 +510,140 @@ fn bench_prints_a_row_per_agent_count() {
     assert!(stdout.contains("| agents | ties | replications | world build s"));
     for agents in ["| 2000 |", "| 4000 |"] {
         assert!(stdout.contains(agents), "{agents} not in {stdout}");
+    }
+}
+
+/// Issue 10: the contact graph's parameters are checked with the scenario, at their line and
+/// column, once (the generator's message is not printed again).
+#[test]
+fn watts_strogatz_odd_degree_is_located() {
+    let text = format!("{VALID}\n[social]\nmodel = \"watts_strogatz\"\nmean_degree = 5\n");
+    let message = refuses(
+        &text,
+        &[
+            &at_in(&text, "mean_degree = 5", "5"),
+            "social.mean_degree",
+            "even number",
+        ],
+    );
+    assert_eq!(message.matches("even number").count(), 1, "{message}");
+    let text = format!("{VALID}\n[social]\nmodel = \"barabasi_albert\"\nmean_degree = 1\n");
+    refuses(
+        &text,
+        &[
+            &at_in(&text, "mean_degree = 1", "1"),
+            "social.mean_degree",
+            "at least 2",
+        ],
+    );
+}
+
+/// Issue 10: `--agents` past u32 is refused at the flag by the check the file's `agents` meets.
+#[test]
+fn agents_past_u32_are_refused_at_the_flag() {
+    let text = with("size = 10000", "size = 10_000_000_000");
+    refuses_with(
+        &["run"],
+        &["--agents", "5000000000"],
+        &text,
+        &[
+            "bad.toml: --agents 5000000000: run.agents:",
+            "4 294 967 295",
+        ],
+    );
+    let in_file = text.replacen(
+        "replications = 20",
+        "replications = 20\nagents = 5000000000",
+        1,
+    );
+    refuses(
+        &in_file,
+        &[&at(&in_file, "5000000000"), "run.agents:", "4 294 967 295"],
+    );
+    refuses_with(
+        &["run"],
+        &["--replications", "0"],
+        VALID,
+        &["--replications 0: run.replications:", "≥ 1"],
+    );
+}
+
+/// Issue 10: `check` validates every variant: one setting a share to 7 fails at its set entry.
+#[test]
+fn check_catches_a_bad_variant() {
+    let text = format!(
+        "{VALID}\n[[variants]]\nname = \"everyone\"\nset = {{ \"adoption.app.share\" = 7 }}\n"
+    );
+    refuses_with(
+        &["check"],
+        &[],
+        &text,
+        &[
+            &at(&text, "7 }"),
+            "adoption[0].share: 7 is not a share",
+            "comes from variant \"everyone\"",
+        ],
+    );
+}
+
+/// Issue 10: a variant's bad value is located at its place in the variant's `set` entry, even
+/// inside the table the entry sets.
+#[test]
+fn a_variants_bad_value_is_located_at_its_set_entry() {
+    let text = format!(
+        "{VALID}\n[[variants]]\nname = \"dual\"\n[variants.set]\n\"platforms.app.depends_on\" = [{{ any_of = [\"dc\"], failover_success = 1.5 }}]\n"
+    );
+    for command in [&["check"][..], &["run", "--variant", "dual"][..]] {
+        refuses_with(
+            &command[..1],
+            &command[1..],
+            &text,
+            &[
+                &at(&text, "1.5 }"),
+                "platforms[0].depends_on[0].failover_success",
+                "comes from variant \"dual\"",
+            ],
+        );
+    }
+}
+
+/// Issue 10: a file with three problems reports the three, in file order, as rustc does.
+#[test]
+fn three_problems_are_reported_in_file_order() {
+    let text = with(r#"depends_on = ["dc"]"#, r#"depends_on = ["dcc"]"#)
+        .replacen("share = 0.8", "share = 1.8", 1)
+        .replacen("duration_hours = 5", "duration_hours = -5", 1);
+    let message = refuses(
+        &text,
+        &[
+            "unknown id \"dcc\"",
+            "not a share",
+            "negative",
+            "bad.toml: 3 problems",
+        ],
+    );
+    let positions: Vec<usize> = [at(&text, "\"dcc\""), at(&text, "1.8"), at(&text, "-5")]
+        .iter()
+        .map(|place| {
+            message
+                .find(place.as_str())
+                .unwrap_or_else(|| panic!("{place} in {message}"))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{message}");
+    assert_eq!(message.matches("\nerror: ").count(), 2, "{message}");
+}
+
+/// Issue 11 (read side, done with the pipeline): devices, FIFOs and directories are refused
+/// without being read.
+#[test]
+fn special_files_are_refused_without_reading() {
+    for (path, expected) in [("/dev/zero", "is a device"), ("/", "is a directory")] {
+        let output = concrisk()
+            .args(["check", path])
+            .output()
+            .unwrap_or_else(|e| panic!("check: {e}"));
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains(expected));
     }
 }

@@ -291,3 +291,95 @@ fn unreadable(file: &str) -> ScenarioError {
         hint: format!("compare the file with {FORMAT_DOC}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::model::Channel;
+
+    const FILE: &str = r#"[scenario]
+name = "shop"
+
+[run]
+horizon_hours = 24
+
+[population]
+size = 1000
+
+[[platforms]]
+id = "pay"
+
+[[adoption]]
+platform = "pay"
+share = 0.5
+
+[[services]]
+id = "shop_payments"
+demand_per_day = 1
+channels = [{ platform = "pay" }, { offline = "cash", success = 0.9 }]
+
+[[variants]]
+name = "cash_ready"
+set = { "services.shop_payments.channels.cash.success" = 0.99 }
+"#;
+
+    fn cash_success(scenario: &Scenario) -> f64 {
+        match &scenario.services[0].channels[1] {
+            Channel::Offline(cash) => cash.success,
+            Channel::Platform(_) => panic!("the second channel is cash"),
+        }
+    }
+
+    /// Issue 10: an offline channel is reached by its `offline` name, from a variant and from
+    /// an edit of the command line, on one parse of the text.
+    #[test]
+    fn an_offline_channel_is_edited_by_its_name() {
+        let document = Document::parse(FILE, "shop.toml").unwrap_or_else(|e| panic!("{e}"));
+        let baseline = document.scenario(&[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cash_success(&baseline), 0.9);
+        let variant = document
+            .variant(Some("cash_ready"), &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cash_success(&variant), 0.99);
+        let path = "services.shop_payments.channels.cash.success";
+        let swept = document
+            .scenario(&[Edit::set(path, &toml::Value::Float(0.5))])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cash_success(&swept), 0.5);
+        let error = document
+            .scenario(&[Edit::set(path, &toml::Value::Float(1.5))])
+            .err()
+            .unwrap_or_else(|| panic!("1.5 is not a share"));
+        let text = error.to_string();
+        assert!(
+            text.starts_with("shop.toml: --set services.shop_payments.channels.cash.success = 1.5: services[0].channels[1].success: 1.5 is not a share"),
+            "{text}"
+        );
+    }
+
+    /// A flag's edit follows a variant's, and a bad one names the flag.
+    #[test]
+    fn flags_apply_after_variants_and_are_located_at_the_flag() {
+        let document = Document::parse(FILE, "shop.toml").unwrap_or_else(|e| panic!("{e}"));
+        let agents = Edit::flag("--agents", "run.agents", 200);
+        let scenario = document
+            .variant(Some("cash_ready"), std::slice::from_ref(&agents))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(scenario.run.agents, 200);
+        let error = document
+            .scenario(&[Edit::flag("--agents", "run.agents", 2000)])
+            .err()
+            .unwrap_or_else(|| panic!("more agents than people"));
+        let problem = &error.problems()[0];
+        assert_eq!(problem.origin.as_deref(), Some("--agents 2000"));
+        assert_eq!(problem.location, None);
+        let error = document
+            .variant(Some("nope"), &[])
+            .err()
+            .unwrap_or_else(|| panic!("no such variant"));
+        assert!(
+            error.to_string().contains("use one of: cash_ready"),
+            "{error}"
+        );
+    }
+}

@@ -20,6 +20,8 @@ mod locate;
 mod model;
 mod raw;
 mod read;
+#[cfg(test)]
+mod schema;
 mod sections;
 mod variants;
 
