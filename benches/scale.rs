@@ -166,7 +166,7 @@ fn compare(file: &Path, agents: u64, replications: u32, reference_replications: 
             scenario::load(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         scenario.run.agents = agents;
         let world = World::build(scenario).unwrap_or_else(|e| panic!("world builds: {e}"));
-        let headline = metrics::headline(&world.scenario);
+        let headline = &metrics::headline(&world.scenario);
         let index = metrics::names(&world.scenario)
             .iter()
             .position(|n| n == headline)

@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use concrisk::report::{ReportError, render};
+use concrisk::results::{Summary, Unit};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kakao-fire");
 
@@ -22,7 +23,12 @@ const FIGURES: [&str; 7] = [
 /// A fresh copy of the fixture, so rendering never writes into the source tree.
 fn fixture_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
-    for name in ["summary.json", "replications.csv", "timeseries.csv"] {
+    for name in [
+        "summary.json",
+        "replications.csv",
+        "timeseries.csv",
+        "run.json",
+    ] {
         fs::copy(Path::new(FIXTURE).join(name), dir.path().join(name)).expect("copy fixture");
     }
     dir
@@ -210,4 +216,158 @@ fn a_minimal_summary_still_gives_a_page() {
     assert!(html.contains("Bare &lt;run&gt;"));
     assert!(html.contains("Not drawn"));
     assert!(html.contains("odd.metric"));
+}
+
+/// The page's text with tags removed and entities and no-break spaces made plain, in one line.
+fn page_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.replace('\u{a0}', " ").replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The cells of the table row labelled `label` in the section after `heading`.
+fn row_after(text: &str, heading: &str, label: &str) -> String {
+    let section = text
+        .split_once(heading)
+        .unwrap_or_else(|| panic!("no heading {heading:?} in {text}"))
+        .1;
+    let row = section
+        .split_once(&format!(" {label} "))
+        .unwrap_or_else(|| panic!("no row {label:?} after {heading:?}"))
+        .1;
+    row.split(" CVaR95 ")
+        .next()
+        .unwrap_or(row)
+        .chars()
+        .take(60)
+        .collect()
+}
+
+#[test]
+fn summary_round_trips_through_the_one_type() {
+    let text = fs::read_to_string(Path::new(FIXTURE).join("summary.json")).expect("fixture");
+    let summary = Summary::from_json(&text).expect("the fixture reads");
+    assert_eq!(
+        summary.metrics["platform_share_before.line"].unit,
+        Some(Unit::Share)
+    );
+    assert_eq!(
+        summary.timeseries.series["capacity.pangyo_dc"].unit,
+        Some(Unit::Level)
+    );
+    let written = summary.to_json().expect("writes");
+    let again = Summary::from_json(std::str::from_utf8(&written).expect("UTF-8")).expect("reads");
+    assert_eq!(again, summary);
+    // Nothing of the file is lost on the way: the same JSON document, key for key.
+    let before: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let after: serde_json::Value = serde_json::from_slice(&written).expect("JSON");
+    assert_eq!(before, after);
+}
+
+/// Issue 10: the Kakao page showed the raw headings `platform_share_before`/`_after` and LINE's
+/// share rising from 0.87 % to 2.46 % as "0.01 → 0.02".
+#[test]
+fn platform_shares_show_as_percentages_with_their_names() {
+    let dir = fixture_copy();
+    render(dir.path()).expect("render");
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("page");
+    let text = page_text(&html);
+    assert!(!text.contains(" platform_share_before "), "raw heading");
+    let before = row_after(
+        &text,
+        "Share of people holding the platform before the event",
+        "LINE",
+    );
+    assert!(before.starts_with("0.87 % 0.87 %"), "{before}");
+    let after = row_after(
+        &text,
+        "Share of people holding the platform at the end of the run",
+        "LINE",
+    );
+    assert!(after.split(' ').nth(1) == Some("%"), "{after}");
+    assert!(
+        text.contains("installed LINE during the run") && text.contains("rose from 0.87 % to"),
+        "headline sentence: {text}"
+    );
+    // The unit is the file's: a family the report does not know formats as the file says.
+    let regret = row_after(&text, "switching_regret", "Messaging");
+    assert!(regret.split(' ').nth(1) == Some("%"), "{regret}");
+}
+
+/// The first number of a table row's cells, when it is a percentage.
+fn percent(cells: &str) -> Option<f64> {
+    let mut words = cells.split(' ');
+    let number = words.next()?.parse().ok()?;
+    (words.next() == Some("%")).then_some(number)
+}
+
+/// The same on the shipped Kakao scenario, run small: every switched platform's shares are
+/// percentages under their titles, LINE's near the 0.87 % the file gives; and the run's
+/// summary.json reads back through the one type and writes the same bytes again.
+#[test]
+fn shipped_kakao_page_shows_platform_shares_as_percentages() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("kakao");
+    assert_cmd::Command::cargo_bin("concrisk")
+        .expect("binary")
+        .args([
+            "run",
+            "scenarios/kakao-fire-2022.toml",
+            "--agents",
+            "20000",
+            "--replications",
+            "20",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = page_text(&fs::read_to_string(out.join("report.html")).expect("page"));
+    for platform in ["LINE", "Telegram", "Facebook Messenger"] {
+        for heading in [
+            "Share of people holding the platform before the event",
+            "Share of people holding the platform at the end of the run",
+        ] {
+            let cells = row_after(&text, heading, platform);
+            let share = percent(&cells).unwrap_or_else(|| panic!("{platform}: {cells}"));
+            assert!(share > 0.0 && share < 10.0, "{platform}: {cells}");
+        }
+    }
+    let line = percent(&row_after(
+        &text,
+        "Share of people holding the platform before the event",
+        "LINE",
+    ));
+    assert!(line.is_some_and(|p| (0.5..1.3).contains(&p)), "{line:?}");
+    assert!(text.contains("installed LINE during the run"));
+
+    let written = fs::read_to_string(out.join("summary.json")).expect("summary");
+    let summary = Summary::from_json(&written).expect("reads");
+    let again = String::from_utf8(summary.to_json().expect("writes")).expect("UTF-8");
+    if let Some((line, (a, b))) = again
+        .lines()
+        .zip(written.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        panic!(
+            "summary.json does not round-trip: line {}: {a} != {b}",
+            line + 1
+        );
+    }
+    assert_eq!(again.len(), written.len());
+    assert!(summary.metrics.values().all(|m| m.unit.is_some()));
+    assert!(summary.timeseries.series.values().all(|b| b.unit.is_some()));
 }

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::results::registry::{Family, PERSON_HOURS_CUT_OFF, UNMET_NEEDS};
 use crate::results::{RunResults, metrics};
 use crate::scenario::{Channel, Layer, Requirement, Scenario, Variant};
 use crate::world::World;
@@ -220,11 +221,12 @@ pub fn run_report(results: &RunResults<'_>, out: &Path) -> String {
         scenario.run.seed
     );
     let headline = metrics::headline(scenario);
-    let others = ["unmet_needs.total", "person_hours_cut_off.total"]
+    let others = [&UNMET_NEEDS, &PERSON_HOURS_CUT_OFF]
         .into_iter()
+        .filter_map(Family::total_name)
         .filter(|n| *n != headline);
-    for name in std::iter::once(headline).chain(others) {
-        if let Some(stats) = results.metric(name) {
+    for name in std::iter::once(headline.clone()).chain(others) {
+        if let Some(stats) = results.metric(&name) {
             let _ = writeln!(
                 text,
                 "  {name:<28} mean {:>14.0}  p95 {:>14.0}",

@@ -11,7 +11,7 @@ mod slices;
 mod switching;
 mod timeline;
 
-pub use outcome::{PairwiseDamage, ReplicationOutcome, SegmentDamage, ServiceDamage};
+pub use outcome::{PairwiseDamage, ReplicationOutcome, SegmentDamage, Series, ServiceDamage};
 
 use rayon::prelude::*;
 
@@ -224,8 +224,8 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
             replication,
         )
     });
-    let mut cut_series: Vec<Vec<f64>> = Vec::with_capacity(plan.services.len());
-    let mut reach_series: Vec<Vec<f64>> = Vec::new();
+    let mut cut_off_share: Vec<Vec<f64>> = Vec::with_capacity(plan.services.len());
+    let mut reachable_share: Vec<Option<Vec<f64>>> = Vec::with_capacity(plan.services.len());
     let mut services = Vec::with_capacity(plan.services.len());
     for (index, plan_service) in plan.services.iter().enumerate() {
         let track = switched.as_ref().and_then(|run| run.tracks[index].as_ref());
@@ -310,25 +310,25 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
             peak = peak.max(share);
             share_series[slice.step] += share * weight;
         }
-        cut_series.push(share_series);
+        cut_off_share.push(share_series);
+        let (pairwise, reachable) = pairwise.unzip();
+        reachable_share.push(reachable);
         services.push(ServiceDamage {
             by_segment,
             peak_cut_off_share: peak,
-            pairwise: pairwise.map(|(damage, reachable)| {
-                reach_series.push(reachable);
-                damage
-            }),
+            pairwise,
         });
     }
-    let mut series = cut_series;
-    series.append(&mut reach_series);
-    series.extend((0..nodes).map(|node| {
-        let mut node_series = vec![0.0; plan.steps];
-        for (slice, capacity) in slices.iter().zip(&capacity) {
-            node_series[slice.step] += capacity[node] * slice.length() / step_length[slice.step];
-        }
-        node_series
-    }));
+    let capacity = (0..nodes)
+        .map(|node| {
+            let mut node_series = vec![0.0; plan.steps];
+            for (slice, capacity) in slices.iter().zip(&capacity) {
+                node_series[slice.step] +=
+                    capacity[node] * slice.length() / step_length[slice.step];
+            }
+            node_series
+        })
+        .collect();
     let installs = switched.map_or_else(
         || vec![0.0; scenario.switching.len()],
         |run| run.installs.iter().map(|n| n * scale).collect(),
@@ -338,6 +338,10 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         installs,
         holders_before: plan.holders_before.clone(),
         services,
-        series,
+        series: Series {
+            cut_off_share,
+            reachable_share,
+            capacity,
+        },
     }
 }

@@ -33,7 +33,17 @@ pub struct ReplicationOutcome {
     /// Per switching rule: people who held the platform before (scaled).
     pub holders_before: Vec<f64>,
     pub services: Vec<ServiceDamage>,
-    /// `cut_off_share` of each service, `reachable_share` of each pairwise service, then
-    /// `capacity` of each node; each `steps` long.
-    pub series: Vec<Vec<f64>>,
+    pub series: Series,
+}
+
+/// The time series of one replication: one value per output step, each the mean over the step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Per service: the share of the population cut off.
+    pub cut_off_share: Vec<Vec<f64>>,
+    /// Per service: for a pairwise service, the share of agents in the largest component of
+    /// working ties; `None` for the others.
+    pub reachable_share: Vec<Option<Vec<f64>>>,
+    /// Per node: its capacity (0 down, 1 working fully).
+    pub capacity: Vec<Vec<f64>>,
 }

@@ -142,22 +142,13 @@ pub fn run(
 ) -> Result<Done, PolicyError> {
     let file = document.file();
     let baseline = document.scenario(edits)?;
-    let names = metrics::names(&baseline);
-    let metric = metric.unwrap_or(metrics::headline(&baseline)).to_string();
-    if !names.contains(&metric) {
+    let metric = metric.map_or_else(|| metrics::headline(&baseline), str::to_string);
+    if let Err(why) = metrics::find(&baseline, &metric) {
         return Err(PolicyError::Choice {
             file: file.to_string(),
             flag: format!("--metric {metric}"),
             message: "the scenario has no such metric".to_string(),
-            hint: format!(
-                "use one of the columns of replications.csv, e.g. {}",
-                names
-                    .iter()
-                    .filter(|n| !n.contains(".by_segment."))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            hint: format!("use one of the columns of replications.csv: {why}"),
         });
     }
     let paths = design.paths();

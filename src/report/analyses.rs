@@ -12,9 +12,11 @@ use serde::Deserialize;
 use super::figures::Swatch;
 use super::figures::intervals::{IntervalBars, Row};
 use super::figures::sweep::{Point, Sweep};
+use super::format::{self, Measure};
 use super::html::{escape, figure_markup};
 use super::palette::{self, GREY};
-use super::{ReportError, Saved, format, save};
+use super::{ReportError, Saved, save};
+use crate::results::registry::{Family, PERSON_HOURS_CUT_OFF, UNMET_NEEDS};
 
 #[derive(Deserialize)]
 struct CompareRow {
@@ -136,12 +138,8 @@ pub(crate) fn render(
     Ok(html)
 }
 
-fn family(metric: &str) -> String {
-    metric.split('.').next().unwrap_or(metric).to_string()
-}
-
 fn compare_figure(c: &CompareFile) -> IntervalBars {
-    let family = family(&c.headline_metric);
+    let measure = Measure::of(&c.headline_metric, None);
     let baseline = c
         .variants
         .first()
@@ -153,7 +151,7 @@ fn compare_figure(c: &CompareFile) -> IntervalBars {
         .enumerate()
         .filter_map(|(i, v)| {
             let r = v.metrics.get(&c.headline_metric)?;
-            let words = |x: f64| format::in_words(&family, x, &c.currency);
+            let words = |x: f64| measure.words(x, &c.currency);
             let text = if i == 0 {
                 words(r.mean)
             } else {
@@ -175,15 +173,14 @@ fn compare_figure(c: &CompareFile) -> IntervalBars {
         .collect();
     IntervalBars {
         name: "compare",
-        title: format!("{} by variant", format::family_title(&family)),
+        title: format!("{} by variant", measure.title),
         caption: format!(
             "{} by policy variant: mean over {} replications (bar); for each variant the whisker is \
              the 95 % confidence interval of its mean from the paired difference to the baseline \
              (same seed, same events and draws).",
-            format::family_title(&family),
-            c.replications
+            measure.title, c.replications
         ),
-        family,
+        measure,
         currency: c.currency.clone(),
         rows,
         legend: vec![
@@ -224,29 +221,25 @@ fn compare_section(html: &mut String, c: &CompareFile, saved: &Saved) {
         c.replications
     );
     html.push_str(&figure_markup(saved));
-    for metric in [
-        c.headline_metric.as_str(),
-        "unmet_needs.total",
-        "person_hours_cut_off.total",
-    ]
-    .iter()
-    .enumerate()
-    .filter(|(i, m)| *i == 0 || **m != c.headline_metric)
-    .map(|(_, m)| *m)
-    {
-        let fam = family(metric);
+    let others = [&UNMET_NEEDS, &PERSON_HOURS_CUT_OFF]
+        .into_iter()
+        .filter_map(Family::total_name)
+        .filter(|m| *m != c.headline_metric);
+    for metric in std::iter::once(c.headline_metric.clone()).chain(others) {
+        let metric = metric.as_str();
+        let measure = Measure::of(metric, None);
         let _ = writeln!(
             html,
             "<h3>{}</h3>\n<table>\n<thead><tr><th>Variant</th><th class=\"num\">Mean</th>\
              <th class=\"num\">Difference</th><th class=\"num\">95\u{a0}% CI</th>\
              <th class=\"num\">Unpaired ±</th></tr></thead>\n<tbody>",
-            escape(&format!("{} ({metric})", format::family_title(&fam)))
+            escape(&format!("{} ({metric})", measure.title))
         );
         for v in &c.variants {
             let Some(r) = v.metrics.get(metric) else {
                 continue;
             };
-            let words = |x: f64| format::in_words(&fam, x, &c.currency);
+            let words = |x: f64| measure.words(x, &c.currency);
             let _ = writeln!(
                 html,
                 "<tr><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
@@ -269,7 +262,7 @@ fn compare_section(html: &mut String, c: &CompareFile, saved: &Saved) {
 }
 
 fn rank_figure(r: &RankFile) -> IntervalBars {
-    let family = family(&r.metric);
+    let measure = Measure::of(&r.metric, None);
     let infrastructure = palette::FAILED;
     let platform = palette::series(0);
     let rows = r
@@ -286,7 +279,7 @@ fn rank_figure(r: &RankFile) -> IntervalBars {
             } else {
                 platform
             },
-            text: format::in_words(&family, n.expected_damage, &r.currency),
+            text: measure.words(n.expected_damage, &r.currency),
         })
         .collect();
     let mut notes = vec![format!(
@@ -305,10 +298,10 @@ fn rank_figure(r: &RankFile) -> IntervalBars {
         caption: format!(
             "Expected {} when each node fails alone for the duration of the scenario's event, \
              most damaging first; whiskers are 95 % confidence intervals over {} replications.",
-            format::family_title(&family).to_lowercase(),
+            measure.title.to_lowercase(),
             r.replications
         ),
-        family,
+        measure,
         currency: r.currency.clone(),
         rows,
         legend: vec![
@@ -324,14 +317,14 @@ fn rank_figure(r: &RankFile) -> IntervalBars {
 }
 
 fn rank_section(html: &mut String, r: &RankFile, saved: &Saved) {
-    let fam = family(&r.metric);
+    let measure = Measure::of(&r.metric, None);
     let _ = writeln!(
         html,
         "<section id=\"rank\">\n<h2>Single points of failure</h2>\n<p>Each node of the dependency \
          graph failed alone, over the same hours as event <code>{}</code> in each replication; \
          nodes ranked by expected {} ({}).</p>",
         escape(&r.timed_like),
-        escape(&format::family_title(&fam).to_lowercase()),
+        escape(&measure.title.to_lowercase()),
         escape(&r.scenario)
     );
     html.push_str(&figure_markup(saved));
@@ -340,7 +333,7 @@ fn rank_section(html: &mut String, r: &RankFile, saved: &Saved) {
          <th class=\"num\">95\u{a0}% CI</th></tr></thead>\n<tbody>\n",
     );
     for n in &r.nodes {
-        let words = |x: f64| format::in_words(&fam, x, &r.currency);
+        let words = |x: f64| measure.words(x, &r.currency);
         let _ = writeln!(
             html,
             "<tr><td title=\"{}\">{}. {}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td></tr>",

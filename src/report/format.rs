@@ -1,7 +1,12 @@
 //! Numbers for people: `21.4 M`, `KRW 1.2 tn`, `12.5 %`, `3.4 d`.
 //!
 //! Ministers read these figures in prose, so they are rounded to what can be said aloud and carry
-//! their unit. A value that is not a number prints as an en dash rather than "NaN".
+//! their unit, which comes from the metric registry ([`Measure`]). A value that is not a number
+//! prints as an en dash rather than "NaN".
+
+use crate::results::Unit;
+use crate::results::registry;
+use crate::results::summary::Summary;
 
 /// Shown for a value that is not a number.
 pub(crate) const MISSING: &str = "–";
@@ -134,66 +139,77 @@ pub(crate) fn grouped(n: u64) -> String {
     out
 }
 
-/// Human titles of the known metric families, in the order tables show them.
-const FAMILIES: [(&str, &str); 9] = [
-    ("economic_loss", "Economic loss"),
-    ("person_hours_cut_off", "Person-hours cut off"),
-    ("peak_cut_off_share", "Peak share of the population cut off"),
-    ("unmet_needs", "Unmet needs"),
-    ("delayed_needs", "Needs met late"),
-    ("extra_hours", "Extra person-hours on offline channels"),
-    ("ties_cut_peak_share", "Peak share of contact ties cut"),
-    (
-        "reachable_min_share",
-        "Lowest share of people in the largest reachable group",
-    ),
-    ("installs", "Installs during the run"),
-];
-
-/// The title of a metric family (`unmet_needs` → "Unmet needs"); an unknown family keeps its name.
-pub(crate) fn family_title(family: &str) -> &str {
-    FAMILIES
-        .iter()
-        .find(|(k, _)| *k == family)
-        .map_or(family, |(_, t)| t)
+/// How the report shows the values of one metric family: its title and unit, from the registry
+/// (or, for a family this version does not know, its name and the unit the file gives).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Measure {
+    pub title: String,
+    pub unit: Unit,
 }
 
-/// Where a family sorts: known families in [`FAMILIES`] order, unknown ones after them.
-pub(crate) fn family_rank(family: &str) -> usize {
-    FAMILIES
-        .iter()
-        .position(|(k, _)| *k == family)
-        .unwrap_or(FAMILIES.len())
-}
-
-/// Families whose values are shares in [0, 1].
-pub(crate) fn is_share(family: &str) -> bool {
-    family.ends_with("_share")
-}
-
-/// A value of a metric family for a tick label or a table cell: a share, or a count
-/// (money too: the currency goes in the axis title or table heading, once).
-pub(crate) fn in_family(family: &str, x: f64) -> String {
-    if is_share(family) { share(x) } else { count(x) }
-}
-
-/// A value of a metric family in a sentence or a legend: with the currency for money.
-pub(crate) fn in_words(family: &str, x: f64, currency: &str) -> String {
-    if family == "economic_loss" {
-        money(x, currency)
-    } else {
-        in_family(family, x)
+impl Measure {
+    /// The measure of a metric (or of its family) by name; `unit` is the one the file gives,
+    /// which wins over the registry's.
+    pub(crate) fn of(metric: &str, unit: Option<Unit>) -> Measure {
+        let (family, _, _) = registry::split(metric);
+        match registry::family_named(family) {
+            Some(known) => Measure {
+                title: known.title.to_string(),
+                unit: unit.unwrap_or(known.unit),
+            },
+            None => Measure {
+                title: family.to_string(),
+                unit: unit.unwrap_or(Unit::Count),
+            },
+        }
     }
-}
 
-/// The axis title for a family, with its unit.
-pub(crate) fn axis_title(family: &str, currency: &str) -> String {
-    match family {
-        "economic_loss" if !currency.is_empty() => format!("Economic loss ({currency})"),
-        "person_hours_cut_off" => "Person-hours cut off".to_string(),
-        "extra_hours" => "Extra person-hours".to_string(),
-        f if is_share(f) => format!("{} (% of people)", family_title(f)),
-        f => family_title(f).to_string(),
+    /// The measure of a metric of a summary, with the unit the summary gives it.
+    pub(crate) fn in_summary(summary: &Summary, metric: &str) -> Measure {
+        Measure::of(metric, summary.metrics.get(metric).and_then(|m| m.unit))
+    }
+
+    /// A value for a tick label or a table cell: a percentage for shares and levels, else a
+    /// count (money too: the currency goes in the axis title or table heading, once).
+    pub(crate) fn value(&self, x: f64) -> String {
+        if self.unit.is_fraction() {
+            share(x)
+        } else {
+            count(x)
+        }
+    }
+
+    /// A value in a sentence or a legend: with the currency for money.
+    pub(crate) fn words(&self, x: f64, currency: &str) -> String {
+        if self.unit == Unit::Money {
+            money(x, currency)
+        } else {
+            self.value(x)
+        }
+    }
+
+    /// What a table heading or axis title adds for the unit: ` (KRW)`, ` (%)`; nothing for
+    /// counts and person-hours, whose titles say what they count.
+    pub(crate) fn unit_suffix(&self, currency: &str) -> String {
+        match self.unit {
+            Unit::Money if !currency.is_empty() => format!(" ({currency})"),
+            Unit::Share => " (%)".to_string(),
+            Unit::Level => " (% of normal)".to_string(),
+            Unit::Money | Unit::Count | Unit::PersonHours => String::new(),
+        }
+    }
+
+    /// A table heading: the title, with the currency for money (other units show in each cell).
+    pub(crate) fn heading(&self, currency: &str) -> String {
+        match self.unit {
+            Unit::Money => self.axis_title(currency),
+            _ => self.title.clone(),
+        }
+    }
+
+    /// The axis title: the title with its unit, e.g. "Economic loss (KRW)".
+    pub(crate) fn axis_title(&self, currency: &str) -> String {
+        format!("{}{}", self.title, self.unit_suffix(currency))
     }
 }
 
@@ -262,6 +278,25 @@ mod tests {
         assert_eq!(exact(10_000.0), "10,000");
         assert_eq!(exact(-2500.0), "-2,500");
         assert_eq!(exact(12.5), "12.5");
+    }
+
+    #[test]
+    fn measures_come_from_the_registry() {
+        let before = Measure::of("platform_share_before.line", None);
+        assert_eq!(
+            before.title,
+            "Share of people holding the platform before the event"
+        );
+        assert_eq!(spaced(before.value(0.008_7)), "0.87 %");
+        let loss = Measure::of("economic_loss.total.by_segment.elderly", None);
+        assert_eq!(loss.axis_title("KRW"), "Economic loss (KRW)");
+        assert_eq!(spaced(loss.words(1.2e12, "KRW")), "KRW 1.2 tn");
+        // A family the registry does not know keeps its name and the file's unit.
+        let odd = Measure::of("switching_regret.messaging", Some(Unit::Share));
+        assert_eq!(
+            (odd.title.as_str(), odd.unit),
+            ("switching_regret", Unit::Share)
+        );
     }
 
     #[test]

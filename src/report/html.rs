@@ -5,8 +5,12 @@
 use std::fmt::Write;
 
 use super::Saved;
-use super::format::{self, MISSING};
-use super::input::{Input, Stats, Summary};
+use super::format::{self, MISSING, Measure};
+use super::input::{Input, RunFacts, Stats, Summary};
+use crate::results::registry::{
+    self, ECONOMIC_LOSS, FAMILIES, Family, INSTALLS, PEAK_CUT_OFF_SHARE, PERSON_HOURS_CUT_OFF,
+    PLATFORM_SHARE_AFTER, PLATFORM_SHARE_BEFORE, Scope, UNMET_NEEDS,
+};
 
 const CSS: &str = r#"
 :root { color-scheme: light; }
@@ -66,7 +70,7 @@ pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &str) -> String {
     // Sections of compare, rank and sweep, when the folder has them.
     out.push_str(analyses);
     metrics_section(&mut out, s);
-    run_section(&mut out, s);
+    run_section(&mut out, s, &input.run);
     sources_section(&mut out, s);
     reproduce(&mut out, s);
     out.push_str("</main>\n</body>\n</html>\n");
@@ -109,7 +113,14 @@ fn header(out: &mut String, s: &Summary) {
 }
 
 fn metric<'a>(s: &'a Summary, name: &str) -> Option<&'a Stats> {
-    s.metrics.get(name).filter(|m| m.mean.is_finite())
+    s.metrics
+        .get(name)
+        .map(|m| &m.stats)
+        .filter(|m| m.mean.is_finite())
+}
+
+fn total<'a>(s: &'a Summary, family: &Family) -> Option<&'a Stats> {
+    metric(s, &family.total_name()?)
 }
 
 /// The headline figures as sentences a minister can quote.
@@ -117,7 +128,7 @@ fn headline(out: &mut String, s: &Summary) {
     let mut items = Vec::new();
     let population = s.population as f64;
     for service in &s.services {
-        if let Some(m) = metric(s, &format!("peak_cut_off_share.{}", service.id)) {
+        if let Some(m) = metric(s, &PEAK_CUT_OFF_SHARE.name_of(&service.id)) {
             items.push(format!(
                 "At the worst moment, on average <strong>{} people</strong> ({}; p95: {}) were cut off from {}.",
                 format::count(m.mean * population),
@@ -127,21 +138,21 @@ fn headline(out: &mut String, s: &Summary) {
             ));
         }
     }
-    if let Some(m) = metric(s, "person_hours_cut_off.total") {
+    if let Some(m) = total(s, &PERSON_HOURS_CUT_OFF) {
         items.push(format!(
             "People lost <strong>{} person-hours</strong> of access to services (p95: {}).",
             format::count(m.mean),
             format::count(m.p95)
         ));
     }
-    if let Some(m) = metric(s, "unmet_needs.total") {
+    if let Some(m) = total(s, &UNMET_NEEDS) {
         items.push(format!(
             "<strong>{} needs</strong> went unmet (p95: {}).",
             format::count(m.mean),
             format::count(m.p95)
         ));
     }
-    if let Some(m) = metric(s, "economic_loss.total") {
+    if let Some(m) = total(s, &ECONOMIC_LOSS) {
         items.push(format!(
             "The economic loss was <strong>{}</strong> on average (p95: {}; mean of the worst \
              5\u{a0}% of replications: {}).",
@@ -149,6 +160,25 @@ fn headline(out: &mut String, s: &Summary) {
             format::money(m.p95, &escape(&s.currency)),
             format::money(m.cvar95, &escape(&s.currency)),
         ));
+    }
+    // The platforms people installed, with their share of the population before and after.
+    for node in &s.nodes {
+        let of = |family: &Family| metric(s, &family.name_of(&node.id));
+        if let (Some(installs), Some(before), Some(after)) = (
+            of(&INSTALLS),
+            of(&PLATFORM_SHARE_BEFORE),
+            of(&PLATFORM_SHARE_AFTER),
+        ) {
+            items.push(format!(
+                "<strong>{} people</strong> installed {} during the run (p95: {}): its share of \
+                 the population rose from {} to {}.",
+                format::count(installs.mean),
+                escape(node.display_name()),
+                format::count(installs.p95),
+                format::share(before.mean),
+                format::share(after.mean),
+            ));
+        }
     }
     // The scenario's headline metric leads: economic loss, or person-hours without money values.
     let lead = if s.headline().starts_with("economic_loss") {
@@ -234,19 +264,25 @@ pub(crate) fn figure_markup(f: &Saved) -> String {
 }
 
 /// A metric's row label: the service (or platform) name, "Total", and the segment if any.
-fn row_label(s: &Summary, rest: &str) -> String {
-    let (subject, segment) = match rest.split_once(".by_segment.") {
-        Some((subject, seg)) => (subject, Some(seg)),
-        None => (rest, None),
-    };
-    let subject = if subject == "total" {
-        "Total".to_string()
-    } else if let Some(svc) = s.services.iter().find(|x| x.id == subject) {
-        svc.display_name().to_string()
-    } else if let Some(node) = s.nodes.iter().find(|x| x.id == subject) {
-        node.display_name().to_string()
-    } else {
-        subject.to_string()
+fn row_label(s: &Summary, name: &str) -> String {
+    let (family, subject, segment) = registry::split(name);
+    let scope = registry::family_named(family).map(Family::scope);
+    let service = |id: &str| s.services.iter().find(|x| x.id == id);
+    let node = |id: &str| s.nodes.iter().find(|x| x.id == id);
+    let subject = match (subject, scope) {
+        (None, _) if name.contains('.') => "Total".to_string(),
+        (None, _) => name.to_string(),
+        (Some(id), Some(Scope::SwitchedPlatform | Scope::Node)) => {
+            node(id).map_or(id, |n| n.display_name()).to_string()
+        }
+        (Some(id), Some(Scope::Service | Scope::PairwiseService)) => {
+            service(id).map_or(id, |x| x.display_name()).to_string()
+        }
+        (Some(id), None) => service(id)
+            .map(|x| x.display_name())
+            .or_else(|| node(id).map(|n| n.display_name()))
+            .unwrap_or(id)
+            .to_string(),
     };
     match segment {
         Some(seg) => {
@@ -261,18 +297,15 @@ fn row_label(s: &Summary, rest: &str) -> String {
     }
 }
 
-/// Sort key inside a family: totals first, services in the scenario's order, then by segment.
-fn row_key(s: &Summary, rest: &str) -> (usize, usize, usize, String) {
-    let (subject, segment) = match rest.split_once(".by_segment.") {
-        Some((subject, seg)) => (subject, Some(seg)),
-        None => (rest, None),
-    };
-    let subject_rank = if subject == "total" {
-        0
-    } else {
+/// Sort key inside a family: totals first, subjects (services, or platforms) in the scenario's
+/// order, then by segment.
+fn row_key(s: &Summary, name: &str) -> (bool, usize, usize, String) {
+    let (_, subject, segment) = registry::split(name);
+    let position = |id: &str| {
         s.services
             .iter()
-            .position(|x| x.id == subject)
+            .position(|x| x.id == id)
+            .or_else(|| s.nodes.iter().position(|x| x.id == id))
             .map_or(usize::MAX, |i| i + 1)
     };
     let segment_rank = segment.map_or(0, |g| {
@@ -282,11 +315,24 @@ fn row_key(s: &Summary, rest: &str) -> (usize, usize, usize, String) {
             .map_or(usize::MAX, |i| i + 1)
     });
     (
-        usize::from(segment.is_some()),
-        subject_rank,
+        segment.is_some(),
+        subject.map_or(0, position),
         segment_rank,
-        rest.to_string(),
+        name.to_string(),
     )
+}
+
+/// Where a family's table goes: the headline's first, then the registry's order, then families
+/// this version does not know, by name.
+fn family_rank(s: &Summary, family: &str) -> usize {
+    if registry::split(&s.headline()).0 == family {
+        0
+    } else {
+        FAMILIES
+            .iter()
+            .position(|f| f.name == family)
+            .map_or(FAMILIES.len() + 1, |i| i + 1)
+    }
 }
 
 fn metrics_section(out: &mut String, s: &Summary) {
@@ -297,53 +343,41 @@ fn metrics_section(out: &mut String, s: &Summary) {
          percentiles; CVaR95 is the mean of the worst 5\u{a0}% of replications.</p>",
         format::grouped(s.replications)
     );
-    // Group by family: the part of the name before the first dot.
-    let mut families: Vec<&str> = s
-        .metrics
-        .keys()
-        .map(|k| k.split('.').next().unwrap_or(k))
-        .collect();
-    families.dedup();
-    families.sort_by_key(|f| (format::family_rank(f), *f));
+    let mut families: Vec<&str> = s.metrics.keys().map(|k| registry::split(k).0).collect();
+    families.sort_by_key(|f| (family_rank(s, f), *f));
     families.dedup();
     for family in families {
-        let title = format::family_title(family);
-        let unit = if family == "economic_loss" && !s.currency.is_empty() {
-            format!(" ({})", escape(&s.currency))
-        } else {
-            String::new()
+        let mut rows: Vec<(&String, &Stats)> = s
+            .metrics
+            .iter()
+            .filter(|(k, _)| registry::split(k).0 == family)
+            .map(|(k, m)| (k, &m.stats))
+            .collect();
+        rows.sort_by_cached_key(|(k, _)| row_key(s, k));
+        let Some(first) = rows.first().map(|(k, _)| k.as_str()) else {
+            continue;
         };
-        let _ = writeln!(out, "<h3>{}{unit}</h3>", escape(title));
+        let measure = Measure::in_summary(s, first);
+        let meaning = registry::family_named(family).map_or(String::new(), |f| {
+            format!("<p class=\"note\">{}.</p>\n", escape(&sentence(f.meaning)))
+        });
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3>\n{meaning}",
+            escape(&measure.heading(&s.currency))
+        );
         out.push_str(
             "<table>\n<thead><tr><th>Metric</th><th class=\"num\">Mean</th><th class=\"num\">p05</th>\
              <th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">CVaR95</th></tr></thead>\n<tbody>\n",
         );
-        let mut rows: Vec<(&String, &Stats)> = s
-            .metrics
-            .iter()
-            .filter(|(k, _)| k.split('.').next() == Some(family))
-            .collect();
-        rows.sort_by_cached_key(|(k, _)| row_key(s, k.split_once('.').map_or("", |(_, r)| r)));
         for (name, m) in rows {
-            let rest = name.split_once('.').map_or("", |(_, r)| r);
-            let label = if rest.is_empty() {
-                name.clone()
-            } else {
-                row_label(s, rest)
-            };
-            let fmt = |x: f64| {
-                if format::is_share(family) {
-                    format::share(x)
-                } else {
-                    format::count(x)
-                }
-            };
+            let fmt = |x: f64| measure.value(x);
             let _ = writeln!(
                 out,
                 "<tr><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 escape(name),
-                escape(&label),
+                escape(&row_label(s, name)),
                 fmt(m.mean),
                 fmt(m.p05),
                 fmt(m.p50),
@@ -356,7 +390,15 @@ fn metrics_section(out: &mut String, s: &Summary) {
     out.push_str("</section>\n");
 }
 
-fn run_section(out: &mut String, s: &Summary) {
+/// A registry meaning as a sentence: its first letter upper-case.
+fn sentence(meaning: &str) -> String {
+    let mut chars = meaning.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+fn run_section(out: &mut String, s: &Summary, run: &RunFacts) {
     out.push_str("<section id=\"run\">\n<h2>What was run</h2>\n<dl class=\"run\">\n");
     let mut row = |k: &str, v: String| {
         let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
@@ -397,15 +439,14 @@ fn run_section(out: &mut String, s: &Summary) {
             .events
             .iter()
             .map(|e| {
-                let p = e
-                    .probability
-                    .filter(|p| *p < 1.0)
-                    .map_or(String::new(), |p| {
-                        format!(", in {} of replications", format::share(p))
-                    });
+                let p = if e.probability < 1.0 {
+                    format!(", in {} of replications", format::share(e.probability))
+                } else {
+                    String::new()
+                };
                 format!(
                     "{}: starts at hour {} on average and lasts {} on average{p}",
-                    escape(e.name_or_id()),
+                    escape(e.display_name()),
                     format::count(e.at_hour_mean),
                     format::hours(e.duration_hours_mean)
                 )
@@ -427,12 +468,12 @@ fn run_section(out: &mut String, s: &Summary) {
     row("concrisk version", escape(&s.version));
     row(
         "Run time",
-        s.run_seconds
+        run.run_seconds
             .map_or(MISSING.to_string(), |t| format!("{} s", format::count(t))),
     );
     row(
         "Threads",
-        s.threads.map_or(MISSING.to_string(), |t| t.to_string()),
+        run.threads.map_or(MISSING.to_string(), |t| t.to_string()),
     );
     out.push_str("</dl>\n</section>\n");
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::RunResults;
-use super::summary_file::SummaryFile;
+use super::Summary;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -39,14 +39,12 @@ impl Exporter for SummaryJson {
     }
 
     fn render(&self, results: &RunResults<'_>) -> Result<Vec<u8>, ExportError> {
-        let mut bytes = serde_json::to_vec_pretty(&SummaryFile::new(results)).map_err(|e| {
-            ExportError::Encode {
+        Summary::of(results)
+            .to_json()
+            .map_err(|e| ExportError::Encode {
                 file: self.file_name(),
                 message: e.to_string(),
-            }
-        })?;
-        bytes.push(b'\n');
-        Ok(bytes)
+            })
     }
 }
 
@@ -110,12 +108,12 @@ impl Exporter for TimeseriesCsv {
         writer
             .write_record(["hour", "series", "mean", "p05", "p95"])
             .map_err(&error)?;
-        for (name, band) in results.series_names.iter().zip(&results.bands) {
+        for (series, band) in results.series.iter().zip(&results.bands) {
             for (step, hour) in results.hours.iter().enumerate() {
                 writer
                     .write_record([
                         hour.to_string(),
-                        name.clone(),
+                        series.name.clone(),
                         band.mean[step].to_string(),
                         band.p05[step].to_string(),
                         band.p95[step].to_string(),

@@ -3,11 +3,14 @@
 
 mod export;
 pub mod metrics;
+pub mod registry;
 mod stats;
-mod summary_file;
+pub mod summary;
 
 pub use export::{ExportError, write_run, write_whole};
+pub use registry::Unit;
 pub use stats::{Stats, quantile};
+pub use summary::{Band, Summary};
 
 use crate::engine::ReplicationOutcome;
 use crate::world::World;
@@ -23,26 +26,24 @@ pub struct RunInfo {
     pub run_seconds: f64,
 }
 
-/// Mean and p05–p95 band of one time series, by step.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Band {
-    pub mean: Vec<f64>,
-    pub p05: Vec<f64>,
-    pub p95: Vec<f64>,
-}
-
 /// Everything a run produced, ready to write.
 #[derive(Debug)]
 pub struct RunResults<'w> {
     pub world: &'w World,
     pub info: RunInfo,
+    /// The run's metrics, in the order of `replications.csv`'s columns.
+    pub columns: Vec<metrics::Column>,
+    /// The names of `columns`, for look-ups by name.
     pub metric_names: Vec<String>,
     pub replication_ids: Vec<u64>,
-    /// `[replication][metric]`.
+    /// `[replication][metric]`, metrics in the order of `columns`.
     pub values: Vec<Vec<f64>>,
+    /// Per metric, in the order of `columns`.
     pub summaries: Vec<Stats>,
     pub hours: Vec<f64>,
-    pub series_names: Vec<String>,
+    /// The run's time series, in the order of `timeseries.csv`.
+    pub series: Vec<metrics::SeriesColumn>,
+    /// Per series, in the order of `series`.
     pub bands: Vec<Band>,
 }
 
@@ -55,25 +56,29 @@ impl<'w> RunResults<'w> {
         info: RunInfo,
     ) -> RunResults<'w> {
         let scenario = &world.scenario;
-        let metric_names = metrics::names(scenario);
+        let columns = metrics::columns(scenario);
         let values: Vec<Vec<f64>> = outcomes
             .iter()
-            .map(|o| metrics::values(scenario, o))
+            .map(|o| columns.iter().map(|c| c.value(scenario, o)).collect())
             .collect();
-        let summaries = (0..metric_names.len())
+        let summaries = (0..columns.len())
             .map(|m| Stats::of(&values.iter().map(|row| row[m]).collect::<Vec<_>>()))
             .collect();
-        let series_names = metrics::series_names(scenario);
-        let bands = (0..series_names.len())
+        let series = metrics::series(scenario);
+        let bands = series
+            .iter()
             .map(|series| {
                 let mut band = Band {
+                    unit: Some(series.kind.unit),
                     mean: Vec::new(),
                     p05: Vec::new(),
                     p95: Vec::new(),
                 };
                 for step in 0..hours.len() {
-                    let mut column: Vec<f64> =
-                        outcomes.iter().map(|o| o.series[series][step]).collect();
+                    let mut column: Vec<f64> = outcomes
+                        .iter()
+                        .map(|o| series.steps(o).get(step).copied().unwrap_or(0.0))
+                        .collect();
                     band.mean
                         .push(column.iter().sum::<f64>() / column.len().max(1) as f64);
                     column.sort_by(f64::total_cmp);
@@ -86,12 +91,13 @@ impl<'w> RunResults<'w> {
         RunResults {
             world,
             info,
-            metric_names,
+            metric_names: columns.iter().map(|c| c.name.clone()).collect(),
+            columns,
             replication_ids: outcomes.iter().map(|o| o.replication).collect(),
             values,
             summaries,
             hours,
-            series_names,
+            series,
             bands,
         }
     }

@@ -1,22 +1,42 @@
 //! Summary statistics of a metric over replications: mean, spread, quantiles and the expected
 //! shortfall (CVaR) of the worst 5 %.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// What `summary.json` reports for each metric.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+///
+/// JSON has no NaN: a statistic that is not a number is written `null` (by serde_json) and, like
+/// a statistic a hand-edited file lacks, reads back as NaN; only `mean` is required.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
+    #[serde(deserialize_with = "nullable")]
     pub mean: f64,
     /// Sample standard deviation (n − 1); 0 for a single replication.
+    #[serde(default = "nan", deserialize_with = "nullable")]
     pub std: f64,
+    #[serde(default = "nan", deserialize_with = "nullable")]
     pub min: f64,
+    #[serde(default = "nan", deserialize_with = "nullable")]
     pub p05: f64,
+    #[serde(default = "nan", deserialize_with = "nullable")]
     pub p50: f64,
+    #[serde(default = "nan", deserialize_with = "nullable")]
     pub p95: f64,
+    #[serde(default = "nan", deserialize_with = "nullable")]
     pub p99: f64,
+    #[serde(default = "nan", deserialize_with = "nullable")]
     pub max: f64,
     /// Mean of the worst ⌈5 %⌉ of replications (at least one).
+    #[serde(default = "nan", deserialize_with = "nullable")]
     pub cvar95: f64,
+}
+
+fn nan() -> f64 {
+    f64::NAN
+}
+
+fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 impl Stats {

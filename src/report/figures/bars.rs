@@ -7,42 +7,45 @@ use plotters::prelude::*;
 use super::{
     Drawn, Figure, Swatch, TickAxis, category, font, frame, label_column, legend, padded, shorten,
 };
-use crate::report::format;
+use crate::report::format::{self, Measure};
 use crate::report::input::{Input, Stats, Summary};
 use crate::report::palette::{self, INK, LIGHT_GREY};
+use crate::results::registry;
 
 pub(crate) struct Bars<'a> {
     summary: &'a Summary,
     name: &'static str,
-    family: String,
+    measure: Measure,
     /// What the bars are split by, for the title: "service" or "segment".
     by: &'static str,
     /// (label, statistics), top to bottom.
     rows: Vec<(String, Stats)>,
 }
 
-fn family_of(summary: &Summary) -> String {
+/// The family of the headline metric, whose parts the bars show.
+fn family_of(summary: &Summary) -> (String, Measure) {
     let headline = summary.headline();
-    headline.split('.').next().unwrap_or(&headline).to_string()
+    let family = registry::split(&headline).0.to_string();
+    (family, Measure::in_summary(summary, &headline))
 }
 
 impl<'a> Bars<'a> {
     /// `<family>.<service>` for each service; None if the run has none of them.
     pub(crate) fn by_service(input: &'a Input) -> Option<Self> {
         let summary = &input.summary;
-        let family = family_of(summary);
+        let (family, measure) = family_of(summary);
         let rows: Vec<_> = summary
             .services
             .iter()
             .filter_map(|s| {
                 let m = summary.metrics.get(&format!("{family}.{}", s.id))?;
-                Some((s.display_name().to_string(), *m))
+                Some((s.display_name().to_string(), m.stats))
             })
             .collect();
         (!rows.is_empty()).then_some(Bars {
             summary,
             name: "by_service",
-            family,
+            measure,
             by: "service",
             rows,
         })
@@ -51,7 +54,7 @@ impl<'a> Bars<'a> {
     /// `<family>.total.by_segment.<segment>` for each segment; None if the run has none.
     pub(crate) fn by_segment(input: &'a Input) -> Option<Self> {
         let summary = &input.summary;
-        let family = family_of(summary);
+        let (family, measure) = family_of(summary);
         let rows: Vec<_> = summary
             .segments
             .iter()
@@ -65,13 +68,13 @@ impl<'a> Bars<'a> {
                     g.display_name(),
                     format::share(g.share).replace(".0\u{a0}%", "\u{a0}%")
                 );
-                Some((label, *m))
+                Some((label, m.stats))
             })
             .collect();
         (!rows.is_empty()).then_some(Bars {
             summary,
             name: "by_segment",
-            family,
+            measure,
             by: "segment",
             rows,
         })
@@ -92,13 +95,12 @@ impl Figure for Bars<'_> {
         format!(
             "{} by {}: mean across replications (bar) and the range from the 5th to the 95th \
              percentile (whisker).{extra}",
-            format::family_title(&self.family),
-            self.by
+            self.measure.title, self.by
         )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
-        let title = format!("{} by {}", format::family_title(&self.family), self.by);
+        let title = format!("{} by {}", self.measure.title, self.by);
         let (plot, side) = frame(root, &title)?;
         let names: Vec<String> = self.rows.iter().map(|(l, _)| shorten(l, 28)).collect();
         let n = self.rows.len();
@@ -127,10 +129,10 @@ impl Figure for Bars<'_> {
             .bold_line_style(LIGHT_GREY)
             .disable_y_mesh()
             .x_labels(8)
-            .x_desc(format::axis_title(&self.family, &self.summary.currency))
+            .x_desc(self.measure.axis_title(&self.summary.currency))
             // Rows run top to bottom in the scenario's order; the axis runs bottom to top.
             .y_label_formatter(&|y| category(&names, (n - 1) as f64 - y))
-            .x_label_formatter(&|x| format::in_family(&self.family, *x))
+            .x_label_formatter(&|x| self.measure.value(*x))
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))
             .draw()?;
@@ -151,7 +153,7 @@ impl Figure for Bars<'_> {
                 }
             }
             let end = finite(m.mean).max(finite(m.p95));
-            let label = format::in_words(&self.family, m.mean, &self.summary.currency);
+            let label = self.measure.words(m.mean, &self.summary.currency);
             chart.draw_series(std::iter::once(
                 EmptyElement::at((end, y)) + Text::new(label, (10, -9), font(palette::TICK)),
             ))?;

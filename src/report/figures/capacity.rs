@@ -14,6 +14,7 @@ use super::{
 use crate::report::format;
 use crate::report::input::{Input, Series, Summary};
 use crate::report::palette::{self, INK, LIGHT_GREY};
+use crate::results::registry::CAPACITY;
 
 pub(crate) struct Capacity<'a> {
     summary: &'a Summary,
@@ -40,7 +41,7 @@ impl<'a> Capacity<'a> {
             .enumerate()
             .filter(|(i, _)| exposed[*i])
             .filter_map(|(i, n)| {
-                let s = input.timeseries.series.get(&format!("capacity.{}", n.id))?;
+                let s = input.timeseries.series.get(&CAPACITY.name_of(&n.id))?;
                 if !s.mean.iter().any(|c| c.is_finite() && *c < 0.999) {
                     return None;
                 }

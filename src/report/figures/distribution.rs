@@ -6,14 +6,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Drawn, Figure, Swatch, font, frame, legend, padded};
-use crate::report::format;
+use crate::report::format::Measure;
 use crate::report::input::{Input, Summary};
 use crate::report::palette::{self, FAILED, INK, LIGHT_GREY};
 
 /// The headline metric's values across replications, and its statistics.
 pub(crate) struct Damage<'a> {
     summary: &'a Summary,
-    family: String,
+    measure: Measure,
     /// Finite values, sorted ascending.
     values: Vec<f64>,
     mean: f64,
@@ -40,14 +40,14 @@ impl<'a> Damage<'a> {
         values.sort_by(f64::total_cmp);
         // The summary's statistics are the engine's and match the table; values computed here
         // only stand in for ones it lacks.
-        let stats = summary.metrics.get(&metric);
+        let stats = summary.metrics.get(&metric).map(|m| m.stats);
         let n = values.len();
         let tail = &values[(n * 95 / 100).min(n - 1)..];
         let pick =
             |from: Option<f64>, fallback: f64| from.filter(|v| v.is_finite()).unwrap_or(fallback);
         Some(Damage {
             summary,
-            family: metric.split('.').next().unwrap_or(&metric).to_string(),
+            measure: Measure::in_summary(summary, &metric),
             mean: pick(stats.map(|s| s.mean), values.iter().sum::<f64>() / n as f64),
             p95: pick(stats.map(|s| s.p95), values[((n - 1) * 95) / 100]),
             cvar95: pick(
@@ -59,11 +59,11 @@ impl<'a> Damage<'a> {
     }
 
     fn words(&self, x: f64) -> String {
-        format::in_words(&self.family, x, &self.summary.currency)
+        self.measure.words(x, &self.summary.currency)
     }
 
     fn axis(&self) -> String {
-        format::axis_title(&self.family, &self.summary.currency)
+        self.measure.axis_title(&self.summary.currency)
     }
 
     fn range(&self) -> (f64, f64) {
@@ -133,14 +133,14 @@ impl Figure for Histogram<'_> {
         format!(
             "{} across the {} replications: how often each level occurred, with the mean, the 95th \
              percentile and the mean of the worst 5 % marked.",
-            format::family_title(&self.0.family),
+            self.0.measure.title,
             self.0.values.len()
         )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
         let d = self.0;
-        let title = format!("{} across replications", format::family_title(&d.family));
+        let title = format!("{} across replications", d.measure.title);
         let (plot, side) = frame(root, &title)?;
         let (lo, hi) = d.range();
         // About the square root of the sample, which shows the tail without making every bin noise.
@@ -167,7 +167,7 @@ impl Figure for Histogram<'_> {
             .y_labels(8)
             .x_desc(d.axis())
             .y_desc("Replications")
-            .x_label_formatter(&|x| format::in_family(&d.family, *x))
+            .x_label_formatter(&|x| d.measure.value(*x))
             .y_label_formatter(&|y| format!("{y:.0}"))
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))
@@ -209,7 +209,7 @@ impl Figure for Exceedance<'_> {
         format!(
             "Exceedance curve: the share of replications in which {} was greater than the value on \
              the horizontal axis.",
-            format::family_title(&self.0.family).to_lowercase()
+            self.0.measure.title.to_lowercase()
         )
     }
 
@@ -217,7 +217,7 @@ impl Figure for Exceedance<'_> {
         let d = self.0;
         let title = format!(
             "How likely is a worse outcome? ({})",
-            format::family_title(&d.family).to_lowercase()
+            d.measure.title.to_lowercase()
         );
         let (plot, side) = frame(root, &title)?;
         let (lo, hi) = d.range();
@@ -235,7 +235,7 @@ impl Figure for Exceedance<'_> {
             .y_labels(11)
             .x_desc(d.axis())
             .y_desc("Share of replications above")
-            .x_label_formatter(&|x| format::in_family(&d.family, *x))
+            .x_label_formatter(&|x| d.measure.value(*x))
             .y_label_formatter(&|y| format!("{:.0} %", y * 100.0))
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))

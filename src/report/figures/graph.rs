@@ -14,6 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::{Drawn, Figure, Swatch, font, frame, legend, shorten, wrap};
 use crate::report::input::{Input, Node};
 use crate::report::palette::{CASCADE, FAILED, GREY, INK, LIGHT_GREY};
+use crate::results::registry::CAPACITY;
 
 /// A dependency: `to` needs `from`. `group` is (need, group size) for a redundancy-group member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +98,7 @@ pub(crate) fn exposed(nodes: &[Node], edges: &[Edge]) -> Vec<bool> {
 
 /// True when the node's capacity series ever drops below full (mean or 5th percentile).
 pub(crate) fn lost_capacity(input: &Input, id: &str) -> Option<bool> {
-    let s = input.timeseries.series.get(&format!("capacity.{id}"))?;
+    let s = input.timeseries.series.get(&CAPACITY.name_of(id))?;
     Some(
         s.mean
             .iter()
@@ -452,13 +453,14 @@ impl Figure for Graph<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::input::Group;
+    use crate::results::summary::Group;
 
     fn node(id: &str, deps: &[&str], group: &[&str], failed: bool) -> Node {
         Node {
             id: id.to_string(),
             name: String::new(),
             kind: String::new(),
+            owner: String::new(),
             layer: String::new(),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
             groups: if group.is_empty() {

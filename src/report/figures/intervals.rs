@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::{
     Drawn, Figure, Swatch, TickAxis, category, font, frame, label_column, legend, padded, shorten,
 };
-use crate::report::format;
+use crate::report::format::Measure;
 use crate::report::palette::{self, INK, LIGHT_GREY};
 
 /// One bar.
@@ -26,8 +26,8 @@ pub(crate) struct IntervalBars {
     pub name: &'static str,
     pub title: String,
     pub caption: String,
-    /// Metric family of the values, for the axis.
-    pub family: String,
+    /// How the values are shown (axis title, ticks).
+    pub measure: Measure,
     pub currency: String,
     pub rows: Vec<Row>,
     pub legend: Vec<(Swatch, String)>,
@@ -72,9 +72,9 @@ impl Figure for IntervalBars {
             .bold_line_style(LIGHT_GREY)
             .disable_y_mesh()
             .x_labels(7)
-            .x_desc(format::axis_title(&self.family, &self.currency))
+            .x_desc(self.measure.axis_title(&self.currency))
             .y_label_formatter(&|y| category(&names, (n - 1) as f64 - y))
-            .x_label_formatter(&|x| format::in_family(&self.family, *x))
+            .x_label_formatter(&|x| self.measure.value(*x))
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))
             .draw()?;

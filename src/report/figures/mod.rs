@@ -276,20 +276,10 @@ pub(crate) fn event_windows(events: &[Event], horizon: f64) -> Vec<(f64, f64)> {
 /// The legend entry for event windows.
 pub(crate) fn event_entry(events: &[Event]) -> (Swatch, String) {
     let label = match events {
-        [one] => format!("Event: {} (mean timing)", one.name_or_id()),
+        [one] => format!("Event: {} (mean timing)", one.display_name()),
         _ => "Events (mean timing)".to_string(),
     };
     (Swatch::Fill(LIGHT_GREY), label)
-}
-
-impl Event {
-    pub(crate) fn name_or_id(&self) -> &str {
-        if self.name.is_empty() {
-            &self.id
-        } else {
-            &self.name
-        }
-    }
 }
 
 /// A range that plotters can draw even when all values are equal.

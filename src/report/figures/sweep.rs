@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Drawn, Figure, Swatch, font, frame, legend, padded};
-use crate::report::format;
+use crate::report::format::Measure;
 use crate::report::palette::{self, LIGHT_GREY};
 
 /// One point of the figure: the x value, then mean, p05, p95.
@@ -22,8 +22,8 @@ pub(crate) struct Sweep {
 }
 
 impl Sweep {
-    fn family(&self) -> &str {
-        self.metric.split('.').next().unwrap_or(&self.metric)
+    fn measure(&self) -> Measure {
+        Measure::of(&self.metric, None)
     }
 }
 
@@ -41,11 +41,8 @@ impl Figure for Sweep {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
-        let title = format!(
-            "{} as {} varies",
-            format::family_title(self.family()),
-            self.x_path
-        );
+        let measure = self.measure();
+        let title = format!("{} as {} varies", measure.title, self.x_path);
         let (plot, side) = frame(root, &title)?;
         let all = self.groups.iter().flat_map(|(_, p)| p.iter());
         let (mut x_lo, mut x_hi, mut y_hi) = (f64::INFINITY, f64::NEG_INFINITY, 0.0_f64);
@@ -59,7 +56,6 @@ impl Figure for Sweep {
         let (x_lo, x_hi) = padded(x_lo, x_hi);
         let pad = (x_hi - x_lo) * 0.04;
         let (y_lo, y_hi) = padded(y_lo, y_hi * 1.08);
-        let family = self.family().to_string();
         let mut chart = ChartBuilder::on(&plot)
             .margin(20)
             .margin_right(30)
@@ -73,8 +69,8 @@ impl Figure for Sweep {
             .x_labels(8)
             .y_labels(7)
             .x_desc(self.x_path.clone())
-            .y_desc(format::axis_title(&family, &self.currency))
-            .y_label_formatter(&|y| format::in_family(&family, *y))
+            .y_desc(measure.axis_title(&self.currency))
+            .y_label_formatter(&|y| measure.value(*y))
             .x_label_formatter(&|x| format!("{}", (x * 1000.0).round() / 1000.0))
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))

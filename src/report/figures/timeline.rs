@@ -10,8 +10,7 @@ use super::{
 };
 use crate::report::input::{Input, Series, Summary};
 use crate::report::palette::{self, LIGHT_GREY};
-
-const PREFIX: &str = "cut_off_share.";
+use crate::results::registry::CUT_OFF_SHARE;
 
 pub(crate) struct Timeline<'a> {
     summary: &'a Summary,
@@ -25,13 +24,16 @@ impl<'a> Timeline<'a> {
         let summary = &input.summary;
         let mut lines = Vec::new();
         for s in &summary.services {
-            if let Some(series) = input.timeseries.series.get(&format!("{PREFIX}{}", s.id)) {
+            if let Some(series) = input.timeseries.series.get(&CUT_OFF_SHARE.name_of(&s.id)) {
                 lines.push((s.display_name().to_string(), series));
             }
         }
         // Series for services the summary does not list still belong on the figure.
         for (name, series) in &input.timeseries.series {
-            if let Some(id) = name.strip_prefix(PREFIX) {
+            let id = name
+                .strip_prefix(CUT_OFF_SHARE.name)
+                .and_then(|rest| rest.strip_prefix('.'));
+            if let Some(id) = id {
                 if !summary.services.iter().any(|s| s.id == id) {
                     lines.push((id.to_string(), series));
                 }

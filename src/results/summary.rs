@@ -1,0 +1,405 @@
+//! `summary.json`: one type that the run writes and the report reads (SCENARIO-SPEC section 3,
+//! plus what a report needs to stand alone: the scenario's description, sources, graph and
+//! events, and each metric's and series' unit from the registry).
+//!
+//! Fields that older or hand-edited summaries may lack have defaults, so that a report can still
+//! be drawn from them; the ones without which nothing sensible can be said are required, and
+//! reading a summary that lacks one fails naming it. Unknown fields are ignored.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::registry::{ECONOMIC_LOSS, PERSON_HOURS_CUT_OFF, Unit};
+use super::{RunResults, Stats};
+use crate::scenario::{Layer, Requirement};
+
+/// The whole of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub scenario: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub currency: String,
+    #[serde(default)]
+    pub value_of_time_per_hour: f64,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    pub file: String,
+    #[serde(default)]
+    pub variant: Option<String>,
+    pub seed: u64,
+    pub replications: u64,
+    pub agents: u64,
+    pub population: u64,
+    pub scale: f64,
+    pub horizon_hours: f64,
+    #[serde(default = "default_step_minutes")]
+    pub step_minutes: f64,
+    #[serde(default)]
+    pub start_hour: f64,
+    pub version: String,
+    /// The command that reproduces the run.
+    #[serde(default)]
+    pub command: Option<String>,
+    #[serde(default)]
+    pub headline_metric: Option<String>,
+    #[serde(default)]
+    pub segments: Vec<Segment>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Statistics of every metric over the replications, by name.
+    pub metrics: BTreeMap<String, Metric>,
+    #[serde(default)]
+    pub timeseries: Timeseries,
+}
+
+fn default_step_minutes() -> f64 {
+    60.0
+}
+
+/// A population segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub share: f64,
+}
+
+/// A service people need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub value_per_unmet: f64,
+    #[serde(default)]
+    pub deferrable_hours: f64,
+    #[serde(default)]
+    pub pairwise: bool,
+}
+
+/// A redundancy group: the node needs `need` of `any_of` up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub any_of: Vec<String>,
+    #[serde(default = "one")]
+    pub need: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// A node of the dependency graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub owner: String,
+    /// `infrastructure` or `platform`.
+    #[serde(default)]
+    pub layer: String,
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub failed_by_events: bool,
+}
+
+/// An event of the scenario, with the means of its timing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub fails: Vec<String>,
+    #[serde(default = "certain")]
+    pub probability: f64,
+    #[serde(default)]
+    pub at_hour_mean: f64,
+    #[serde(default)]
+    pub duration_hours_mean: f64,
+}
+
+fn certain() -> f64 {
+    1.0
+}
+
+/// One metric: its unit (from the registry) and its statistics over the replications.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    /// Absent in summaries written before units were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    #[serde(flatten)]
+    pub stats: Stats,
+}
+
+/// The per-step bands of every time series.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeseries {
+    /// Start of each step, in hours since the start of the run.
+    pub hours: Vec<f64>,
+    pub series: BTreeMap<String, Band>,
+}
+
+/// Mean and 5th–95th percentile band of one time series, by step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    /// Absent in summaries written before units were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    pub mean: Vec<f64>,
+    pub p05: Vec<f64>,
+    pub p95: Vec<f64>,
+}
+
+/// Why `summary.json` could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The text is not JSON (the message gives line and column).
+    #[error("not valid JSON: {0}")]
+    Syntax(String),
+    /// A field is missing or of the wrong type.
+    #[error("field `{field}`: {message}")]
+    Field {
+        /// Where in the document, e.g. `metrics.unmet_needs.total.mean` (`.` for the document).
+        field: String,
+        message: String,
+    },
+}
+
+impl Summary {
+    /// The summary of a run.
+    pub fn of(results: &RunResults<'_>) -> Summary {
+        let scenario = &results.world.scenario;
+        let id = |node: usize| scenario.nodes[node].id.clone();
+        Summary {
+            scenario: scenario.meta.name.clone(),
+            description: scenario.meta.description.clone(),
+            region: scenario.meta.region.clone(),
+            currency: scenario.meta.currency.clone(),
+            value_of_time_per_hour: scenario.meta.value_of_time_per_hour,
+            sources: scenario.meta.sources.clone(),
+            file: scenario.file.clone(),
+            variant: results.info.variant.clone(),
+            seed: scenario.run.seed,
+            replications: results.values.len() as u64,
+            agents: scenario.run.agents,
+            population: scenario.population,
+            scale: scenario.scale(),
+            horizon_hours: scenario.run.horizon_hours,
+            step_minutes: scenario.run.step_minutes,
+            start_hour: scenario.run.start_hour,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            command: Some(results.info.command.clone()),
+            headline_metric: Some(super::metrics::headline(scenario)),
+            segments: scenario
+                .segments
+                .iter()
+                .map(|s| Segment {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    share: s.share,
+                })
+                .collect(),
+            services: scenario
+                .services
+                .iter()
+                .map(|s| Service {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    value_per_unmet: s.value_per_unmet,
+                    deferrable_hours: s.deferrable_hours,
+                    pairwise: s.pairwise,
+                })
+                .collect(),
+            nodes: scenario
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(n, node)| Node {
+                    id: node.id.clone(),
+                    name: node.name.clone(),
+                    kind: node.kind.clone(),
+                    owner: node.owner.clone(),
+                    layer: match node.layer {
+                        Layer::Infrastructure => "infrastructure",
+                        Layer::Platform => "platform",
+                    }
+                    .to_string(),
+                    depends_on: node
+                        .requires
+                        .iter()
+                        .filter_map(|r| match r {
+                            Requirement::Node(d) => Some(id(*d)),
+                            Requirement::Group(_) => None,
+                        })
+                        .collect(),
+                    groups: node
+                        .requires
+                        .iter()
+                        .filter_map(|r| match r {
+                            Requirement::Group(g) => Some(Group {
+                                any_of: g.members.iter().map(|&m| id(m)).collect(),
+                                need: g.need as u64,
+                            }),
+                            Requirement::Node(_) => None,
+                        })
+                        .collect(),
+                    failed_by_events: scenario.events.iter().any(|e| e.fails.contains(&n)),
+                })
+                .collect(),
+            events: scenario
+                .events
+                .iter()
+                .map(|e| Event {
+                    id: e.id.clone(),
+                    name: e.name.clone(),
+                    fails: e.fails.iter().map(|&n| id(n)).collect(),
+                    probability: e.probability,
+                    at_hour_mean: e.at_hour.mean(),
+                    duration_hours_mean: e.duration_hours.mean(),
+                })
+                .collect(),
+            metrics: results
+                .columns
+                .iter()
+                .zip(&results.summaries)
+                .map(|(column, stats)| {
+                    (
+                        column.name.clone(),
+                        Metric {
+                            unit: Some(column.family.unit),
+                            stats: *stats,
+                        },
+                    )
+                })
+                .collect(),
+            timeseries: Timeseries {
+                hours: results.hours.clone(),
+                series: results
+                    .series
+                    .iter()
+                    .zip(&results.bands)
+                    .map(|(series, band)| {
+                        (
+                            series.name.clone(),
+                            Band {
+                                unit: Some(series.kind.unit),
+                                ..band.clone()
+                            },
+                        )
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// The text of `summary.json`: pretty-printed, with a final newline.
+    ///
+    /// # Errors
+    /// When serde_json cannot encode it (it always can: every key is a string).
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// Reads the text of a `summary.json`.
+    ///
+    /// # Errors
+    /// [`ReadError::Syntax`] for text that is not JSON, [`ReadError::Field`] for a missing field or
+    /// one of the wrong type, named by its path.
+    pub fn from_json(text: &str) -> Result<Summary, ReadError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let field = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return ReadError::Syntax(inner.to_string());
+            }
+            // A missing field is reported by serde at its parent; name the field itself so the
+            // message points at what to add.
+            let message = inner.to_string();
+            let field = match missing_field(&message) {
+                Some(name) if field == "." => name.to_string(),
+                Some(name) => format!("{field}.{name}"),
+                None => field,
+            };
+            ReadError::Field { field, message }
+        })
+    }
+
+    /// The metric the page leads with: the run names it; a summary that does not falls back to
+    /// the rule the run uses (money when the scenario values damage in money).
+    pub fn headline(&self) -> String {
+        if let Some(h) = &self.headline_metric {
+            return h.clone();
+        }
+        let money = self.value_of_time_per_hour > 0.0
+            || self.services.iter().any(|s| s.value_per_unmet > 0.0);
+        let family = if money {
+            &ECONOMIC_LOSS
+        } else {
+            &PERSON_HOURS_CUT_OFF
+        };
+        format!("{}.total", family.name)
+    }
+}
+
+/// The field name in serde's "missing field `x` at line .." message.
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
+}
+
+/// The name to show: the scenario's name, or the id when it gave none.
+fn shown<'a>(name: &'a str, id: &'a str) -> &'a str {
+    if name.is_empty() { id } else { name }
+}
+
+impl Segment {
+    /// The segment's name, or its id when the file gave none.
+    pub fn display_name(&self) -> &str {
+        shown(&self.name, &self.id)
+    }
+}
+
+impl Service {
+    /// The service's name, or its id when the file gave none.
+    pub fn display_name(&self) -> &str {
+        shown(&self.name, &self.id)
+    }
+}
+
+impl Node {
+    /// The node's name, or its id when the file gave none.
+    pub fn display_name(&self) -> &str {
+        shown(&self.name, &self.id)
+    }
+}
+
+impl Event {
+    /// The event's name, or its id when the file gave none.
+    pub fn display_name(&self) -> &str {
+        shown(&self.name, &self.id)
+    }
+}
