@@ -7,8 +7,6 @@ use petgraph::Direction;
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::model::{Node, Requirement};
-
 /// How a node depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DependencyKind {
@@ -27,32 +25,20 @@ pub struct DependencyGraph {
 }
 
 impl DependencyGraph {
-    /// The graph of `nodes`' requirements in dependency order, or a cycle: node indices in
-    /// "depends on" order, the first repeated at the end (`[app, dc, app]`: app depends on dc,
-    /// which depends on app).
+    /// The graph of `nodes` nodes whose `edges` run from a dependency to its dependant, with
+    /// the dependency order; or a cycle: node indices in "depends on" order, the first repeated
+    /// at the end (`[app, dc, app]`: app depends on dc, which depends on app).
     ///
     /// # Complexity
     /// O(nodes + edges).
-    pub(super) fn build(nodes: &[Node]) -> Result<DependencyGraph, Vec<usize>> {
-        let mut graph = DiGraph::with_capacity(nodes.len(), nodes.len());
-        let handles: Vec<NodeIndex> = (0..nodes.len()).map(|i| graph.add_node(i)).collect();
-        for (index, node) in nodes.iter().enumerate() {
-            for (position, requirement) in node.requires.iter().enumerate() {
-                match requirement {
-                    Requirement::Node(dep) => {
-                        graph.add_edge(handles[*dep], handles[index], DependencyKind::Required);
-                    }
-                    Requirement::Group(group) => {
-                        for member in &group.members {
-                            graph.add_edge(
-                                handles[*member],
-                                handles[index],
-                                DependencyKind::Redundant { group: position },
-                            );
-                        }
-                    }
-                }
-            }
+    pub(super) fn build(
+        nodes: usize,
+        edges: impl IntoIterator<Item = (usize, usize, DependencyKind)>,
+    ) -> Result<DependencyGraph, Vec<usize>> {
+        let mut graph = DiGraph::with_capacity(nodes, nodes);
+        let handles: Vec<NodeIndex> = (0..nodes).map(|i| graph.add_node(i)).collect();
+        for (dependency, dependant, kind) in edges {
+            graph.add_edge(handles[dependency], handles[dependant], kind);
         }
         match toposort(&graph, None) {
             Ok(order) => Ok(DependencyGraph {
@@ -110,27 +96,24 @@ fn cycle_through(graph: &DiGraph<usize, DependencyKind>, start: NodeIndex) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::distribution::Distribution;
-    use crate::scenario::model::Layer;
 
-    fn node(requires: Vec<usize>) -> Node {
-        Node {
-            id: String::new(),
-            name: String::new(),
-            kind: String::new(),
-            owner: String::new(),
-            layer: Layer::Platform,
-            requires: requires.into_iter().map(Requirement::Node).collect(),
-            restore_hours: Distribution::Fixed(0.0),
-            ramp_hours: Distribution::Fixed(0.0),
-            installable: false,
-        }
+    /// Edges for "node i depends on each of `requires[i]`".
+    fn edges(requires: &[&[usize]]) -> Vec<(usize, usize, DependencyKind)> {
+        requires
+            .iter()
+            .enumerate()
+            .flat_map(|(node, deps)| {
+                deps.iter()
+                    .map(move |&dep| (dep, node, DependencyKind::Required))
+            })
+            .collect()
     }
 
     #[test]
     fn order_puts_dependencies_first() {
-        let nodes = vec![node(vec![1, 2]), node(vec![2]), node(vec![])];
-        let graph = DependencyGraph::build(&nodes).unwrap_or_else(|c| panic!("cycle {c:?}"));
+        let requires: &[&[usize]] = &[&[1, 2], &[2], &[]];
+        let graph =
+            DependencyGraph::build(3, edges(requires)).unwrap_or_else(|c| panic!("cycle {c:?}"));
         let place = |n: usize| graph.order().iter().position(|&m| m == n);
         assert!(place(2) < place(1) && place(1) < place(0));
         assert_eq!(graph.edge_count(), 3);
@@ -139,24 +122,24 @@ mod tests {
     #[test]
     fn cycles_are_named_in_depends_on_order() {
         // 0 → 1 → 2 → 0 (0 depends on 1, 1 on 2, 2 on 0); 3 depends on 0.
-        let nodes = vec![node(vec![1]), node(vec![2]), node(vec![0]), node(vec![0])];
-        let cycle = DependencyGraph::build(&nodes)
+        let requires: &[&[usize]] = &[&[1], &[2], &[0], &[0]];
+        let cycle = DependencyGraph::build(4, edges(requires))
             .err()
             .unwrap_or_else(|| panic!("a cycle"));
         assert_eq!(cycle.len(), 4);
         assert_eq!(cycle.first(), cycle.last());
         for pair in cycle.windows(2) {
             assert!(
-                nodes[pair[0]]
-                    .requires
-                    .iter()
-                    .any(|r| matches!(r, Requirement::Node(d) if *d == pair[1])),
+                requires[pair[0]].contains(&pair[1]),
                 "{cycle:?}: {} does not depend on {}",
                 pair[0],
                 pair[1]
             );
         }
-        let alone = vec![node(vec![0])];
-        assert_eq!(DependencyGraph::build(&alone).err(), Some(vec![0, 0]));
+        let alone: &[&[usize]] = &[&[0]];
+        assert_eq!(
+            DependencyGraph::build(1, edges(alone)).err(),
+            Some(vec![0, 0])
+        );
     }
 }

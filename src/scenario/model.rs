@@ -202,7 +202,7 @@ impl Scenario {
     /// `agents`.
     pub fn agents_per_segment(&self) -> Vec<u64> {
         let shares: Vec<f64> = self.segments.iter().map(|s| s.share).collect();
-        super::check::segment_sizes(&shares, self.run.agents)
+        segment_sizes(&shares, self.run.agents)
     }
 
     /// Real people per simulated agent.
@@ -215,4 +215,25 @@ impl Scenario {
         self.meta.value_of_time_per_hour > 0.0
             || self.services.iter().any(|s| s.value_per_unmet > 0.0)
     }
+}
+
+/// Agents per segment by largest remainder of `share × agents`, so they add up to `agents`.
+pub(crate) fn segment_sizes(shares: &[f64], agents: u64) -> Vec<u64> {
+    let exact: Vec<f64> = shares.iter().map(|s| s * agents as f64).collect();
+    let mut sizes: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
+    let mut remainder = agents.saturating_sub(sizes.iter().sum());
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    for &segment in order.iter().cycle().take(sizes.len() * 2) {
+        if remainder == 0 {
+            break;
+        }
+        sizes[segment] += 1;
+        remainder -= 1;
+    }
+    sizes
 }

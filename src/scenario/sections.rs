@@ -64,10 +64,12 @@ pub(super) fn read(
     document: &Spanned<DeTable<'_>>,
     pending: &mut Vec<Pending>,
 ) -> (RawScenarioFile, SetAside) {
-    let mut copy = document.clone();
+    // The copy that loses what is set aside is made on the first problem only.
+    let mut copy: Option<Spanned<DeTable<'_>>> = None;
     let mut aside = SetAside::default();
     for _ in 0..MAX_PROBLEMS {
-        let deserializer = toml::de::Deserializer::from(copy.clone());
+        let current = copy.as_ref().unwrap_or(document);
+        let deserializer = toml::de::Deserializer::from(current.clone());
         let error = match serde_path_to_error::deserialize::<_, RawScenarioFile>(deserializer) {
             Ok(raw) => return (raw, aside),
             Err(error) => error,
@@ -77,11 +79,12 @@ pub(super) fn read(
         let missing = between(error.message(), "missing field `", "`");
         let removed_before = missing.is_some_and(|name| aside.keys.contains(&key_of(&path, name)));
         if !removed_before {
-            let problem = pinned(&copy, &path, error.message(), error.span());
+            let problem = pinned(current, &path, error.message(), error.span());
             pending.push(problem.in_file(&aside));
         }
         let whole = removed_before || (missing.is_some() && path.0.len() <= 2);
-        if !set_aside(&mut copy, &path, error.message(), whole, &mut aside) {
+        let copy = copy.get_or_insert_with(|| document.clone());
+        if !set_aside(copy, &path, error.message(), whole, &mut aside) {
             break;
         }
     }

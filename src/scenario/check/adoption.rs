@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::Checker;
+use super::checker::Checker;
 use super::nodes::NodeIds;
 use crate::scenario::model::{Adoption, Segment};
 use crate::scenario::raw::RawAdoption;

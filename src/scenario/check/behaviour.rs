@@ -1,6 +1,6 @@
 //! `[[behaviour.switching]]`: people cut off from a pairwise service install a backup.
 
-use super::Checker;
+use super::checker::Checker;
 use super::nodes::NodeIds;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::model::{Node, Social, Switching};

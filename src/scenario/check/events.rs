@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::Checker;
+use super::checker::Checker;
 use super::nodes::NodeIds;
 use crate::scenario::distribution::Distribution;
 use crate::scenario::model::Event;

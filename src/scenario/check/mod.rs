@@ -5,6 +5,7 @@
 
 mod adoption;
 mod behaviour;
+mod checker;
 mod events;
 mod nodes;
 mod numbers;
@@ -13,66 +14,18 @@ mod run;
 mod services;
 mod social;
 
-pub(crate) use population::segment_sizes;
+pub use nodes::MAX_PLATFORMS;
+pub use run::DEFAULT_MAX_AGENTS;
+pub use social::MAX_PAIRWISE_PLATFORM_CHANNELS;
 
 use toml::Spanned;
 use toml::de::DeTable;
 
+use checker::Checker;
+
 use super::error::{FORMAT_DOC, Pending};
-use super::locate::{FieldPath, locate};
-use super::model::Scenario;
-use super::sections::{self, SetAside};
-
-/// Platforms are held as bits of a `u64` per person.
-pub const MAX_PLATFORMS: usize = 64;
-/// A person's set of a pairwise service's platform channels is held as the bits of a `u16`.
-pub const MAX_PAIRWISE_PLATFORM_CHANNELS: usize = 16;
-/// Default number of simulated agents when the file gives none and the population is larger.
-pub const DEFAULT_MAX_AGENTS: u64 = 1_000_000;
-
-/// Where problems are recorded, located in the document being checked.
-pub(super) struct Checker<'d, 'i> {
-    document: &'d Spanned<DeTable<'i>>,
-    aside: SetAside,
-    pending: Vec<Pending>,
-}
-
-impl Checker<'_, '_> {
-    /// Records a problem at `path` (the field, or the closest enclosing table the file has).
-    pub fn problem(
-        &mut self,
-        path: &FieldPath,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        let span = locate(self.document, path);
-        self.pending
-            .push(Pending::new(span, path.display(), message, hint));
-    }
-
-    /// The path in the file of element `index` of what was read of array section `section`.
-    pub fn element(&self, section: &str, index: usize) -> FieldPath {
-        self.aside.element(section, index)
-    }
-
-    /// Whether references to `id` are not to be reported: its element could not be read.
-    pub fn set_aside(&self, id: &str) -> bool {
-        self.aside.ids.contains(id)
-    }
-
-    /// A required section the file does not have (unless it was set aside for a problem).
-    fn require<T>(&mut self, section: &str, value: Option<T>, example: &str) -> Option<T> {
-        if value.is_none() && !self.aside.sections.contains(section) {
-            self.pending.push(Pending::new(
-                None,
-                format!("[{section}]"),
-                format!("the file has no [{section}] section"),
-                format!("add it, e.g. {example} ({FORMAT_DOC})"),
-            ));
-        }
-        value
-    }
-}
+use super::model::{Scenario, segment_sizes};
+use super::sections;
 
 /// Reads and checks `document` (an edited copy of a file's document).
 ///

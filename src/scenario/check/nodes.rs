@@ -3,12 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use super::{Checker, MAX_PLATFORMS};
+use super::checker::Checker;
 use crate::scenario::distribution::Distribution;
-use crate::scenario::graph::DependencyGraph;
+use crate::scenario::graph::{DependencyGraph, DependencyKind};
 use crate::scenario::locate::FieldPath;
 use crate::scenario::model::{Layer, Node, RedundancyGroup, Requirement};
 use crate::scenario::raw::{RawGroup, RawNode, RawRequirement};
+
+/// Platforms are held as bits of a `u64` per person.
+pub const MAX_PLATFORMS: usize = 64;
 
 /// Every node id with its index (infrastructure first, then platforms) and layer.
 pub(super) struct NodeIds {
@@ -257,7 +260,21 @@ pub(super) fn graph(
     nodes: &[Node],
     ids: &NodeIds,
 ) -> Option<DependencyGraph> {
-    match DependencyGraph::build(nodes) {
+    let edges = nodes.iter().enumerate().flat_map(|(node, spec)| {
+        spec.requires.iter().enumerate().flat_map(
+            move |(position, requirement)| match requirement {
+                Requirement::Node(dependency) => {
+                    vec![(*dependency, node, DependencyKind::Required)]
+                }
+                Requirement::Group(group) => group
+                    .members
+                    .iter()
+                    .map(|&member| (member, node, DependencyKind::Redundant { group: position }))
+                    .collect(),
+            },
+        )
+    });
+    match DependencyGraph::build(nodes.len(), edges) {
         Ok(graph) => Some(graph),
         Err(cycle) => {
             let names: Vec<&str> = cycle.iter().map(|&n| nodes[n].id.as_str()).collect();

@@ -1,7 +1,7 @@
 //! The checks every section shares: numbers in their ranges, ids, distributions and
 //! per-segment numbers. Each returns `None` after recording its problem.
 
-use super::Checker;
+use super::checker::Checker;
 use crate::scenario::distribution::Distribution;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::model::Segment;

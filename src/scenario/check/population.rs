@@ -1,8 +1,8 @@
-//! `[population]` and its segments, and how the agents are shared among the segments.
+//! `[population]` and its segments.
 
 use std::collections::HashSet;
 
-use super::Checker;
+use super::checker::Checker;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::model::Segment;
 use crate::scenario::raw::RawPopulation;
@@ -75,25 +75,4 @@ fn segments(
         return None;
     }
     Some(segments)
-}
-
-/// Agents per segment by largest remainder of `share × agents`, so they add up to `agents`.
-pub(crate) fn segment_sizes(shares: &[f64], agents: u64) -> Vec<u64> {
-    let exact: Vec<f64> = shares.iter().map(|s| s * agents as f64).collect();
-    let mut sizes: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
-    let mut remainder = agents.saturating_sub(sizes.iter().sum());
-    let mut order: Vec<usize> = (0..sizes.len()).collect();
-    order.sort_by(|&a, &b| {
-        (exact[b] - exact[b].floor())
-            .total_cmp(&(exact[a] - exact[a].floor()))
-            .then(a.cmp(&b))
-    });
-    for &segment in order.iter().cycle().take(sizes.len() * 2) {
-        if remainder == 0 {
-            break;
-        }
-        sizes[segment] += 1;
-        remainder -= 1;
-    }
-    sizes
 }

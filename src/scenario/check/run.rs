@@ -1,9 +1,12 @@
 //! `[scenario]` and `[run]`.
 
-use super::{Checker, DEFAULT_MAX_AGENTS};
+use super::checker::Checker;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::model::{Meta, RunSettings};
 use crate::scenario::raw::{RawMeta, RawRun};
+
+/// Default number of simulated agents when the file gives none and the population is larger.
+pub const DEFAULT_MAX_AGENTS: u64 = 1_000_000;
 
 pub(super) fn meta(cx: &mut Checker<'_, '_>, raw: RawMeta) -> Option<Meta> {
     let path = FieldPath::default().key("scenario");

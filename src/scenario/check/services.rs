@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::Checker;
+use super::checker::Checker;
 use super::nodes::NodeIds;
 use super::numbers::segment_list;
 use crate::scenario::locate::FieldPath;

@@ -2,11 +2,14 @@
 //! drawn on (by the generator's own rules, so that drawing it cannot fail), and what pairwise
 //! services ask of it.
 
-use super::{Checker, MAX_PAIRWISE_PLATFORM_CHANNELS};
+use super::checker::Checker;
 use crate::contacts::ContactsError;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::model::{Social, SocialModelKind};
 use crate::scenario::raw::{RawChannel, RawService, RawSocial};
+
+/// A person's set of a pairwise service's platform channels is held as the bits of a `u16`.
+pub const MAX_PAIRWISE_PLATFORM_CHANNELS: usize = 16;
 
 /// `None` when `[social]` could not be checked (its problem is recorded), `Some(None)` when the
 /// file has none. `agents`: the agents of each segment (by id), when known.
