@@ -102,6 +102,23 @@ pub(crate) fn share(x: f64) -> String {
     format!("{text}{NBSP}%")
 }
 
+/// A change of share in words: "rose from 0.87 % to 2.46 %", with two decimals when one would
+/// print both alike (a small rise must not read "from 1.0 % to 1.0 %"), or "stayed at 2.1 %".
+pub(crate) fn share_change(before: f64, after: f64) -> String {
+    let (mut from, mut to) = (share(before), share(after));
+    if from == to {
+        let two = |x: f64| format!("{:.2}{NBSP}%", x * 100.0);
+        (from, to) = (two(before), two(after));
+    }
+    if from == to {
+        format!("stayed at {}", share(after))
+    } else if after > before {
+        format!("rose from {from} to {to}")
+    } else {
+        format!("fell from {from} to {to}")
+    }
+}
+
 /// A duration: `11.2 h`, or days beyond 48 hours: `3.4 d`.
 pub(crate) fn hours(x: f64) -> String {
     if !x.is_finite() {
@@ -297,6 +314,20 @@ mod tests {
             (odd.title.as_str(), odd.unit),
             ("switching_regret", Unit::Share)
         );
+    }
+
+    #[test]
+    fn share_changes_show_the_change() {
+        assert_eq!(
+            spaced(share_change(0.0087, 0.0246)),
+            "rose from 0.87 % to 2.5 %"
+        );
+        assert_eq!(
+            spaced(share_change(0.0100, 0.0104)),
+            "rose from 1.00 % to 1.04 %"
+        );
+        assert_eq!(spaced(share_change(0.021, 0.02100001)), "stayed at 2.1 %");
+        assert_eq!(spaced(share_change(0.5, 0.4)), "fell from 50.0 % to 40.0 %");
     }
 
     #[test]

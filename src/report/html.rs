@@ -171,12 +171,11 @@ fn headline(out: &mut String, s: &Summary) {
         ) {
             items.push(format!(
                 "<strong>{} people</strong> installed {} during the run (p95: {}): its share of \
-                 the population rose from {} to {}.",
+                 the population {}.",
                 format::count(installs.mean),
                 escape(node.display_name()),
                 format::count(installs.p95),
-                format::share(before.mean),
-                format::share(after.mean),
+                format::share_change(before.mean, after.mean),
             ));
         }
     }

@@ -193,9 +193,15 @@ pub fn find(scenario: &Scenario, name: &str) -> Result<Column, String> {
             .filter(|f| columns.iter().any(|c| c.family.name == f.name))
             .map(|f| f.name)
             .collect();
+        let totals: Vec<&str> = columns
+            .iter()
+            .filter(|c| c.subject == Subject::Total && c.segment.is_none())
+            .map(|c| c.name.as_str())
+            .collect();
         format!(
-            "no metric family `{family}` in this scenario; its families are {}",
-            families.join(", ")
+            "no metric family `{family}` in this scenario; its families are {} (totals: {})",
+            families.join(", "),
+            totals.join(", ")
         )
     } else {
         format!(
@@ -549,7 +555,7 @@ duration_hours = 2
         );
         let why = find(&scenario, "losses.total").expect_err("no family");
         assert!(
-            why.contains("unmet_needs") && why.contains("installs"),
+            why.contains("installs") && why.contains("economic_loss.total"),
             "{why}"
         );
         assert_eq!(headline(&scenario), "economic_loss.total");

@@ -299,15 +299,7 @@ impl Summary {
                     .series
                     .iter()
                     .zip(&results.bands)
-                    .map(|(series, band)| {
-                        (
-                            series.name.clone(),
-                            Band {
-                                unit: Some(series.kind.unit),
-                                ..band.clone()
-                            },
-                        )
-                    })
+                    .map(|(series, band)| (series.name.clone(), band.clone()))
                     .collect(),
             },
         }
