@@ -18,8 +18,7 @@ use rayon::prelude::*;
 use crate::world::{World, pairwise_classes};
 use demand::ServicePlan;
 
-/// Longest slice when people switch platforms (6 minutes).
-pub const SWITCHING_SLICE_HOURS: f64 = 0.1;
+pub use crate::scenario::SWITCHING_SLICE_HOURS;
 
 /// Which replications to run.
 #[derive(Debug, Clone)]

@@ -33,7 +33,8 @@ pub use error::{FORMAT_DOC, Location, MAX_SHOWN, Problem, ScenarioError};
 pub use graph::{DependencyGraph, DependencyKind};
 pub use model::{
     Adoption, Channel, Event, Layer, Meta, Node, OfflineChannel, RedundancyGroup, Requirement,
-    RunSettings, Scenario, Segment, Service, Social, SocialModelKind, Switching,
+    RunSettings, SWITCHING_SLICE_HOURS, Scenario, Segment, Service, Social, SocialModelKind,
+    Switching,
 };
 pub use read::{MAX_FILE_BYTES, read};
 pub use variants::Variant;

@@ -63,6 +63,11 @@ impl Social {
     }
 }
 
+/// Longest slice when people switch platforms (6 minutes): installs take effect at the end of a
+/// slice, so a cascade changes who can message whom within minutes. A property of the model
+/// that both the engine (its slices) and the memory estimate (their count) read.
+pub const SWITCHING_SLICE_HOURS: f64 = 0.1;
+
 /// `[[behaviour.switching]]`: people cut off install `platform` during an outage.
 #[derive(Debug, Clone)]
 pub struct Switching {

@@ -8,7 +8,7 @@
 //! every model, so [`largest_agents`] can solve it for the agent count that fits.
 
 use crate::contacts::MAX_PARTITIONS;
-use crate::engine::SWITCHING_SLICE_HOURS;
+use crate::scenario::SWITCHING_SLICE_HOURS;
 use crate::scenario::{Channel, Scenario, SocialModelKind};
 
 /// Bytes for the binary, the allocator, thread stacks, scratch of the output writers and the
