@@ -8,6 +8,9 @@
 //! - [`zeroed`]: allocate a large array in 2 MiB pages where the kernel allows it, so that a
 //!   random access rarely misses the translation cache as well (placing the ties of a whole
 //!   country took 17 s instead of 30 s).
+//!
+//! The only module allowed `unsafe` (the crate root denies it elsewhere): two intrinsics, each
+//! with its safety argument beside it.
 
 use rayon::prelude::*;
 
