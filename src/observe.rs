@@ -48,6 +48,7 @@ pub trait BuildObserver: Sync {
 
 /// Told as replications finish. Called from worker threads.
 pub trait Observer: Sync {
+    /// One more replication is done.
     fn replication_done(&self) {}
 }
 

@@ -44,60 +44,117 @@ use crate::observe::{BuildObserver, Silent};
 pub enum SocialModel {
     /// G(n, p) with p = c / (n − 1): every pair of people is tied independently, so degrees are
     /// Binomial(n − 1, p) ≈ Poisson(c).
-    ErdosRenyi { mean_degree: f64 },
+    ErdosRenyi {
+        /// Expected contacts per person, c.
+        mean_degree: f64,
+    },
     /// Ring lattice where everyone is tied to the k/2 nearest people on each side
     /// (k = round(c), which must be even and ≥ 2), then each tie's far end is rewired to a
     /// uniformly random person with probability `rewire_probability`.
     WattsStrogatz {
+        /// Expected contacts per person, c (rounded to the even lattice degree k).
         mean_degree: f64,
+        /// Probability that a lattice tie's far end is rewired.
         rewire_probability: f64,
     },
     /// Preferential attachment: each new person brings c/2 ties (on average; the integer part
     /// always, one more with probability equal to the fractional part) to existing people chosen
     /// with probability proportional to their degree. Requires c ≥ 2.
-    BarabasiAlbert { mean_degree: f64 },
+    BarabasiAlbert {
+        /// Expected contacts per person, c (at least 2).
+        mean_degree: f64,
+    },
     /// Stochastic block model with the scenario's segments as blocks. `homophily` is the share
     /// of ties inside a person's own segment: each person expects homophily·c ties inside their
     /// segment, and the remaining (1 − homophily)·c on average go to other segments in
     /// proportion to their size (see `stochastic_block` for the exact rule).
-    StochasticBlock { mean_degree: f64, homophily: f64 },
+    StochasticBlock {
+        /// Expected contacts per person, c.
+        mean_degree: f64,
+        /// Share of a person's ties inside their own segment.
+        homophily: f64,
+    },
 }
 
 /// Why a social model cannot be built for a population.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ContactsError {
+    /// `mean_degree` is negative or not finite.
     #[error("mean_degree must be a finite number ≥ 0, got {mean_degree}")]
-    InvalidMeanDegree { mean_degree: f64 },
+    InvalidMeanDegree {
+        /// The value given.
+        mean_degree: f64,
+    },
     #[error(
         "mean_degree {mean_degree} needs more people than {people}: it must be at most people − 1"
     )]
-    MeanDegreeTooLarge { mean_degree: f64, people: u64 },
+    /// More contacts per person than there are other people.
+    MeanDegreeTooLarge {
+        /// The value given.
+        mean_degree: f64,
+        /// People in the graph.
+        people: u64,
+    },
     #[error("{name} must lie in [0, 1], got {value}")]
-    InvalidProbability { name: &'static str, value: f64 },
+    /// A probability outside [0, 1].
+    InvalidProbability {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
     #[error(
         "Watts–Strogatz needs mean_degree to round to an even number ≥ 2 (k/2 neighbours on each side of the ring), got {mean_degree}"
     )]
-    WattsStrogatzDegree { mean_degree: f64 },
+    /// A Watts–Strogatz degree that does not round to an even number ≥ 2.
+    WattsStrogatzDegree {
+        /// The value given.
+        mean_degree: f64,
+    },
     #[error(
         "Barabási–Albert needs mean_degree ≥ 2 (each new person brings mean_degree/2 ≥ 1 ties), got {mean_degree}"
     )]
-    BarabasiAlbertDegree { mean_degree: f64 },
+    /// A Barabási–Albert degree below 2.
+    BarabasiAlbertDegree {
+        /// The value given.
+        mean_degree: f64,
+    },
     #[error("invalid segment_starts: {reason}")]
-    InvalidSegments { reason: String },
+    /// Segment boundaries that are not increasing or do not cover the people.
+    InvalidSegments {
+        /// What is wrong with them.
+        reason: String,
+    },
     #[error(
         "segment {segment} has {people} people, too few for {inside_ties} expected ties inside it per person (homophily × mean_degree must be at most segment size − 1)"
     )]
+    /// A segment too small for the ties expected inside it.
     SegmentTooSmall {
+        /// Index of the segment.
         segment: usize,
+        /// People in it.
         people: u64,
+        /// Expected ties per person inside it (homophily × mean_degree).
         inside_ties: f64,
     },
     #[error(
         "segments are too unequal for {outside_ties} expected ties per person outside their own segment (the tie probability between segments would exceed 1)"
     )]
-    OutsideTiesInfeasible { outside_ties: f64 },
+    /// Segments so unequal that a tie probability between them would exceed 1.
+    OutsideTiesInfeasible {
+        /// Expected ties per person outside their own segment.
+        outside_ties: f64,
+    },
     #[error("tie ({a}, {b}) names a person outside 0..{people}")]
-    TieOutOfRange { a: u32, b: u32, people: u64 },
+    /// A given tie names a person who does not exist.
+    TieOutOfRange {
+        /// One end of the tie.
+        a: u32,
+        /// The other end.
+        b: u32,
+        /// People in the graph.
+        people: u64,
+    },
 }
 
 impl SocialModel {

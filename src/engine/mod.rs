@@ -26,6 +26,7 @@ pub struct RunConfig {
     /// Replication indices `first_replication..first_replication + replications`, so that a large
     /// study can be split into ranges and merged.
     pub first_replication: u64,
+    /// How many replications to run.
     pub replications: u32,
 }
 
@@ -45,6 +46,10 @@ pub struct Plan<'w> {
 }
 
 impl<'w> Plan<'w> {
+    /// The plan of every replication of : its services' classes and channels, the slices where
+    /// anything changes, the memo of who can reach whom, the switching rules.
+    /// What every replication of `world` shares: each service's classes and channels, the
+    /// slices where anything changes, the memo of who can reach whom, the switching rules.
     pub fn new(world: &'w World) -> Plan<'w> {
         let scenario = &world.scenario;
         let run = &scenario.run;

@@ -4,35 +4,50 @@
 /// Damage to one segment from one service in one replication.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SegmentDamage {
+    /// Needs that no channel met (nor met late), in real people's needs.
     pub unmet_needs: f64,
+    /// Needs met late, within the service's `deferrable_hours`.
     pub delayed_needs: f64,
+    /// Person-hours lost to fallbacks' extra minutes.
     pub extra_hours: f64,
+    /// Person-hours during which people had no working platform channel.
     pub person_hours_cut_off: f64,
 }
 
+/// Damage from one service in one replication, caused by the event: the same replication with
+/// nothing failed gives 0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceDamage {
+    /// Damage by population segment, in segment order.
     pub by_segment: Vec<SegmentDamage>,
+    /// The highest share of the population cut off at any time.
     pub peak_cut_off_share: f64,
     /// Pairwise services: the highest share of ties cut, and the lowest share of people in the
     /// largest component of working ties.
     pub pairwise: Option<PairwiseDamage>,
 }
 
+/// What an outage does to the ties of a pairwise service.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PairwiseDamage {
+    /// The highest share of ties with no working platform both people hold.
     pub ties_cut_peak_share: f64,
+    /// The lowest share of people in the largest component of working ties.
     pub reachable_min_share: f64,
 }
 
+/// Everything one replication produces, before the results stage names it as metrics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationOutcome {
+    /// The replication's index (keys its random streams).
     pub replication: u64,
     /// Per switching rule: people who installed the platform (scaled).
     pub installs: Vec<f64>,
     /// Per switching rule: people who held the platform before (scaled).
     pub holders_before: Vec<f64>,
+    /// Damage by service, in service order.
     pub services: Vec<ServiceDamage>,
+    /// Its time series by kind.
     pub series: Series,
 }
 

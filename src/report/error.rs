@@ -14,12 +14,17 @@ pub enum ReportError {
         "{path}: file not found; point `concrisk report` at a folder written by `concrisk run`, \
          or re-run the scenario to write it again"
     )]
-    Missing { path: PathBuf },
+    Missing {
+        /// The file looked for.
+        path: PathBuf,
+    },
 
     /// A file exists but could not be read, or an output file could not be written.
     #[error("{path}: {source}; check that the folder exists and is readable and writable")]
     Io {
+        /// The file read or written.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
@@ -29,7 +34,12 @@ pub enum ReportError {
         "{path}: not valid JSON: {message}; summary.json is written by `concrisk run`: re-run the \
          scenario, or repair the file at that line and column"
     )]
-    Json { path: PathBuf, message: String },
+    Json {
+        /// The summary file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
 
     /// A field of `summary.json` is missing or of the wrong type.
     #[error(
@@ -37,10 +47,12 @@ pub enum ReportError {
          re-run the scenario, or restore the field by hand"
     )]
     Summary {
+        /// The summary file.
         path: PathBuf,
         /// Where in the document the problem is, e.g. `metrics.unmet_needs.total.mean`
         /// (`.` for the document itself).
         field: String,
+        /// What is wrong with it.
         message: String,
     },
 
@@ -48,9 +60,19 @@ pub enum ReportError {
     #[error(
         "{path}: {message}; this file is written by `concrisk run`: re-run the scenario to write it again"
     )]
-    Csv { path: PathBuf, message: String },
+    Csv {
+        /// The CSV file.
+        path: PathBuf,
+        /// What is wrong, with the row where known.
+        message: String,
+    },
 
     /// plotters failed while drawing a figure (in practice: an I/O error from its backend).
     #[error("{path}: could not draw the figure: {message}")]
-    Draw { path: PathBuf, message: String },
+    Draw {
+        /// The figure's file.
+        path: PathBuf,
+        /// The drawing library's message.
+        message: String,
+    },
 }

@@ -31,7 +31,9 @@ pub enum Subject {
 pub struct Column {
     /// The metric's name, e.g. `economic_loss.total.by_segment.elderly`.
     pub name: String,
+    /// The registry's declaration of its family.
     pub family: &'static Family,
+    /// What it is about: a service, a segment, a platform, a node, or everything.
     pub subject: Subject,
     /// The segment index of a `.by_segment.` breakdown.
     pub segment: Option<usize>,
@@ -217,6 +219,7 @@ pub fn find(scenario: &Scenario, name: &str) -> Result<Column, String> {
 pub struct SeriesColumn {
     /// The series' name, e.g. `capacity.pangyo_dc`.
     pub name: String,
+    /// The registry's declaration of its kind.
     pub kind: &'static SeriesKind,
     /// The index of the service or node it is about.
     pub subject: usize,

@@ -18,28 +18,34 @@ use crate::world::World;
 /// Facts about how a run was made that are not in the scenario.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
+    /// The `[[variants]]` name run, if not the baseline.
     pub variant: Option<String>,
     /// The command that reproduces the run.
     pub command: String,
     /// Machine facts, written to `run.json` only: they vary between identical runs.
     pub threads: usize,
+    /// Wall-clock seconds the run took.
     pub run_seconds: f64,
 }
 
 /// Everything a run produced, ready to write.
 #[derive(Debug)]
 pub struct RunResults<'w> {
+    /// The world the replications ran on (its scenario included).
     pub world: &'w World,
+    /// How the run was made.
     pub info: RunInfo,
     /// The run's metrics, in the order of `replications.csv`'s columns.
     pub columns: Vec<metrics::Column>,
     /// The names of `columns`, for look-ups by name.
     pub metric_names: Vec<String>,
+    /// The index of each replication, in row order.
     pub replication_ids: Vec<u64>,
     /// `[replication][metric]`, metrics in the order of `columns`.
     pub values: Vec<Vec<f64>>,
     /// Per metric, in the order of `columns`.
     pub summaries: Vec<Stats>,
+    /// Start of each output step, in hours since the start of the run.
     pub hours: Vec<f64>,
     /// The run's time series, in the order of `timeseries.csv`.
     pub series: Vec<metrics::SeriesColumn>,

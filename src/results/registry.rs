@@ -98,6 +98,7 @@ pub(crate) enum Source {
 pub struct Family {
     /// The first part of every name of the family, e.g. `unmet_needs`.
     pub name: &'static str,
+    /// Its unit, which decides how every value is formatted.
     pub unit: Unit,
     /// How `<family>.total` combines the services' values.
     pub total: Total,
@@ -161,6 +162,7 @@ impl std::fmt::Debug for Family {
     }
 }
 
+/// The metric family `unmet_needs`: unmet needs.
 pub static UNMET_NEEDS: Family = Family {
     name: "unmet_needs",
     unit: Unit::Count,
@@ -173,6 +175,7 @@ pub static UNMET_NEEDS: Family = Family {
     },
 };
 
+/// The metric family `delayed_needs`: needs met late.
 pub static DELAYED_NEEDS: Family = Family {
     name: "delayed_needs",
     unit: Unit::Count,
@@ -185,6 +188,7 @@ pub static DELAYED_NEEDS: Family = Family {
     },
 };
 
+/// The metric family `person_hours_cut_off`: person-hours cut off.
 pub static PERSON_HOURS_CUT_OFF: Family = Family {
     name: "person_hours_cut_off",
     unit: Unit::PersonHours,
@@ -198,6 +202,7 @@ pub static PERSON_HOURS_CUT_OFF: Family = Family {
     },
 };
 
+/// The metric family `peak_cut_off_share`: peak share of the population cut off.
 pub static PEAK_CUT_OFF_SHARE: Family = Family {
     name: "peak_cut_off_share",
     unit: Unit::Share,
@@ -207,6 +212,7 @@ pub static PEAK_CUT_OFF_SHARE: Family = Family {
     source: Source::Service(|s| s.peak_cut_off_share),
 };
 
+/// The metric family `extra_hours`: extra person-hours on offline channels.
 pub static EXTRA_HOURS: Family = Family {
     name: "extra_hours",
     unit: Unit::PersonHours,
@@ -219,6 +225,7 @@ pub static EXTRA_HOURS: Family = Family {
     },
 };
 
+/// The metric family `economic_loss`: economic loss.
 pub static ECONOMIC_LOSS: Family = Family {
     name: "economic_loss",
     unit: Unit::Money,
@@ -232,6 +239,7 @@ pub static ECONOMIC_LOSS: Family = Family {
     },
 };
 
+/// The metric family `ties_cut_peak_share`: peak share of contact ties cut.
 pub static TIES_CUT_PEAK_SHARE: Family = Family {
     name: "ties_cut_peak_share",
     unit: Unit::Share,
@@ -242,6 +250,7 @@ pub static TIES_CUT_PEAK_SHARE: Family = Family {
     source: Source::Pairwise(|p| p.ties_cut_peak_share),
 };
 
+/// The metric family `reachable_min_share`: lowest share of people in the largest reachable group.
 pub static REACHABLE_MIN_SHARE: Family = Family {
     name: "reachable_min_share",
     unit: Unit::Share,
@@ -252,6 +261,7 @@ pub static REACHABLE_MIN_SHARE: Family = Family {
     source: Source::Pairwise(|p| p.reachable_min_share),
 };
 
+/// The metric family `installs`: installs during the run.
 pub static INSTALLS: Family = Family {
     name: "installs",
     unit: Unit::Count,
@@ -261,6 +271,7 @@ pub static INSTALLS: Family = Family {
     source: Source::Switching(|h| h.installs),
 };
 
+/// The metric family `platform_share_before`: share of people holding the platform before the event.
 pub static PLATFORM_SHARE_BEFORE: Family = Family {
     name: "platform_share_before",
     unit: Unit::Share,
@@ -270,6 +281,7 @@ pub static PLATFORM_SHARE_BEFORE: Family = Family {
     source: Source::Switching(|h| h.before / h.population),
 };
 
+/// The metric family `platform_share_after`: share of people holding the platform at the end of the run.
 pub static PLATFORM_SHARE_AFTER: Family = Family {
     name: "platform_share_after",
     unit: Unit::Share,
@@ -300,6 +312,7 @@ pub static FAMILIES: [&Family; 11] = [
 pub struct SeriesKind {
     /// The first part of every series name, e.g. `cut_off_share`.
     pub name: &'static str,
+    /// The unit of its values.
     pub unit: Unit,
     /// Services, pairwise services or nodes.
     pub scope: Scope,
@@ -338,6 +351,7 @@ impl std::fmt::Debug for SeriesKind {
     }
 }
 
+/// The time series `cut_off_share`: share of the population cut off.
 pub static CUT_OFF_SHARE: SeriesKind = SeriesKind {
     name: "cut_off_share",
     unit: Unit::Share,
@@ -347,6 +361,7 @@ pub static CUT_OFF_SHARE: SeriesKind = SeriesKind {
     steps: |s, i| s.cut_off_share.get(i).map(Vec::as_slice),
 };
 
+/// The time series `reachable_share`: share of people in the largest reachable group.
 pub static REACHABLE_SHARE: SeriesKind = SeriesKind {
     name: "reachable_share",
     unit: Unit::Share,
@@ -357,6 +372,7 @@ pub static REACHABLE_SHARE: SeriesKind = SeriesKind {
     steps: |s, i| s.reachable_share.get(i)?.as_deref(),
 };
 
+/// The time series `capacity`: capacity.
 pub static CAPACITY: SeriesKind = SeriesKind {
     name: "capacity",
     unit: Unit::Level,
@@ -372,6 +388,7 @@ pub static SERIES: [&SeriesKind; 3] = [&CUT_OFF_SHARE, &REACHABLE_SHARE, &CAPACI
 /// A metric name read back into its parts, e.g. from `summary.json`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Parsed<'a> {
+    /// The family the name belongs to.
     pub family: &'static Family,
     /// `None` for the family's total, else the id of a service or platform.
     pub subject: Option<&'a str>,

@@ -9,21 +9,28 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// a statistic a hand-edited file lacks, reads back as NaN; only `mean` is required.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
+    /// Mean over the replications.
     #[serde(deserialize_with = "nullable")]
     pub mean: f64,
     /// Sample standard deviation (n − 1); 0 for a single replication.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub std: f64,
+    /// Smallest value.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub min: f64,
+    /// 5th percentile.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub p05: f64,
+    /// Median.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub p50: f64,
+    /// 95th percentile.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub p95: f64,
+    /// 99th percentile.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub p99: f64,
+    /// Largest value.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub max: f64,
     /// Mean of the worst ⌈5 %⌉ of replications (at least one).

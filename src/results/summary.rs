@@ -17,46 +17,69 @@ use crate::scenario::{Layer, Requirement};
 /// The whole of `summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// The scenario's name (`[scenario] name`).
     pub scenario: String,
+    /// The scenario's description, in prose.
     #[serde(default)]
     pub description: String,
+    /// Where the scenario happens.
     #[serde(default)]
     pub region: String,
+    /// The currency of every money metric.
     #[serde(default)]
     pub currency: String,
+    /// Money per person-hour lost on fallbacks.
     #[serde(default)]
     pub value_of_time_per_hour: f64,
+    /// The scenario's sources, one entry each.
     #[serde(default)]
     pub sources: Vec<String>,
+    /// The scenario file, as the user named it.
     pub file: String,
+    /// The `[[variants]]` name run, if not the baseline.
     #[serde(default)]
     pub variant: Option<String>,
+    /// The master seed.
     pub seed: u64,
+    /// Replications run.
     pub replications: u64,
+    /// Agents simulated.
     pub agents: u64,
+    /// Real people the agents stand for.
     pub population: u64,
+    /// Real people per agent.
     pub scale: f64,
+    /// Simulated hours.
     pub horizon_hours: f64,
+    /// Length of one output step of the time series, in minutes.
     #[serde(default = "default_step_minutes")]
     pub step_minutes: f64,
+    /// Clock hour at hour 0 of the run.
     #[serde(default)]
     pub start_hour: f64,
+    /// The concrisk version that wrote the file.
     pub version: String,
     /// The command that reproduces the run.
     #[serde(default)]
     pub command: Option<String>,
+    /// The metric the report and the terminal lead with.
     #[serde(default)]
     pub headline_metric: Option<String>,
+    /// The population segments.
     #[serde(default)]
     pub segments: Vec<Segment>,
+    /// The services people need.
     #[serde(default)]
     pub services: Vec<Service>,
+    /// The dependency graph's nodes, infrastructure then platforms.
     #[serde(default)]
     pub nodes: Vec<Node>,
+    /// The scenario's events, with the means of their timing.
     #[serde(default)]
     pub events: Vec<Event>,
     /// Statistics of every metric over the replications, by name.
     pub metrics: BTreeMap<String, Metric>,
+    /// The per-step bands of every time series.
     #[serde(default)]
     pub timeseries: Timeseries,
 }
@@ -68,9 +91,12 @@ fn default_step_minutes() -> f64 {
 /// A population segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
+    /// The segment's id.
     pub id: String,
+    /// Display name (empty: use the id).
     #[serde(default)]
     pub name: String,
+    /// Share of the population.
     #[serde(default)]
     pub share: f64,
 }
@@ -78,13 +104,18 @@ pub struct Segment {
 /// A service people need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Service {
+    /// The service's id.
     pub id: String,
+    /// Display name (empty: use the id).
     #[serde(default)]
     pub name: String,
+    /// Money lost per unmet need.
     #[serde(default)]
     pub value_per_unmet: f64,
+    /// Hours an unmet need can wait.
     #[serde(default)]
     pub deferrable_hours: f64,
+    /// Whether a need is between two contacts.
     #[serde(default)]
     pub pairwise: bool,
 }
@@ -92,7 +123,9 @@ pub struct Service {
 /// A redundancy group: the node needs `need` of `any_of` up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
+    /// Ids of the members.
     pub any_of: Vec<String>,
+    /// How many members must be up.
     #[serde(default = "one")]
     pub need: u64,
 }
@@ -104,20 +137,27 @@ fn one() -> u64 {
 /// A node of the dependency graph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
+    /// The node's id.
     pub id: String,
+    /// Display name (empty: use the id).
     #[serde(default)]
     pub name: String,
+    /// Free-text kind.
     #[serde(default)]
     pub kind: String,
+    /// Who owns it.
     #[serde(default)]
     pub owner: String,
     /// `infrastructure` or `platform`.
     #[serde(default)]
     pub layer: String,
+    /// Ids of the nodes it needs, each alone.
     #[serde(default)]
     pub depends_on: Vec<String>,
+    /// Redundancy groups it needs.
     #[serde(default)]
     pub groups: Vec<Group>,
+    /// Whether some event fails it directly.
     #[serde(default)]
     pub failed_by_events: bool,
 }
@@ -125,15 +165,21 @@ pub struct Node {
 /// An event of the scenario, with the means of its timing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
+    /// The event's id.
     pub id: String,
+    /// Display name (empty: use the id).
     #[serde(default)]
     pub name: String,
+    /// Ids of the nodes it holds down.
     #[serde(default)]
     pub fails: Vec<String>,
+    /// Probability that it happens in a replication.
     #[serde(default = "certain")]
     pub probability: f64,
+    /// Mean start hour.
     #[serde(default)]
     pub at_hour_mean: f64,
+    /// Mean duration in hours.
     #[serde(default)]
     pub duration_hours_mean: f64,
 }
@@ -148,6 +194,7 @@ pub struct Metric {
     /// Absent in summaries written before units were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<Unit>,
+    /// Mean, spread and quantiles over the replications.
     #[serde(flatten)]
     pub stats: Stats,
 }
@@ -157,6 +204,7 @@ pub struct Metric {
 pub struct Timeseries {
     /// Start of each step, in hours since the start of the run.
     pub hours: Vec<f64>,
+    /// Each series' band, by series name.
     pub series: BTreeMap<String, Band>,
 }
 
@@ -166,8 +214,11 @@ pub struct Band {
     /// Absent in summaries written before units were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<Unit>,
+    /// Mean over the replications, by step.
     pub mean: Vec<f64>,
+    /// 5th percentile, by step.
     pub p05: Vec<f64>,
+    /// 95th percentile, by step.
     pub p95: Vec<f64>,
 }
 
@@ -182,6 +233,7 @@ pub enum ReadError {
     Field {
         /// Where in the document, e.g. `metrics.unmet_needs.total.mean` (`.` for the document).
         field: String,
+        /// What is wrong with it.
         message: String,
     },
 }

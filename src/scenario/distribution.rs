@@ -12,28 +12,44 @@ const Z95: f64 = 1.644_853_626_951_472_2;
 /// impossible parameters, so drawing cannot fail.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Distribution {
+    /// Always this value (a plain number in the file).
     Fixed(f64),
+    /// Uniform on [min, max].
     Uniform {
+        /// Lower end.
         min: f64,
+        /// Upper end.
         max: f64,
     },
+    /// Triangular on [min, max] with its peak at `mode`.
     Triangular {
+        /// Lower end.
         min: f64,
+        /// Most likely value.
         mode: f64,
+        /// Upper end.
         max: f64,
     },
     /// Parameters of ln X: `mu = ln(median)`, `sigma = ln(p95 / median) / z95`.
     LogNormal {
+        /// Mean of ln X.
         mu: f64,
+        /// Standard deviation of ln X.
         sigma: f64,
     },
+    /// Exponential with the given mean.
     Exponential {
+        /// The mean, 1 / rate.
         mean: f64,
     },
+    /// Weibull with shape k and scale λ.
     Weibull {
+        /// Shape k.
         shape: f64,
+        /// Scale λ.
         scale: f64,
     },
+    /// One of the values, each equally likely.
     Empirical(Vec<f64>),
 }
 

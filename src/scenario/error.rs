@@ -15,7 +15,9 @@ pub const FORMAT_DOC: &str = "docs/scenario-format.md";
 /// Where in a file a problem sits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
 }
 
@@ -41,7 +43,9 @@ pub struct Problem {
     pub origin: Option<String>,
     /// The field as a path into the file (`platforms[2].depends_on[0]`), or the flag.
     pub field: String,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
     pub hint: String,
     /// A TOML syntax error rather than a value the format refuses.
     pub syntax: bool,
@@ -71,10 +75,12 @@ impl fmt::Display for Problem {
 /// Why a scenario could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
+    /// The file could not be opened or read.
     #[error(
         "cannot read scenario file {file}: {source}\n  help: check the path; scenarios ship in scenarios/"
     )]
     Read {
+        /// The path, as the user gave it.
         file: String,
         /// Not a `#[source]`: the message already says it, and `{:#}` would say it twice.
         source: std::io::Error,
@@ -82,14 +88,19 @@ pub enum ScenarioError {
     /// The path is not a scenario file at all (a directory, a device, a FIFO, too large, binary).
     #[error("{file}: {message}\n  help: {hint}")]
     Refused {
+        /// The path, as the user gave it.
         file: String,
+        /// Why it is refused.
         message: String,
+        /// What to give instead.
         hint: String,
     },
     /// One or more problems in the text, sorted in file order.
     #[error("{}", render(file, problems, *more))]
     Problems {
+        /// The path, as the user gave it.
         file: String,
+        /// At most [`MAX_SHOWN`] problems.
         problems: Vec<Problem>,
         /// Problems found beyond the [`MAX_SHOWN`] kept.
         more: usize,

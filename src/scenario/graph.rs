@@ -10,9 +10,11 @@ use petgraph::graph::{DiGraph, NodeIndex};
 /// How a node depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DependencyKind {
+    /// A plain requirement: the dependant is down while it is down.
     Required,
     /// Member of the redundancy group at this position in `depends_on`.
     Redundant {
+        /// The group's position in `depends_on`.
         group: usize,
     },
 }

@@ -10,10 +10,13 @@ use crate::contacts::SocialModel;
 pub struct Scenario {
     /// The file it was read from, as the user named it.
     pub file: String,
+    /// `[scenario]`: name, description, currency, value of time, sources.
     pub meta: Meta,
+    /// `[run]`: horizon, replications, seed, agents, step, start hour.
     pub run: RunSettings,
     /// The real population the agents stand for.
     pub population: u64,
+    /// `[[population.segments]]` in file order (one segment `all` when the file gives none).
     pub segments: Vec<Segment>,
     /// Infrastructure first, then platforms, each in file order.
     pub nodes: Vec<Node>,
@@ -21,27 +24,42 @@ pub struct Scenario {
     pub dependencies: DependencyGraph,
     /// Adoption rules ordered so that a rule's `given` platform is drawn before it.
     pub adoption: Vec<Adoption>,
+    /// `[[services]]` in file order.
     pub services: Vec<Service>,
+    /// `[[events]]` in file order.
     pub events: Vec<Event>,
     /// The contact graph, needed by pairwise services and switching.
     pub social: Option<Social>,
+    /// `[[behaviour.switching]]` rules in file order.
     pub switching: Vec<Switching>,
 }
 
 /// `[social]`: how the contact graph is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Social {
+    /// Which generator, with its own parameters.
     pub model: SocialModelKind,
+    /// Mean number of contacts per person.
     pub mean_degree: f64,
 }
 
 /// The kind of contact graph, with the parameters only it takes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SocialModelKind {
+    /// G(n, p): every pair tied with the same probability.
     ErdosRenyi,
-    WattsStrogatz { rewire_probability: f64 },
+    /// A ring lattice whose ties are rewired to random people.
+    WattsStrogatz {
+        /// Probability that a lattice tie is rewired.
+        rewire_probability: f64,
+    },
+    /// Preferential attachment: a few hubs with many contacts.
     BarabasiAlbert,
-    StochasticBlock { homophily: f64 },
+    /// Ties within a segment more likely than across segments.
+    StochasticBlock {
+        /// Share of a person's ties inside their own segment.
+        homophily: f64,
+    },
 }
 
 impl Social {
@@ -79,50 +97,80 @@ pub struct Switching {
     pub threshold: Option<Distribution>,
 }
 
+/// `[scenario]`: what the scenario is and how it values time.
 #[derive(Debug, Clone)]
 pub struct Meta {
+    /// Title, shown on the report and the terminal.
     pub name: String,
+    /// What the scenario describes, in prose.
     pub description: String,
+    /// Where it happens (free text).
     pub region: String,
+    /// The currency of every money figure (free text, e.g. `KRW`).
     pub currency: String,
+    /// Money per person-hour lost on fallbacks.
     pub value_of_time_per_hour: f64,
+    /// Where the inputs come from, one entry per source.
     pub sources: Vec<String>,
 }
 
+/// `[run]`: how much is simulated.
 #[derive(Debug, Clone)]
 pub struct RunSettings {
+    /// Simulated hours from the start.
     pub horizon_hours: f64,
+    /// Monte Carlo replications.
     pub replications: u32,
+    /// Master seed of every random stream.
     pub seed: u64,
+    /// Simulated agents standing for the population.
     pub agents: u64,
+    /// Length of one output step of the time series, in minutes.
     pub step_minutes: f64,
+    /// Clock hour (0–24) at hour 0 of the simulation.
     pub start_hour: f64,
 }
 
+/// A group of the population with its own demand and adoption.
 #[derive(Debug, Clone)]
 pub struct Segment {
+    /// The id that edit paths and per-segment values use.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Share of the population (the shares sum to 1).
     pub share: f64,
 }
 
 /// Whether a node is physical infrastructure or a platform people can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layer {
+    /// `[[infrastructure]]`: data centres, networks, power.
     Infrastructure,
+    /// `[[platforms]]`: what people hold and use.
     Platform,
 }
 
+/// A node of the dependency graph: infrastructure or a platform.
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// Unique id across infrastructure and platforms.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Free-text kind (`datacenter`, `messaging` …).
     pub kind: String,
+    /// Who owns it (for the owner concentration index).
     pub owner: String,
+    /// Infrastructure or platform.
     pub layer: Layer,
+    /// `depends_on`: what must be up for this node to be up.
     pub requires: Vec<Requirement>,
+    /// Hours from its causes clearing to coming back up.
     pub restore_hours: Distribution,
+    /// Hours over which its capacity climbs from 0 to 1 once up.
     pub ramp_hours: Distribution,
+    /// Whether people can install it during an outage (switching).
     pub installable: bool,
 }
 
@@ -131,51 +179,74 @@ pub struct Node {
 pub enum Requirement {
     /// This node must be up.
     Node(usize),
+    /// Enough members of a redundancy group must be up.
     Group(RedundancyGroup),
 }
 
 /// `{ any_of, need, failover_minutes, failover_success }`.
 #[derive(Debug, Clone)]
 pub struct RedundancyGroup {
+    /// Node indices of the members (`any_of`).
     pub members: Vec<usize>,
+    /// How many members must be up.
     pub need: usize,
+    /// Hours the group does not hold while it fails over after a member goes down
+    /// (`failover_minutes` / 60).
     pub failover_hours: f64,
+    /// Probability that a failover works at all.
     pub failover_success: f64,
 }
 
 /// Who holds a platform: `share[segment]` of those who hold `given` (everyone when `None`).
 #[derive(Debug, Clone)]
 pub struct Adoption {
+    /// Node index of the platform held.
     pub platform: usize,
+    /// Share of the eligible people who hold it, by segment.
     pub share: Vec<f64>,
+    /// Node index of the platform a holder must already hold.
     pub given: Option<usize>,
 }
 
+/// A need of society (messaging, payments …) and the channels that serve it, in order of
+/// preference.
 #[derive(Debug, Clone)]
 pub struct Service {
+    /// Unique id of the service.
     pub id: String,
+    /// Display name.
     pub name: String,
     /// Needs per person per day, by segment.
     pub demand_per_day: Vec<f64>,
     /// Relative demand by hour of the day (0 = midnight), scaled so that the mean is 1.
     pub profile: [f64; 24],
+    /// Channels in order of preference; a need takes the first that works.
     pub channels: Vec<Channel>,
+    /// Whether a need is between two contacts, who must share a working platform.
     pub pairwise: bool,
+    /// Money lost per need left unmet.
     pub value_per_unmet: f64,
+    /// Hours an unmet need can wait to be met late.
     pub deferrable_hours: f64,
 }
 
+/// One way of meeting a service's need.
 #[derive(Debug, Clone)]
 pub enum Channel {
     /// Through a platform node (index into `Scenario::nodes`).
     Platform(usize),
+    /// A fallback without a platform: cash, SMS, a phone call.
     Offline(OfflineChannel),
 }
 
+/// A fallback channel that no modelled node carries.
 #[derive(Debug, Clone)]
 pub struct OfflineChannel {
+    /// Its name (`cash`, `sms` …), also its id in edit paths.
     pub name: String,
+    /// Probability that it meets a need when tried.
     pub success: f64,
+    /// Extra minutes a need met through it costs the person.
     pub extra_minutes: f64,
     /// Needs served per hour across the whole real population; `None` is unlimited.
     pub capacity_per_hour: Option<f64>,
@@ -183,13 +254,20 @@ pub struct OfflineChannel {
     pub open_to: Vec<bool>,
 }
 
+/// Something that breaks: nodes held down over `[at, at + duration)`.
 #[derive(Debug, Clone)]
 pub struct Event {
+    /// Unique id; keys the event's random stream.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Node indices held down.
     pub fails: Vec<usize>,
+    /// Hour the event starts.
     pub at_hour: Distribution,
+    /// Hours it holds its nodes down.
     pub duration_hours: Distribution,
+    /// Probability that it happens in a replication.
     pub probability: f64,
 }
 

@@ -18,7 +18,9 @@ use super::raw::RawVariant;
 /// A variant as the file declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
+    /// Its name, as `--variant` and `--variants` give it.
     pub name: String,
+    /// What the variant changes, in prose.
     pub description: String,
     /// The paths it sets, in file order.
     pub paths: Vec<String>,
