@@ -647,3 +647,192 @@ fn special_files_are_refused_without_reading() {
         assert!(String::from_utf8_lossy(&output.stderr).contains(expected));
     }
 }
+
+// Inputs that are each finite but would make the engine count, allocate or multiply past any
+// bound: refused at the field, by `check` and `run` alike, with nothing written.
+
+#[test]
+fn a_horizon_or_step_that_would_make_endless_slices_is_refused_at_its_field() {
+    for (from, to, field) in [
+        (
+            "horizon_hours = 24",
+            "horizon_hours = 1e20",
+            "horizon_hours",
+        ),
+        ("horizon_hours = 24", "horizon_hours = 1e6", "horizon_hours"),
+        (
+            "horizon_hours = 24",
+            "horizon_hours = 24\nstep_minutes = 1e-300",
+            "step_minutes",
+        ),
+        (
+            "horizon_hours = 24",
+            "horizon_hours = 24\nstep_minutes = 5e-324",
+            "step_minutes",
+        ),
+        (
+            "horizon_hours = 24",
+            "horizon_hours = 48\nstep_minutes = 0.001",
+            "step_minutes",
+        ),
+    ] {
+        let text = with(from, to);
+        let value = to.rsplit('=').next().map_or(to, str::trim);
+        let place = at_in(&text, to, value);
+        for command in [&["check"][..], &["run"]] {
+            refuses_with(command, &[], &text, &[&place, field]);
+        }
+    }
+    refuses_with(
+        &["sweep"],
+        &["--set", "run.horizon_hours", "--values", "24,1e300"],
+        VALID,
+        &["--set", "horizon_hours"],
+    );
+}
+
+#[test]
+fn a_distribution_with_an_astronomical_mean_is_refused_at_its_field() {
+    for distribution in [
+        "{ dist = \"empirical\", values = [1e308, 1e308] }",
+        "{ dist = \"lognormal\", median = 1, p95 = 1e200 }",
+        "{ dist = \"weibull\", shape = 0.005, scale = 1 }",
+        "{ dist = \"triangular\", min = 0, mode = 1, max = 1.7e308 }",
+    ] {
+        for field in ["duration_hours", "at_hour"] {
+            let text = if field == "at_hour" {
+                with(
+                    "duration_hours = 5",
+                    &format!("duration_hours = 5\nat_hour = {distribution}"),
+                )
+            } else {
+                with(
+                    "duration_hours = 5",
+                    &format!("duration_hours = {distribution}"),
+                )
+            };
+            let place = at_in(&text, &format!("{field} = {distribution}"), distribution);
+            for command in [&["check"][..], &["run"]] {
+                refuses_with(command, &[], &text, &[&place, field]);
+            }
+        }
+    }
+}
+
+#[test]
+fn values_whose_products_overflow_are_refused_at_the_value() {
+    for (from, to, field) in [
+        (
+            "name = \"valid\"",
+            "name = \"valid\"\nvalue_of_time_per_hour = 1e308",
+            "value_of_time_per_hour",
+        ),
+        (
+            "demand_per_day = 4",
+            "demand_per_day = 1e308",
+            "demand_per_day",
+        ),
+        (
+            "{ offline = \"cash\", success = 0.9 }",
+            "{ offline = \"cash\", success = 0.9, extra_minutes = 1e308 }",
+            "extra_minutes",
+        ),
+    ] {
+        let mut text = with(from, to);
+        match field {
+            // Extra minutes cost money only at a value of time, and a value of time only on
+            // extra minutes.
+            "extra_minutes" => {
+                text = text.replacen(
+                    "name = \"valid\"",
+                    "name = \"valid\"\nvalue_of_time_per_hour = 10",
+                    1,
+                );
+            }
+            "value_of_time_per_hour" => {
+                text = text.replacen(
+                    "{ offline = \"cash\", success = 0.9 }",
+                    "{ offline = \"cash\", success = 0.9, extra_minutes = 10 }",
+                    1,
+                );
+            }
+            _ => {}
+        }
+        let place = at_in(&text, to, "1e308");
+        for command in [&["check"][..], &["run"]] {
+            refuses_with(command, &[], &text, &[&place, field, "1e100"]);
+        }
+    }
+}
+
+/// Every metric of a run at the edge of what is accepted is finite: the largest horizon and the
+/// largest values whose products stay in range.
+#[test]
+fn the_largest_accepted_inputs_give_finite_results() {
+    let text = with(
+        "horizon_hours = 24",
+        "horizon_hours = 87600\nstep_minutes = 1440",
+    )
+    .replacen(
+        "name = \"valid\"",
+        "name = \"valid\"\nvalue_of_time_per_hour = 1e60",
+        1,
+    )
+    .replacen("replications = 20", "replications = 2", 1)
+    .replacen(
+        "{ offline = \"cash\", success = 0.9 }",
+        "{ offline = \"cash\", success = 0.9, extra_minutes = 10 }",
+        1,
+    )
+    .replacen(
+        "duration_hours = 5",
+        "duration_hours = { dist = \"exponential\", mean = 1e9 }",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let file = dir.path().join("edge.toml");
+    fs::write(&file, &text).unwrap_or_else(|e| panic!("write: {e}"));
+    let out = dir.path().join("out");
+    concrisk()
+        .arg("run")
+        .arg(&file)
+        .args(["--agents", "100", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(out.join("replications.csv"))
+        .unwrap_or_else(|e| panic!("replications.csv: {e}"));
+    for cell in csv.lines().skip(1).flat_map(|line| line.split(',')) {
+        let value: f64 = cell
+            .parse()
+            .unwrap_or_else(|e| panic!("cell {cell:?}: {e}"));
+        assert!(value.is_finite(), "{cell} in replications.csv");
+    }
+    let summary = fs::read_to_string(out.join("summary.json"))
+        .unwrap_or_else(|e| panic!("summary.json: {e}"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&summary).unwrap_or_else(|e| panic!("summary.json: {e}"));
+    // A non-finite number is written as null.
+    fn nulls(value: &serde_json::Value) -> usize {
+        match value {
+            serde_json::Value::Null => 1,
+            serde_json::Value::Array(items) => items.iter().map(nulls).sum(),
+            serde_json::Value::Object(fields) => fields.values().map(nulls).sum(),
+            _ => 0,
+        }
+    }
+    for part in ["metrics", "timeseries"] {
+        assert_eq!(
+            nulls(&summary[part]),
+            0,
+            "a non-finite number in summary.json's {part}"
+        );
+    }
+    assert!(
+        summary["metrics"]["economic_loss.total"]["mean"]
+            .as_f64()
+            .is_some_and(|loss| loss > 1e60),
+        "the value of time makes the loss large: {}",
+        summary["metrics"]["economic_loss.total"]
+    );
+}

@@ -24,25 +24,20 @@ impl Slice {
 }
 
 /// Fixed cut points of a run: clock-hour and output-step boundaries inside `(0, horizon)`.
+///
+/// Both are counted with integers, so the count is exact however long the horizon (a float
+/// counter stops growing past 2^53); the scenario's checks bound the horizon and the number of
+/// steps, so the points of a checked scenario number at most a few hundred thousand.
 pub fn fixed_points(horizon: f64, start_hour: f64, step_hours: f64) -> Vec<f64> {
-    let mut points = Vec::new();
-    let mut k = 1.0;
-    loop {
-        let t = k - start_hour.fract();
-        if t >= horizon {
-            break;
-        }
-        if t > 0.0 {
-            points.push(t);
-        }
-        k += 1.0;
-    }
-    let mut step = 1.0;
-    while step * step_hours < horizon {
-        points.push(step * step_hours);
-        step += 1.0;
-    }
-    points
+    let offset = start_hour.fract();
+    let clock_hours = (1u64..)
+        .map(|k| k as f64 - offset)
+        .take_while(|&t| t < horizon)
+        .filter(|&t| t > 0.0);
+    let steps = (1u64..)
+        .map(|step| step as f64 * step_hours)
+        .take_while(|&t| t < horizon);
+    clock_hours.chain(steps).collect()
 }
 
 /// Slices from the fixed points and a replication's change points.
@@ -109,5 +104,14 @@ mod tests {
         assert_eq!(slices[3].step, 1);
         assert_eq!(step_count(3.0, 1.0), 3);
         assert_eq!(step_count(2.5, 1.0), 3);
+    }
+
+    #[test]
+    fn the_longest_horizon_has_every_clock_hour_and_step() {
+        // Clock hours at k − 0.5 for k = 1 … 87 600; day-long steps at 24 s for s = 1 … 3 649.
+        let points = fixed_points(87_600.0, 0.5, 24.0);
+        assert_eq!(points.len(), 87_600 + 3_649);
+        assert_eq!(points.first(), Some(&0.5));
+        assert_eq!(points.last(), Some(&(3_649.0 * 24.0)));
     }
 }

@@ -108,6 +108,21 @@ impl Distribution {
         }
     }
 
+    /// The largest value the distribution can produce; `None` for the families unbounded above
+    /// (lognormal, exponential, Weibull).
+    pub fn upper_bound(&self) -> Option<f64> {
+        match self {
+            Distribution::Fixed(v) => Some(*v),
+            Distribution::Uniform { max, .. } | Distribution::Triangular { max, .. } => Some(*max),
+            Distribution::LogNormal { .. }
+            | Distribution::Exponential { .. }
+            | Distribution::Weibull { .. } => None,
+            Distribution::Empirical(values) => {
+                Some(values.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+            }
+        }
+    }
+
     /// The smallest value the distribution can produce (0 where it is unbounded below at 0).
     pub fn lower_bound(&self) -> f64 {
         match self {

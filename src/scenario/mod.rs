@@ -25,7 +25,10 @@ mod schema;
 mod sections;
 mod variants;
 
-pub use check::{DEFAULT_MAX_AGENTS, MAX_PAIRWISE_PLATFORM_CHANNELS, MAX_PLATFORMS};
+pub use check::{
+    DEFAULT_MAX_AGENTS, MAX_HORIZON_HOURS, MAX_OUTPUT_STEPS, MAX_PAIRWISE_PLATFORM_CHANNELS,
+    MAX_PLATFORMS,
+};
 pub use distribution::Distribution;
 pub use document::Document;
 pub use edit::{Edit, toml_text};

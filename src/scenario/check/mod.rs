@@ -5,6 +5,7 @@
 
 mod adoption;
 mod behaviour;
+mod bounds;
 mod checker;
 mod events;
 mod nodes;
@@ -15,7 +16,7 @@ mod services;
 mod social;
 
 pub use nodes::MAX_PLATFORMS;
-pub use run::DEFAULT_MAX_AGENTS;
+pub use run::{DEFAULT_MAX_AGENTS, MAX_HORIZON_HOURS, MAX_OUTPUT_STEPS};
 pub use social::MAX_PAIRWISE_PLATFORM_CHANNELS;
 
 use toml::Spanned;
@@ -82,10 +83,6 @@ pub(super) fn scenario(
         nodes.as_deref(),
         contacts,
     );
-    let Checker { pending, .. } = cx;
-    if !pending.is_empty() {
-        return Err(pending);
-    }
     let built = (|| {
         let population = population?;
         Some(Scenario {
@@ -103,6 +100,13 @@ pub(super) fn scenario(
             switching: switching?,
         })
     })();
+    if let Some(scenario) = &built {
+        bounds::results_stay_finite(&mut cx, scenario);
+    }
+    let Checker { pending, .. } = cx;
+    if !pending.is_empty() {
+        return Err(pending);
+    }
     built.ok_or_else(|| {
         vec![Pending::new(
             None,

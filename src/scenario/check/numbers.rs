@@ -7,6 +7,14 @@ use crate::scenario::locate::FieldPath;
 use crate::scenario::model::Segment;
 use crate::scenario::raw::{RawDistTable, RawDistribution, RawPerSegment};
 
+/// The largest mean or value a distribution may have. Distributions give hours (a hundred
+/// thousand years is far past any horizon) and shares of contacts (at most 1). Bounding the mean
+/// also bounds every draw: a lognormal's largest draw, exp(mu + sigma·z) with |z| below 10 for a
+/// ziggurat normal, is at most exp(ln(mean) + 50) because sigma·z ≤ sigma²/2 + z²/2; an
+/// exponential's is below 40 × its mean; a Weibull's, scale·E^(1/k) with E < 40, stays finite
+/// once scale·Γ(1 + 1/k) does. So a checked distribution never draws inf or NaN.
+pub const MAX_DISTRIBUTION_VALUE: f64 = 1e9;
+
 impl Checker<'_, '_> {
     pub fn finite(&mut self, path: &FieldPath, value: f64) -> Option<f64> {
         if value.is_finite() {
@@ -217,13 +225,28 @@ impl Checker<'_, '_> {
             );
             return None;
         }
-        match distribution {
-            Ok(distribution) => Some(distribution),
+        let distribution = match distribution {
+            Ok(distribution) => distribution,
             Err((message, hint)) => {
                 self.problem(path, message, hint);
-                None
+                return None;
             }
+        };
+        let mean = distribution.mean();
+        let largest = distribution.upper_bound().unwrap_or(mean);
+        if !(mean.is_finite() && mean.abs() <= MAX_DISTRIBUTION_VALUE)
+            || largest > MAX_DISTRIBUTION_VALUE
+        {
+            self.problem(
+                path,
+                format!(
+                    "this distribution's mean ({mean:.4e}) or largest value ({largest:.4e}) is beyond {MAX_DISTRIBUTION_VALUE:e}"
+                ),
+                "hours and shares of this size have no meaning here: check the parameters (a Weibull shape near 0 or a lognormal p95 far above its median gives an astronomical mean)",
+            );
+            return None;
         }
+        Some(distribution)
     }
 
     /// A per-segment number, each value checked by `check`; `None` without a problem when the

@@ -8,6 +8,16 @@ use crate::scenario::raw::{RawMeta, RawRun};
 /// Default number of simulated agents when the file gives none and the population is larger.
 pub const DEFAULT_MAX_AGENTS: u64 = 1_000_000;
 
+/// The longest horizon: ten years. The engine cuts the horizon at every clock hour and output
+/// step, so the horizon bounds the work and memory of every replication; an outage studied for
+/// longer than this is a different model.
+pub const MAX_HORIZON_HOURS: f64 = 87_600.0;
+
+/// The most output steps of the time series (`horizon_hours × 60 / step_minutes`): every
+/// replication keeps one value per step for every series, so this bounds the outcomes' memory
+/// and the size of `timeseries.csv` (a year at 5-minute steps is 105 120).
+pub const MAX_OUTPUT_STEPS: u64 = 200_000;
+
 pub(super) fn meta(cx: &mut Checker<'_, '_>, raw: RawMeta) -> Option<Meta> {
     let path = FieldPath::default().key("scenario");
     let mut ok = true;
@@ -41,15 +51,22 @@ pub(super) fn run(
 ) -> Option<RunSettings> {
     let path = FieldPath::default().key("run");
     let horizon_hours = raw.horizon_hours;
-    let horizon = if horizon_hours.is_finite() && horizon_hours > 0.0 {
-        Some(horizon_hours)
-    } else {
+    let horizon = if !(horizon_hours.is_finite() && horizon_hours > 0.0) {
         cx.problem(
             &path.key("horizon_hours"),
             format!("{horizon_hours} is not a positive number of hours"),
             "give the simulated time span in hours, e.g. horizon_hours = 72",
         );
         None
+    } else if horizon_hours > MAX_HORIZON_HOURS {
+        cx.problem(
+            &path.key("horizon_hours"),
+            format!("{horizon_hours} hours is longer than the {MAX_HORIZON_HOURS} (ten years) concrisk simulates"),
+            "simulate the outage and its aftermath, e.g. horizon_hours = 72",
+        );
+        None
+    } else {
+        Some(horizon_hours)
     };
     let replications = cx
         .at_least_one(&path.key("replications"), raw.replications)
@@ -100,6 +117,23 @@ pub(super) fn run(
         );
         None
     };
+    let step = step.zip(horizon).and_then(|(step_minutes, horizon_hours)| {
+        // Counted in floating point first: the ratio of two checked finite numbers can still
+        // exceed every integer type.
+        let steps = (horizon_hours * 60.0 / step_minutes).ceil();
+        if steps <= MAX_OUTPUT_STEPS as f64 {
+            return Some(step_minutes);
+        }
+        let finest = horizon_hours * 60.0 / MAX_OUTPUT_STEPS as f64;
+        cx.problem(
+            &path.key("step_minutes"),
+            format!(
+                "{step_minutes} minutes over {horizon_hours} hours makes {steps:.3e} output steps; at most {MAX_OUTPUT_STEPS} are kept"
+            ),
+            format!("use step_minutes = {:.3} or more (or a shorter horizon)", finest),
+        );
+        None
+    });
     let start_hour = raw.start_hour;
     let start = if (0.0..24.0).contains(&start_hour) {
         Some(start_hour)
