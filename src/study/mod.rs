@@ -7,6 +7,25 @@
 //! turns flags into requests, passes an observer for progress, and prints.
 //!
 //! Failures are [`StudyError`]s that say whether the input was at fault.
+//!
+//! ```no_run
+//! use concrisk::engine::Silent;
+//! use concrisk::scenario::Edit;
+//! use concrisk::study::{self, RunRequest, Source, Study};
+//!
+//! let request = RunRequest {
+//!     study: Study {
+//!         source: Source::File("scenarios/kakao-fire-2022.toml".into()),
+//!         edits: vec![Edit::flag("--replications", "run.replications", 100)],
+//!         threads: None,
+//!         out: "output/kakao".into(),
+//!     },
+//!     variant: None,
+//! };
+//! let ran = study::run(&request, &Silent)?;
+//! println!("{}", ran.summary.metrics["economic_loss.total"].stats.mean);
+//! # Ok::<(), study::StudyError>(())
+//! ```
 
 pub mod bench;
 mod check;
