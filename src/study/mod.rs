@@ -1,10 +1,10 @@
-//! The library's entry points: one function per command that simulates — [`run`], [`compare`],
-//! [`sweep`], [`rank`] — and [`check`] and [`report`]. Each takes a plain request and owns its
-//! sequence once: read (bounded) → parse → edits (a variant's, a sweep point's, the command
-//! line's) → checked scenario(s) → memory check → thread pool → build, plan and run
-//! ([`crate::simulation`]) → collect → write the output folder and draw its report (one function
-//! for every study) → a typed result that the command line prints from. The command line only
-//! turns flags into requests, passes an observer for progress, and prints.
+//! The library's entry points: one function per command that simulates — [`run()`],
+//! [`compare()`], [`sweep()`], [`rank()`] — and [`check()`] and [`report()`]. Each takes a plain
+//! request and owns its sequence once: read (bounded) → parse → edits (a variant's, a sweep
+//! point's, the command line's) → checked scenario(s) → memory check → thread pool → build, plan
+//! and run ([`crate::simulation`]) → collect → write the output folder and draw its report (one
+//! function for every study) → a typed result that the command line prints from. The command
+//! line only turns flags into requests, passes an observer for progress, and prints.
 //!
 //! Failures are [`StudyError`]s that say whether the input was at fault.
 //!
