@@ -1,6 +1,7 @@
 //! Speed of the core engine on the Kakao fire scenario without its contact graph (messaging as a
 //! plain service): building the world, one replication, and a
-//! whole 1 000-replication run, at 1 M agents (and 10 M with `CONCRISK_BENCH_FULL=1`).
+//! whole 1 000-replication run (the library's one build → plan → run step,
+//! `concrisk::simulation::simulate`), at 1 M agents (and 10 M with `CONCRISK_BENCH_FULL=1`).
 
 mod common;
 
@@ -8,7 +9,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
-use concrisk::engine::{self, Plan, RunConfig, Silent};
+use concrisk::engine::{self, Plan, Silent};
+use concrisk::simulation::simulate;
 use concrisk::world::World;
 
 fn world_build(c: &mut Criterion) {
@@ -55,16 +57,8 @@ fn whole_run(c: &mut Criterion) {
             &agents,
             |b, &agents| {
                 b.iter(|| {
-                    let world = World::build(common::kakao_plain(agents, 1000))
-                        .unwrap_or_else(|e| panic!("world: {e}"));
-                    engine::run(
-                        &world,
-                        &RunConfig {
-                            first_replication: 0,
-                            replications: 1000,
-                        },
-                        &Silent,
-                    )
+                    simulate(common::kakao_plain(agents, 1000), &Silent)
+                        .unwrap_or_else(|e| panic!("world: {e}"))
                 });
             },
         );

@@ -167,14 +167,12 @@ fn compare(file: &Path, agents: u64, replications: u32, reference_replications: 
         scenario.run.agents = agents;
         let world = World::build(scenario).unwrap_or_else(|e| panic!("world builds: {e}"));
         let headline = &metrics::headline(&world.scenario);
-        let index = metrics::names(&world.scenario)
-            .iter()
-            .position(|n| n == headline)
-            .unwrap_or_else(|| panic!("no metric {headline}"));
+        let column = metrics::find(&world.scenario, headline)
+            .unwrap_or_else(|why| panic!("no metric {headline}: {why}"));
         let started = Instant::now();
         let plan = Plan::new(&world);
         let fast: Vec<f64> = (0..u64::from(replications))
-            .map(|r| metrics::values(&world.scenario, &engine::replicate(&plan, r))[index])
+            .map(|r| column.value(&world.scenario, &engine::replicate(&plan, r)))
             .collect();
         let fast_seconds = started.elapsed().as_secs_f64() / f64::from(replications);
         let started = Instant::now();

@@ -18,15 +18,19 @@
 //!    their summaries and the files `summary.json`, `replications.csv` and `timeseries.csv`.
 //! 5. [`report`]: the figures and `report.html`, drawn from an output folder alone.
 //!
-//! [`policy`] holds the studies on common random numbers (compare, sweep, rank). The `concrisk`
-//! binary parses flags, calls the library and prints; it adds nothing to the results.
+//! [`simulation`] is the one build → plan → run step, and [`policy`] holds the studies on common
+//! random numbers (compare, sweep, rank). [`study`] is the entry point: one call per command
+//! (`run`, `compare`, `sweep`, `rank`, `check`, `report`), each taking a plain request and
+//! returning a typed result, with the whole sequence — read, edits, memory check, thread pool,
+//! simulate, write the output folder, draw the report — written once. The `concrisk` binary (its
+//! `cli` module is not part of the library) turns flags into those requests, shows progress bars
+//! and prints; it adds nothing to the results.
 //!
 //! Unsafe code is denied everywhere except in the module that gives the memory system hints
 //! (prefetching and huge pages), where each block says why it is sound.
 #![deny(unsafe_code)]
 
 pub mod agent_set;
-pub mod cli;
 pub mod contacts;
 pub mod engine;
 // The one exception to `deny(unsafe_code)`: memory hints (prefetch, madvise), each argued sound.
@@ -37,5 +41,7 @@ pub mod policy;
 pub mod report;
 pub mod results;
 pub mod scenario;
+pub mod simulation;
 pub mod streams;
+pub mod study;
 pub mod world;

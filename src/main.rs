@@ -1,18 +1,19 @@
 //! The `concrisk` binary: parse flags, call the library, print the error chain, pick the exit
 //! status (0 done, 2 bad input, 1 anything else).
 
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::Parser;
-use concrisk::cli::{Cli, execute};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match execute(cli) {
+    let flags = cli::Cli::parse();
+    match cli::execute(flags) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("error: {:#}", failure.error());
-            ExitCode::from(failure.exit_code())
+            ExitCode::from(if failure.is_input() { 2 } else { 1 })
         }
     }
 }

@@ -10,8 +10,10 @@ use assert_cmd::Command;
 use concrisk::engine::Silent;
 use concrisk::policy::compare::against;
 use concrisk::policy::concentration::{self, hhi};
-use concrisk::policy::{Sample, rank};
-use concrisk::scenario::{self, Scenario};
+use concrisk::policy::{Sample, rank, sweep};
+use concrisk::results::Summary;
+use concrisk::scenario::{self, Edit, Scenario};
+use concrisk::study;
 use concrisk::world::World;
 use proptest::prelude::*;
 
@@ -618,4 +620,190 @@ fn bad_variants_paths_and_flags_exit_2_with_a_located_message() {
         BASE,
         &["--range", "lo ≤ hi"],
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The library's entry points (`concrisk::study`), as a program embedding concrisk meets them.
+
+/// A study of the fixture with `text`, `replications` replications, into `out`.
+fn study_of(text: &str, replications: u32, threads: usize, out: &Path) -> study::Study {
+    study::Study {
+        source: study::Source::Text {
+            name: "policy.toml".to_string(),
+            text: text.to_string(),
+        },
+        edits: vec![Edit::flag(
+            "--replications",
+            "run.replications",
+            replications,
+        )],
+        threads: Some(threads),
+        out: out.to_path_buf(),
+    }
+}
+
+fn read_summary(out: &Path) -> Summary {
+    Summary::from_json(&read(&out.join("summary.json"))).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_run_entry_point_returns_what_it_writes_and_the_same_bytes_on_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let mut written = Vec::new();
+    for threads in [1, 2] {
+        let out = dir.path().join(format!("threads{threads}"));
+        let request = study::RunRequest {
+            study: study_of(BASE, 20, threads, &out),
+            variant: None,
+        };
+        let ran = study::run(&request, &Silent).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ran.out, out);
+        assert_eq!(
+            ran.summary,
+            read_summary(&out),
+            "the result is the file written"
+        );
+        assert_eq!(
+            ran.summary.replications, 20,
+            "the request's edit was applied"
+        );
+        assert!(
+            ran.summary.metrics["economic_loss.total"].stats.mean > 0.0,
+            "the data centre always fails, so the run loses money"
+        );
+        assert!(out.join("report.html").exists(), "the report is drawn");
+        written.push(
+            ["summary.json", "replications.csv", "timeseries.csv"].map(|f| read(&out.join(f))),
+        );
+    }
+    assert!(
+        written[0] == written[1],
+        "1 and 2 threads write the same bytes"
+    );
+}
+
+#[test]
+fn the_compare_entry_point_returns_the_comparison_it_writes() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let out = dir.path().join("out");
+    let request = study::CompareRequest {
+        study: study_of(&text(), 20, 2, &out),
+        variants: vec!["faster_restore".to_string(), "same".to_string()],
+    };
+    let compared = study::compare(&request, &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let comparison = &compared.comparison;
+    let names: Vec<&str> = comparison
+        .variants
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["faster_restore", "same"],
+        "the variants asked for, in order"
+    );
+    let csv = comparison.csv().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        String::from_utf8_lossy(&csv),
+        read(&out.join("compare.csv"))
+    );
+    assert_eq!(
+        compared.summary,
+        read_summary(&out),
+        "the baseline's run is written"
+    );
+    let same = &comparison.variants[1];
+    assert!(!same.rows.is_empty());
+    for row in &same.rows {
+        assert_eq!(
+            (row.diff.mean, row.diff.lo, row.diff.hi),
+            (0.0, 0.0, 0.0),
+            "{}",
+            row.metric
+        );
+    }
+    assert!(read(&out.join("report.html")).contains("id=\"compare\""));
+}
+
+#[test]
+fn the_sweep_and_rank_entry_points_return_what_they_write() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let out = dir.path().join("sweep");
+    let path = "platforms.app.restore_hours";
+    let request = study::SweepRequest {
+        study: study_of(BASE, 10, 2, &out),
+        design: sweep::Design::Grid(vec![(path.to_string(), sweep::parse_values("1,4"))]),
+        metric: None,
+    };
+    let swept = study::sweep(&request, &Silent).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(swept.points, 2);
+    assert_eq!(swept.paths, [path]);
+    assert_eq!(swept.metric, "economic_loss.total");
+    let metrics = concrisk::results::metrics::names(&variant(None)).len();
+    assert_eq!(
+        read(&out.join("sweep.csv")).lines().count(),
+        1 + 2 * metrics
+    );
+
+    let out = dir.path().join("rank");
+    let ranked =
+        study::rank(&study_of(BASE, 10, 2, &out), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ranked.out, out);
+    assert_eq!(ranked.ranking.nodes.len(), 4, "dc, dc2, app and backup");
+    assert_eq!(
+        ranked.ranking.rank_csv().unwrap_or_else(|e| panic!("{e}")),
+        fs::read(out.join("rank.csv")).unwrap_or_else(|e| panic!("{e}"))
+    );
+}
+
+#[test]
+fn entry_points_say_the_input_is_at_fault_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let out = dir.path().join("out");
+    let no_events = BASE.split("[[events]]").next().unwrap_or_default();
+    let failures = [
+        (
+            study::compare(
+                &study::CompareRequest {
+                    study: study_of(BASE, 20, 1, &out),
+                    variants: Vec::new(),
+                },
+                &Silent,
+            )
+            .err(),
+            "declares no [[variants]]",
+        ),
+        (
+            study::run(
+                &study::RunRequest {
+                    study: study_of(&text(), 20, 1, &out),
+                    variant: Some("nope".to_string()),
+                },
+                &Silent,
+            )
+            .err(),
+            "nope",
+        ),
+        (
+            study::rank(&study_of(no_events, 20, 1, &out), &Silent).err(),
+            "no [[events]]",
+        ),
+        (
+            study::run(
+                &study::RunRequest {
+                    study: study_of(BASE, 0, 1, &out),
+                    variant: None,
+                },
+                &Silent,
+            )
+            .err(),
+            "--replications",
+        ),
+    ];
+    for (failure, expected) in failures {
+        let failure = failure.unwrap_or_else(|| panic!("a study with {expected:?} fails"));
+        assert!(failure.is_input(), "{failure}");
+        assert!(failure.to_string().contains(expected), "{failure}");
+    }
+    assert!(!out.exists(), "a refused study writes nothing");
 }

@@ -1,20 +1,19 @@
 //! `concrisk bench`: world build, per-replication time and peak memory of a scenario at several
 //! agent counts, as a table. Each row runs in a child process (this binary's hidden `bench-row`
 //! command), so that each row's peak resident memory is its own and not the high-water mark of
-//! the rows before it.
+//! the rows before it. What a row measures is the library's ([`concrisk::study::bench`]); here
+//! are the flags, the child processes and the table.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::Instant;
 
 use clap::Args;
 
-use super::{Failure, input, memory, progress};
-use crate::engine::{self, RunConfig};
-use crate::scenario::{self, Document, Edit};
-use crate::world::World;
-use crate::world::memory::{estimate, human};
+use super::progress;
+use concrisk::study::bench::{self, RowRequest};
+use concrisk::study::{Source, StudyError};
+use concrisk::world::memory::human;
 
 #[derive(Debug, Args)]
 pub(super) struct BenchArgs {
@@ -52,23 +51,17 @@ fn threads_of(threads: Option<u64>) -> usize {
 }
 
 /// Runs every row in its own process and prints the table.
-pub(super) fn bench(args: &BenchArgs) -> Result<(), Failure> {
+pub(super) fn bench(args: &BenchArgs) -> Result<(), StudyError> {
     let counts = if args.agents.is_empty() {
         vec![1_000_000, 10_000_000]
     } else {
         args.agents.clone()
     };
     // Fail on a bad file or agent count here, once, rather than in a child.
-    let text = scenario::read(&args.file).map_err(input)?;
-    let document = Document::parse(&text, &args.file.display().to_string()).map_err(input)?;
-    for &agents in &counts {
-        document
-            .scenario(&row_edits(agents, args.replications))
-            .map_err(input)?;
-    }
+    bench::check_rows(&Source::File(args.file.clone()), &counts, args.replications)?;
     let threads = threads_of(args.threads);
     let exe = std::env::current_exe()
-        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot find this program: {e}")))?;
+        .map_err(|e| StudyError::Other(anyhow::anyhow!("cannot find this program: {e}")))?;
     let mut table = String::new();
     let _ = writeln!(
         table,
@@ -90,13 +83,15 @@ pub(super) fn bench(args: &BenchArgs) -> Result<(), Failure> {
             .args(["--threads", &threads.to_string()])
             .stderr(std::process::Stdio::inherit())
             .output()
-            .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start {}: {e}", exe.display())))?;
+            .map_err(|e| {
+                StudyError::Other(anyhow::anyhow!("cannot start {}: {e}", exe.display()))
+            })?;
         if !output.status.success() {
             let error = anyhow::anyhow!("the row with {agents} agents failed (see above)");
             return Err(if output.status.code() == Some(2) {
-                Failure::Input(error)
+                StudyError::Input(error)
             } else {
-                Failure::Other(error)
+                StudyError::Other(error)
             });
         }
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -104,7 +99,7 @@ pub(super) fn bench(args: &BenchArgs) -> Result<(), Failure> {
             .lines()
             .find_map(|line| line.strip_prefix(ROW_TAG))
             .ok_or_else(|| {
-                Failure::Other(anyhow::anyhow!(
+                StudyError::Other(anyhow::anyhow!(
                     "the row with {agents} agents printed no result"
                 ))
             })?;
@@ -121,75 +116,27 @@ pub(super) fn bench(args: &BenchArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The edits of one row: its agents and replications.
-fn row_edits(agents: u64, replications: u32) -> [Edit; 2] {
-    [
-        Edit::flag("--agents", "run.agents", agents),
-        Edit::flag("--replications", "run.replications", replications),
-    ]
-}
-
 /// One row, in the child: build, plan and run, then print the row.
-pub(super) fn row(args: &RowArgs) -> Result<(), Failure> {
-    let text = scenario::read(&args.file).map_err(input)?;
-    let scenario = Document::parse(&text, &args.file.display().to_string())
-        .and_then(|document| document.scenario(&row_edits(args.agents, args.replications)))
-        .map_err(input)?;
-    memory::ensure_fits(&args.file, &[&scenario], args.threads)?;
-    let estimated = estimate(&scenario, args.threads).bytes;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start worker threads: {e}")))?;
-    let (build, ties, plan_seconds, per_replication) = pool.install(|| {
-        let started = Instant::now();
-        let world = progress::building_world(args.agents, |observer| {
-            World::build_observed(scenario, observer)
-        })
-        .map_err(input)?;
-        let build = started.elapsed().as_secs_f64();
-        let ties = world.contacts.as_ref().map_or(0, |g| g.tie_count());
-        let started = Instant::now();
-        let plan = progress::planning(|| engine::Plan::new(&world));
-        let plan_seconds = started.elapsed().as_secs_f64();
-        let observer = progress::Replications::new(u64::from(args.replications));
-        let started = Instant::now();
-        let outcomes = engine::run_planned(
-            &plan,
-            &RunConfig {
-                first_replication: 0,
-                replications: args.replications,
-            },
-            &observer,
-        );
-        observer.finish();
-        let per_replication = started.elapsed().as_secs_f64() / outcomes.len().max(1) as f64;
-        Ok::<_, Failure>((build, ties, plan_seconds, per_replication))
-    })?;
-    let peak = peak_resident_bytes().map_or_else(|| "unknown".to_string(), human);
+pub(super) fn row(args: &RowArgs) -> Result<(), StudyError> {
+    let row = bench::row(
+        &RowRequest {
+            source: Source::File(args.file.clone()),
+            agents: args.agents,
+            replications: args.replications,
+            threads: args.threads,
+        },
+        &progress::Bars::default(),
+    )?;
+    let peak = row.peak_bytes.map_or_else(|| "unknown".to_string(), human);
     println!(
-        "{ROW_TAG} | {} | {ties} | {} | {build:.2} | {plan_seconds:.2} | {:.2} | {peak} | {} |",
+        "{ROW_TAG} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {peak} | {} |",
         args.agents,
+        row.ties,
         args.replications,
-        per_replication * 1e3,
-        human(estimated)
+        row.build_seconds,
+        row.plan_seconds,
+        row.per_replication_seconds * 1e3,
+        human(row.estimate_bytes)
     );
     Ok(())
-}
-
-/// The peak resident memory of this process so far (`VmHWM` in `/proc/self/status`, the figure
-/// `getrusage` reports as `ru_maxrss`), when the system says.
-fn peak_resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .map(|kib| kib * 1024)
 }

@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::results::registry::{Family, PERSON_HOURS_CUT_OFF, UNMET_NEEDS};
-use crate::results::{RunResults, metrics};
-use crate::scenario::{Channel, Layer, Requirement, Scenario, Variant};
-use crate::world::World;
+use concrisk::results::Summary;
+use concrisk::results::registry::{Family, PERSON_HOURS_CUT_OFF, UNMET_NEEDS};
+use concrisk::scenario::{Channel, Layer, Requirement, Scenario, Variant};
+use concrisk::world::World;
 
 /// What the world holds: nodes, edges, segments, adoption as drawn, services and events; then the
 /// variants, each checked.
@@ -208,29 +208,24 @@ fn quote(text: &str) -> String {
 }
 
 /// Where the files went and the headline figures.
-pub fn run_report(results: &RunResults<'_>, out: &Path) -> String {
-    let scenario = &results.world.scenario;
+pub fn run_report(summary: &Summary, out: &Path) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
         "{}: {} replications, {} agents for {} people, seed {}",
-        scenario.meta.name,
-        results.values.len(),
-        scenario.run.agents,
-        scenario.population,
-        scenario.run.seed
+        summary.scenario, summary.replications, summary.agents, summary.population, summary.seed
     );
-    let headline = metrics::headline(scenario);
+    let headline = summary.headline();
     let others = [&UNMET_NEEDS, &PERSON_HOURS_CUT_OFF]
         .into_iter()
         .filter_map(Family::total_name)
         .filter(|n| *n != headline);
     for name in std::iter::once(headline.clone()).chain(others) {
-        if let Some(stats) = results.metric(&name) {
+        if let Some(metric) = summary.metrics.get(&name) {
             let _ = writeln!(
                 text,
                 "  {name:<28} mean {:>14.0}  p95 {:>14.0}",
-                stats.mean, stats.p95
+                metric.stats.mean, metric.stats.p95
             );
         }
     }

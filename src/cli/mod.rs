@@ -1,22 +1,18 @@
-//! The command line: parses flags, calls the library, and sorts failures into bad input (exit 2)
-//! and everything else (exit 1). Only `main` prints errors.
+//! The command line: parses flags into the requests of [`concrisk::study`], calls it with
+//! progress bars as the observer, and prints what it returns. Binary-only: nothing here is part
+//! of the library's API. Only `main` prints errors.
 
 mod bench;
 mod describe;
-mod memory;
 mod policy;
 mod progress;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::engine::{self, RunConfig};
-use crate::report;
-use crate::results::{RunInfo, RunResults, write_run};
-use crate::scenario::{self, Document, Scenario};
-use crate::world::World;
+use concrisk::scenario;
+use concrisk::study::{self, RunRequest, Source, StudyError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,39 +66,11 @@ struct RunArgs {
     variant: Option<String>,
 }
 
-/// Why a command failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// The user's file, value or flag is wrong: exit status 2.
-    Input(anyhow::Error),
-    /// Anything else: exit status 1.
-    Other(anyhow::Error),
-}
-
-impl Failure {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Failure::Input(_) => 2,
-            Failure::Other(_) => 1,
-        }
-    }
-
-    pub fn error(&self) -> &anyhow::Error {
-        match self {
-            Failure::Input(e) | Failure::Other(e) => e,
-        }
-    }
-}
-
-fn input(error: impl Into<anyhow::Error>) -> Failure {
-    Failure::Input(error.into())
-}
-
 /// Runs the parsed command line.
 ///
 /// # Errors
-/// A [`Failure`] saying whether the input was at fault.
-pub fn execute(cli: Cli) -> Result<(), Failure> {
+/// A [`StudyError`] saying whether the input was at fault.
+pub fn execute(cli: Cli) -> Result<(), StudyError> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Compare(args) => policy::compare(&args),
@@ -111,29 +79,18 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Bench(args) => bench::bench(&args),
         Command::BenchRow(args) => bench::row(&args),
         Command::Check { file } => {
-            let text = scenario::read(&file).map_err(input)?;
-            let document = Document::parse(&text, &file.display().to_string()).map_err(input)?;
-            let scenario = document.scenario(&[]).map_err(input)?;
-            document.check_variants(&[]).map_err(input)?;
-            memory::ensure_fits(&file, &[&scenario], rayon::current_num_threads())?;
-            let world = World::build(scenario).map_err(input)?;
-            let variants: Vec<&scenario::Variant> = document.variants().collect();
-            print!("{}", describe::check_report(&world, &variants));
+            let checked = study::check(&Source::File(file))?;
+            let variants: Vec<&scenario::Variant> = checked.variants.iter().collect();
+            print!("{}", describe::check_report(&checked.world, &variants));
             Ok(())
         }
         Command::Graph { file } => {
-            let scenario = scenario::load(&file).map_err(input)?;
+            let scenario = scenario::load(&file).map_err(|e| StudyError::Input(e.into()))?;
             print!("{}", describe::dot(&scenario));
             Ok(())
         }
         Command::Report { dir } => {
-            let rendered = report::render(&dir).map_err(|e| match e {
-                report::ReportError::Missing { .. }
-                | report::ReportError::Json { .. }
-                | report::ReportError::Summary { .. }
-                | report::ReportError::Csv { .. } => input(e),
-                other => Failure::Other(other.into()),
-            })?;
+            let rendered = study::report(&dir)?;
             println!(
                 "wrote {} files: {}/report.html and {}/plots/",
                 rendered.files.len(),
@@ -145,48 +102,13 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn run(args: &RunArgs) -> Result<(), Failure> {
-    let study = &args.study;
-    let text = scenario::read(&study.file).map_err(input)?;
-    let scenario = Document::parse(&text, &study.file.display().to_string())
-        .and_then(|document| document.variant(args.variant.as_deref(), &policy::overrides(study)))
-        .map_err(input)?;
-    let out = policy::out_dir(study);
-    let (pool, threads) = policy::pool(study)?;
-    memory::ensure_fits(&study.file, &[&scenario], threads)?;
-    let started = Instant::now();
-    let command = reproduce_command(&study.file, &scenario, args.variant.as_deref());
-    let replications = scenario.run.replications;
-    let (world, outcomes) = pool.install(|| {
-        let world = progress::building_world(scenario.run.agents, |observer| {
-            World::build_observed(scenario, observer)
-        })
-        .map_err(input)?;
-        let plan = progress::planning(|| engine::Plan::new(&world));
-        let observer = progress::Replications::new(u64::from(replications));
-        let outcomes = engine::run_planned(
-            &plan,
-            &RunConfig {
-                first_replication: 0,
-                replications,
-            },
-            &observer,
-        );
-        observer.finish();
-        drop(plan);
-        Ok((world, outcomes))
-    })?;
-    let hours = engine::step_starts(&world.scenario);
-    let info = RunInfo {
+fn run(args: &RunArgs) -> Result<(), StudyError> {
+    let request = RunRequest {
+        study: policy::study(&args.study),
         variant: args.variant.clone(),
-        command,
-        threads,
-        run_seconds: started.elapsed().as_secs_f64(),
     };
-    let results = RunResults::collect(&world, &outcomes, hours, info);
-    write_run(&out, &results).map_err(|e| Failure::Other(e.into()))?;
-    report::render(&out).map_err(|e| Failure::Other(e.into()))?;
-    print!("{}", describe::run_report(&results, &out));
+    let ran = study::run(&request, &progress::Bars::default())?;
+    print!("{}", describe::run_report(&ran.summary, &ran.out));
     Ok(())
 }
 
@@ -196,19 +118,4 @@ fn default_out(file: &Path) -> PathBuf {
         .file_stem()
         .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
     PathBuf::from("output").join(stem)
-}
-
-/// The command that reproduces a run exactly, whatever the defaults of the file.
-fn reproduce_command(file: &Path, scenario: &Scenario, variant: Option<&str>) -> String {
-    let mut command = format!(
-        "concrisk run {} --seed {} --replications {} --agents {}",
-        file.display(),
-        scenario.run.seed,
-        scenario.run.replications,
-        scenario.run.agents
-    );
-    if let Some(variant) = variant {
-        command.push_str(&format!(" --variant {variant}"));
-    }
-    command
 }

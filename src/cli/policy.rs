@@ -1,23 +1,17 @@
-//! The policy commands: `compare` (variants on common random numbers), `sweep` (a design over
-//! scenario paths) and `rank` (single points of failure and concentration). Each writes its
-//! files into the output folder and draws its figure; `compare` also writes the baseline's run
-//! so that the report page has a run to stand on.
+//! The flags of the policy commands — `compare` (variants on common random numbers), `sweep` (a
+//! design over scenario paths) and `rank` (single points of failure and concentration) — turned
+//! into requests of [`concrisk::study`], and the lines each prints when it is done.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
-use super::{Failure, default_out, input, memory, progress, reproduce_command};
-use crate::engine::{self, RunConfig};
-use crate::policy::compare::{self, Compared, Comparison};
-use crate::policy::sweep::{self, Design};
-use crate::policy::{PolicyError, Sample, rank};
-use crate::report;
-use crate::results::{RunInfo, RunResults, metrics, write_run};
-use crate::scenario::{self, Document, Edit, FORMAT_DOC, Scenario};
-use crate::world::World;
+use super::{default_out, progress};
+use concrisk::policy::compare::Comparison;
+use concrisk::policy::sweep::{self, Design};
+use concrisk::scenario::Edit;
+use concrisk::study::{self, CompareRequest, Source, Study, StudyError, SweepRequest};
 
 /// What every study shares with `run`.
 #[derive(Debug, Args)]
@@ -98,155 +92,23 @@ pub(super) fn overrides(args: &StudyArgs) -> Vec<Edit> {
         .collect()
 }
 
-pub(super) fn policy_failure(error: PolicyError) -> Failure {
-    if error.is_input() {
-        Failure::Input(error.into())
-    } else {
-        Failure::Other(error.into())
+/// The request every study shares: the file, the flags' edits, threads and output folder.
+pub(super) fn study(args: &StudyArgs) -> Study {
+    Study {
+        source: Source::File(args.file.clone()),
+        edits: overrides(args),
+        threads: args.threads.map(|t| usize::try_from(t).unwrap_or(1)),
+        out: args.out.clone().unwrap_or_else(|| default_out(&args.file)),
     }
 }
 
-pub(super) fn pool(args: &StudyArgs) -> Result<(rayon::ThreadPool, usize), Failure> {
-    let threads = match args.threads {
-        Some(threads) => usize::try_from(threads).unwrap_or(1),
-        None => rayon::current_num_threads(),
+pub(super) fn compare(args: &CompareArgs) -> Result<(), StudyError> {
+    let request = CompareRequest {
+        study: study(&args.study),
+        variants: args.variants.clone(),
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| {
-            Failure::Other(anyhow::anyhow!(
-                "cannot start {threads} worker threads: {e}"
-            ))
-        })?;
-    Ok((pool, threads))
-}
-
-pub(super) fn out_dir(args: &StudyArgs) -> PathBuf {
-    args.out.clone().unwrap_or_else(|| default_out(&args.file))
-}
-
-pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
-    let study = &args.study;
-    let file = study.file.display().to_string();
-    let text = scenario::read(&study.file).map_err(input)?;
-    let document = Document::parse(&text, &file).map_err(input)?;
-    let edits = overrides(study);
-    let baseline = document.scenario(&edits).map_err(input)?;
-    let declared: Vec<&scenario::Variant> = document.variants().collect();
-    let known: Vec<&str> = declared.iter().map(|v| v.name.as_str()).collect();
-    if declared.is_empty() {
-        return Err(input(anyhow::anyhow!(
-            "{file}: compare: the file declares no [[variants]]\n  help: add a [[variants]] table with name and set ({FORMAT_DOC})"
-        )));
-    }
-    let selected: Vec<&str> = if args.variants.is_empty() {
-        known.clone()
-    } else {
-        args.variants.iter().map(String::as_str).collect()
-    };
-    if let Some(unknown) = selected.iter().find(|name| !known.contains(name)) {
-        return Err(input(anyhow::anyhow!(
-            "{file}: --variants: no variant named \"{unknown}\"\n  help: use one of: {}",
-            known.join(", ")
-        )));
-    }
-    if baseline.run.replications < 2 {
-        return Err(input(anyhow::anyhow!(
-            "{file}: replications: compare needs at least 2 replications for a confidence interval\n  help: pass --replications 100 or more"
-        )));
-    }
-    let variants = selected
-        .iter()
-        .map(|name| document.variant(Some(name), &edits).map_err(input))
-        .collect::<Result<Vec<_>, _>>()?;
-    let out = out_dir(study);
-    let (pool, threads) = pool(study)?;
-    // The baseline's world stays while each variant's is built and run.
-    let largest_variant = variants
-        .iter()
-        .max_by_key(|variant| crate::world::memory::estimate(variant, threads).bytes);
-    let held: Vec<&Scenario> = std::iter::once(&baseline).chain(largest_variant).collect();
-    memory::ensure_fits(&study.file, &held, threads)?;
-    let started = Instant::now();
-    let command = format!(
-        "{} && concrisk compare {file} --seed {} --replications {} --agents {}{}",
-        reproduce_command(&study.file, &baseline, None),
-        baseline.run.seed,
-        baseline.run.replications,
-        baseline.run.agents,
-        if args.variants.is_empty() {
-            String::new()
-        } else {
-            format!(" --variants {}", selected.join(","))
-        }
-    );
-    let replications = baseline.run.replications;
-    let runs = 1 + variants.len() as u64;
-    let summary = Comparison {
-        scenario: baseline.meta.name.clone(),
-        file: file.clone(),
-        seed: baseline.run.seed,
-        replications,
-        agents: baseline.run.agents,
-        currency: baseline.meta.currency.clone(),
-        headline_metric: metrics::headline(&baseline).to_string(),
-        baseline: Compared {
-            name: "baseline".to_string(),
-            description: "The file as written".to_string(),
-            rows: Vec::new(),
-        },
-        variants: Vec::new(),
-    };
-    let (world, outcomes, comparison) = pool.install(|| {
-        let observer = progress::Study::new(u64::from(replications) * runs, baseline.run.agents);
-        let world =
-            World::build_observed(baseline, &observer).map_err(|e| policy_failure(e.into()))?;
-        let outcomes = engine::run(
-            &world,
-            &RunConfig {
-                first_replication: 0,
-                replications,
-            },
-            &observer,
-        );
-        let scenario = &world.scenario;
-        let base = Sample {
-            names: metrics::names(scenario),
-            values: outcomes
-                .iter()
-                .map(|o| metrics::values(scenario, o))
-                .collect(),
-        };
-        let mut comparison = summary;
-        comparison.baseline.rows = compare::against(&base, &base);
-        for (variant, name) in variants.into_iter().zip(&selected) {
-            let sample = Sample::run(variant, &observer).map_err(policy_failure)?;
-            comparison.variants.push(Compared {
-                name: (*name).to_string(),
-                description: declared
-                    .iter()
-                    .find(|v| v.name == *name)
-                    .map(|v| v.description.clone())
-                    .unwrap_or_default(),
-                rows: compare::against(&base, &sample),
-            });
-        }
-        observer.finish();
-        Ok((world, outcomes, comparison))
-    })?;
-    let hours = engine::step_starts(&world.scenario);
-    let info = RunInfo {
-        variant: None,
-        command,
-        threads,
-        run_seconds: started.elapsed().as_secs_f64(),
-    };
-    let results = RunResults::collect(&world, &outcomes, hours, info);
-    write_run(&out, &results).map_err(|e| Failure::Other(e.into()))?;
-    comparison.write(&out).map_err(policy_failure)?;
-    report::render(&out).map_err(|e| Failure::Other(e.into()))?;
-    print!("{}", compare_text(&comparison, &out));
+    let compared = study::compare(&request, &progress::Bars::default())?;
+    print!("{}", compare_text(&compared.comparison, &compared.out));
     Ok(())
 }
 
@@ -285,28 +147,9 @@ fn compare_text(comparison: &Comparison, out: &Path) -> String {
     text
 }
 
-pub(super) fn rank(args: &StudyArgs) -> Result<(), Failure> {
-    let file = args.file.display().to_string();
-    let text = scenario::read(&args.file).map_err(input)?;
-    let scenario = Document::parse(&text, &file)
-        .and_then(|document| document.scenario(&overrides(args)))
-        .map_err(input)?;
-    let out = out_dir(args);
-    let (pool, threads) = pool(args)?;
-    memory::ensure_fits(&args.file, &[&scenario], threads)?;
-    let runs = scenario.nodes.len() as u64;
-    let ranking = pool.install(|| {
-        let observer = progress::Study::new(
-            u64::from(scenario.run.replications) * runs,
-            scenario.run.agents,
-        );
-        let ranking = rank::rank(&scenario, &observer);
-        observer.finish();
-        ranking
-    });
-    let ranking = ranking.map_err(policy_failure)?;
-    ranking.write(&out).map_err(policy_failure)?;
-    report::render_analyses(&out).map_err(|e| Failure::Other(e.into()))?;
+pub(super) fn rank(args: &StudyArgs) -> Result<(), StudyError> {
+    let ranked = study::rank(&study(args), &progress::Bars::default())?;
+    let (ranking, out) = (&ranked.ranking, &ranked.out);
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -353,9 +196,9 @@ pub(super) fn rank(args: &StudyArgs) -> Result<(), Failure> {
 }
 
 /// The design the flags describe.
-fn design(args: &SweepArgs, file: &str) -> Result<Design, Failure> {
+fn design(args: &SweepArgs, file: &str) -> Result<Design, StudyError> {
     let bad = |flag: &str, message: String, hint: &str| {
-        input(anyhow::anyhow!("{file}: {flag}: {message}\n  help: {hint}"))
+        StudyError::Input(anyhow::anyhow!("{file}: {flag}: {message}\n  help: {hint}"))
     };
     match args.design {
         DesignKind::Grid => {
@@ -435,46 +278,23 @@ fn design(args: &SweepArgs, file: &str) -> Result<Design, Failure> {
     }
 }
 
-pub(super) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
-    let study = &args.study;
-    let file = study.file.display().to_string();
-    let text = scenario::read(&study.file).map_err(input)?;
-    let document = Document::parse(&text, &file).map_err(input)?;
-    let design = design(args, &file)?;
-    let out = out_dir(study);
-    let (pool, threads) = pool(study)?;
-    let edits = overrides(study);
-    // Points run one after another; checked on the file as written (a point that raises the
-    // agents or the mean degree can need more).
-    let baseline = document.scenario(&edits).map_err(input)?;
-    memory::ensure_fits(&study.file, &[&baseline], threads)?;
-    let points = design.points(0).len() as u64;
-    let replications = baseline.run.replications;
-    let done = pool.install(|| {
-        let observer = progress::Study::new(u64::from(replications) * points, baseline.run.agents);
-        let done = sweep::run(
-            &document,
-            &design,
-            &edits,
-            args.metric.as_deref(),
-            &out,
-            &observer,
-        );
-        observer.finish();
-        done
-    });
-    let done = done.map_err(policy_failure)?;
-    report::render_analyses(&out).map_err(|e| Failure::Other(e.into()))?;
+pub(super) fn sweep(args: &SweepArgs) -> Result<(), StudyError> {
+    let request = SweepRequest {
+        study: study(&args.study),
+        design: design(args, &args.study.file.display().to_string())?,
+        metric: args.metric.clone(),
+    };
+    let swept = study::sweep(&request, &progress::Bars::default())?;
     println!(
         "swept {} points of {} ({}); wrote {}/: sweep.csv (every metric), sweep.json, plots/sweep.* ({})",
-        done.points,
-        design.paths().join(", "),
-        match design {
+        swept.points,
+        swept.paths.join(", "),
+        match request.design {
             Design::Grid(_) => "grid",
             Design::Lhs { .. } => "Latin hypercube",
         },
-        out.display(),
-        done.metric
+        swept.out.display(),
+        swept.metric
     );
     Ok(())
 }

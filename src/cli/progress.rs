@@ -1,33 +1,68 @@
-//! Progress on a terminal (indicatif): bars with a rate and an ETA for the stages of building
-//! the world and for the replications; nothing when stderr is not a terminal (indicatif hides
-//! its bars there).
+//! Progress on a terminal (indicatif), the observer the commands pass to the library: bars with
+//! a rate and an ETA for the stages of building each world and for the replications, a spinner
+//! while a world is planned; nothing when stderr is not a terminal (indicatif hides its bars
+//! there).
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use indicatif::{HumanCount, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::engine::Observer;
-use crate::observe::{BuildObserver, Stage};
+use concrisk::engine::Observer;
+use concrisk::observe::{BuildObserver, Stage};
+use concrisk::study::Progress;
 
-/// A bar over replications, with rate and ETA.
-pub struct Replications(ProgressBar);
+/// The observer the commands pass to the library: nothing until the study
+/// [begins](Progress::begin), then the bars of [`Study`], and a spinner while a world is planned.
+#[derive(Default)]
+pub struct Bars {
+    study: OnceLock<Study>,
+    spinner: Mutex<Option<ProgressBar>>,
+}
 
-impl Replications {
-    pub fn new(total: u64) -> Replications {
-        Replications(replications_bar(ProgressBar::with_draw_target(
-            Some(total),
-            ProgressDrawTarget::stderr(),
-        )))
-    }
-
-    pub fn finish(&self) {
-        self.0.finish_and_clear();
+impl Observer for Bars {
+    fn replication_done(&self) {
+        if let Some(study) = self.study.get() {
+            study.replication_done();
+        }
     }
 }
 
-impl Observer for Replications {
-    fn replication_done(&self) {
-        self.0.inc(1);
+impl BuildObserver for Bars {
+    fn stage(&self, stage: Stage, total: u64) {
+        if let Some(study) = self.study.get() {
+            study.stage(stage, total);
+        }
+    }
+
+    fn advance(&self, done: u64) {
+        if let Some(study) = self.study.get() {
+            study.advance(done);
+        }
+    }
+}
+
+impl Progress for Bars {
+    fn begin(&self, replications: u64, agents: u64) {
+        let _ = self.study.set(Study::new(replications, agents));
+    }
+
+    fn planning(&self, started: bool) {
+        let (Some(study), Ok(mut spinner)) = (self.study.get(), self.spinner.lock()) else {
+            return;
+        };
+        if started {
+            study.done_building();
+            *spinner = Some(planning_spinner(&study.bars));
+        } else if let Some(bar) = spinner.take() {
+            bar.finish_and_clear();
+            study.bars.remove(&bar);
+        }
+    }
+
+    fn end(&self) {
+        if let Some(study) = self.study.get() {
+            study.finish();
+        }
     }
 }
 
@@ -59,52 +94,23 @@ fn show_stage(bar: &ProgressBar, agents: u64, stage: Stage, total: u64) {
     bar.reset();
 }
 
-/// One bar, restarted at each stage of the world build.
-struct Build {
-    bar: ProgressBar,
-    agents: u64,
-}
-
-impl BuildObserver for Build {
-    fn stage(&self, stage: Stage, total: u64) {
-        show_stage(&self.bar, self.agents, stage, total);
-    }
-
-    fn advance(&self, done: u64) {
-        self.bar.inc(done);
-    }
-}
-
-/// Builds the world with a bar per stage.
-pub fn building_world<T>(agents: u64, build: impl FnOnce(&dyn BuildObserver) -> T) -> T {
-    let observer = Build {
-        bar: ProgressBar::with_draw_target(Some(agents), ProgressDrawTarget::stderr()),
-        agents,
-    };
-    let value = build(&observer);
-    observer.bar.finish_and_clear();
-    value
-}
-
-/// Runs `plan` (what every replication shares: with contacts, who normally reaches whom, a pass
-/// over every tie) under a spinner with the time it has taken.
-pub fn planning<T>(plan: impl FnOnce() -> T) -> T {
-    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+/// A spinner with the time planning takes (what every replication shares: with contacts, who
+/// normally reaches whom, a pass over every tie).
+fn planning_spinner(bars: &MultiProgress) -> ProgressBar {
+    let spinner = bars.add(ProgressBar::new_spinner());
     spinner.set_style(
         ProgressStyle::with_template("{spinner} planning: {msg} [{elapsed_precise}]")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     spinner.set_message("who normally reaches whom, what each agent waits for");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-    let value = plan();
-    spinner.finish_and_clear();
-    value
+    spinner
 }
 
 /// The bars of a study that builds several worlds (one per variant, point or node) and runs
 /// each: the replications of the whole study and, under them while a world is being built, the
 /// stages of that world.
-pub struct Study {
+struct Study {
     bars: MultiProgress,
     replications: ProgressBar,
     agents: u64,
@@ -114,7 +120,7 @@ pub struct Study {
 
 impl Study {
     /// `total` replications over the study, on worlds of `agents` agents.
-    pub fn new(total: u64, agents: u64) -> Study {
+    fn new(total: u64, agents: u64) -> Study {
         let bars = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let replications = bars.add(replications_bar(ProgressBar::new(total)));
         Study {
@@ -125,7 +131,7 @@ impl Study {
         }
     }
 
-    pub fn finish(&self) {
+    fn finish(&self) {
         self.done_building();
         self.replications.finish_and_clear();
     }

@@ -16,55 +16,44 @@ pub mod sweep;
 
 pub use error::PolicyError;
 
-use crate::engine::{self, Observer, RunConfig};
-use crate::observe::BuildObserver;
+pub use crate::simulation::Progress;
+
+use crate::engine::ReplicationOutcome;
 use crate::results::metrics;
 use crate::scenario::Scenario;
-use crate::world::World;
+use crate::simulation::simulate;
 
-/// Told as a study builds its worlds (one per variant, point or node) and runs their
-/// replications.
-pub trait Progress: Observer + BuildObserver {}
-
-impl<T: Observer + BuildObserver> Progress for T {}
-
-/// Metric values of one run: `values[replication][metric]`, metrics in the order of `names`.
+/// Metric values of one run: `values[replication][metric]`, metrics in the order of `names`
+/// (both taken from one list of the scenario's columns, so they cannot disagree).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
+    /// The metric names, in the order of `replications.csv`'s columns.
     pub names: Vec<String>,
+    /// Per replication, one value per name.
     pub values: Vec<Vec<f64>>,
 }
 
 impl Sample {
-    /// Runs every replication of `world` and keeps the metric values.
-    pub fn of(world: &World, observer: &dyn Observer) -> Sample {
-        let scenario = &world.scenario;
-        let outcomes = engine::run(
-            world,
-            &RunConfig {
-                first_replication: 0,
-                replications: scenario.run.replications,
-            },
-            observer,
-        );
+    /// The metric values of the `outcomes` of a run of `scenario`.
+    pub fn of(scenario: &Scenario, outcomes: &[ReplicationOutcome]) -> Sample {
+        let columns = metrics::columns(scenario);
         Sample {
-            names: metrics::names(scenario),
             values: outcomes
                 .iter()
-                .map(|o| metrics::values(scenario, o))
+                .map(|o| columns.iter().map(|c| c.value(scenario, o)).collect())
                 .collect(),
+            names: columns.into_iter().map(|c| c.name).collect(),
         }
     }
 
-    /// Builds the world of `scenario` and runs it.
+    /// Builds the world of `scenario`, runs it and keeps the metric values (the world is
+    /// dropped).
     ///
     /// # Errors
     /// [`PolicyError::World`] when the contact graph asked for cannot be drawn.
     pub fn run(scenario: Scenario, progress: &dyn Progress) -> Result<Sample, PolicyError> {
-        Ok(Sample::of(
-            &World::build_observed(scenario, progress)?,
-            progress,
-        ))
+        let simulated = simulate(scenario, progress)?;
+        Ok(Sample::of(&simulated.world.scenario, &simulated.outcomes))
     }
 
     /// One metric across replications, or `None` if the run does not have it.

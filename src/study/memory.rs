@@ -2,9 +2,7 @@
 //! (`MemAvailable` in `/proc/meminfo`, or `CONCRISK_MEMORY_LIMIT` in bytes), checked before any
 //! world is built.
 
-use std::path::Path;
-
-use super::{Failure, input};
+use super::error::{StudyError, input};
 use crate::scenario::Scenario;
 use crate::world::memory::{self, human};
 
@@ -13,7 +11,7 @@ const LIMIT_VARIABLE: &str = "CONCRISK_MEMORY_LIMIT";
 
 /// Bytes available to the run and where the figure comes from, or `None` when the system does
 /// not say (no `/proc/meminfo`): then nothing is checked.
-fn available() -> Result<Option<(u64, String)>, Failure> {
+fn available() -> Result<Option<(u64, String)>, StudyError> {
     if let Ok(text) = std::env::var(LIMIT_VARIABLE) {
         let bytes = text.trim().parse::<u64>().map_err(|_| {
             input(anyhow::anyhow!(
@@ -25,9 +23,14 @@ fn available() -> Result<Option<(u64, String)>, Failure> {
     let Ok(meminfo) = std::fs::read_to_string("/proc/meminfo") else {
         return Ok(None);
     };
-    Ok(meminfo
-        .lines()
-        .find_map(|line| line.strip_prefix("MemAvailable:"))
+    Ok(kib_field(&meminfo, "MemAvailable")
+        .map(|bytes| (bytes, "MemAvailable in /proc/meminfo".to_string())))
+}
+
+/// The bytes of a `NAME:   1234 kB` line of a `/proc` file such as `/proc/meminfo`, if it has one.
+pub(super) fn kib_field(text: &str, name: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
         .and_then(|rest| {
             rest.trim()
                 .trim_end_matches("kB")
@@ -35,7 +38,7 @@ fn available() -> Result<Option<(u64, String)>, Failure> {
                 .parse::<u64>()
                 .ok()
         })
-        .map(|kib| (kib * 1024, "MemAvailable in /proc/meminfo".to_string())))
+        .map(|kib| kib * 1024)
 }
 
 /// Refuses (exit 2) when the worlds of `scenarios`, held at once, and their replications on
@@ -43,8 +46,12 @@ fn available() -> Result<Option<(u64, String)>, Failure> {
 /// `--agents` that would fit.
 ///
 /// # Errors
-/// [`Failure::Input`] when the run does not fit or `CONCRISK_MEMORY_LIMIT` is not a number.
-pub fn ensure_fits(file: &Path, scenarios: &[&Scenario], threads: usize) -> Result<(), Failure> {
+/// [`StudyError::Input`] when the run does not fit or `CONCRISK_MEMORY_LIMIT` is not a number.
+pub(super) fn ensure_fits(
+    file: &str,
+    scenarios: &[&Scenario],
+    threads: usize,
+) -> Result<(), StudyError> {
     let Some((limit, source)) = available()? else {
         return Ok(());
     };
@@ -72,8 +79,7 @@ pub fn ensure_fits(file: &Path, scenarios: &[&Scenario], threads: usize) -> Resu
         None => "not even one agent fits: free some memory".to_string(),
     };
     Err(input(anyhow::anyhow!(
-        "{}: {agents} agents on {threads} threads need about {} of memory{worlds}, but {} is available ({source})\n  estimate: {}\n  help: {help}",
-        file.display(),
+        "{file}: {agents} agents on {threads} threads need about {} of memory{worlds}, but {} is available ({source})\n  estimate: {}\n  help: {help}",
         human(needed),
         human(limit),
         estimates
