@@ -13,6 +13,7 @@ use crate::results::write_whole;
 /// One metric of one variant against the baseline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// The metric's name.
     pub metric: String,
     /// The variant's mean.
     pub mean: f64,
@@ -44,24 +45,34 @@ pub fn against(baseline: &Sample, variant: &Sample) -> Vec<Row> {
 /// A variant and its rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compared {
+    /// The variant's name (`baseline` for the file as written).
     pub name: String,
+    /// What the variant changes, in prose.
     pub description: String,
+    /// One row per metric, in the baseline's order.
     pub rows: Vec<Row>,
 }
 
 /// A whole comparison, ready to write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario file, as the user named it.
     pub file: String,
+    /// The seed every run shares.
     pub seed: u64,
+    /// Replications of each run.
     pub replications: u32,
+    /// Agents of each run.
     pub agents: u64,
+    /// The currency of money metrics.
     pub currency: String,
     /// The metric the figure and the report lead with.
     pub headline_metric: String,
     /// The baseline against itself: every difference 0.
     pub baseline: Compared,
+    /// The variants, in the order asked for.
     pub variants: Vec<Compared>,
 }
 

@@ -12,8 +12,11 @@ use crate::world::World;
 /// The concentration of one service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceConcentration {
+    /// The service's id.
     pub service: String,
+    /// Herfindahl–Hirschman index of the platforms' shares of the service's users (0–10 000).
     pub hhi_platforms: f64,
+    /// The same index with platforms pooled by owner.
     pub hhi_owners: f64,
     /// Share of the whole population with exactly one platform channel for the service.
     pub no_alternative_share: f64,

@@ -5,12 +5,16 @@
 /// The 95 % confidence interval of a mean difference.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
+    /// The estimate.
     pub mean: f64,
+    /// Lower end of the 95 % interval.
     pub lo: f64,
+    /// Upper end of the 95 % interval.
     pub hi: f64,
 }
 
 impl Interval {
+    /// Half the interval's width: the ± of `mean ± half_width`.
     pub fn half_width(&self) -> f64 {
         (self.hi - self.lo) / 2.0
     }

@@ -23,11 +23,15 @@ use crate::world::World;
 /// One node's expected damage when it fails alone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
+    /// 1 for the node whose failure does the most damage.
     pub rank: usize,
+    /// The node's id.
     pub node: String,
+    /// Its display name.
     pub name: String,
     /// The node's `kind`, or its layer when the file gives none.
     pub kind: String,
+    /// Whether it is infrastructure rather than a platform.
     pub infrastructure: bool,
     /// Mean of the metric over replications, with its 95 % interval.
     pub expected_damage: Interval,
@@ -36,16 +40,25 @@ pub struct Ranked {
 /// A ranking and the concentration indices, ready to write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranking {
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario file, as the user named it.
     pub file: String,
+    /// The seed every failure's run shares.
     pub seed: u64,
+    /// Replications per failed node.
     pub replications: u32,
+    /// Agents simulated.
     pub agents: u64,
+    /// The currency of money metrics.
     pub currency: String,
+    /// The metric the nodes are ranked by.
     pub metric: String,
     /// The event whose timing every failure borrows.
     pub timed_like: String,
+    /// Every node, most damaging first.
     pub nodes: Vec<Ranked>,
+    /// Concentration indices per service.
     pub concentration: Vec<ServiceConcentration>,
 }
 

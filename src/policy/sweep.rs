@@ -25,7 +25,9 @@ pub enum Design {
     Grid(Vec<(String, Vec<Value>)>),
     /// `samples` points over the ranges (lo, hi), by Latin hypercube.
     Lhs {
+        /// Each path with its range (lo, hi).
         ranges: Vec<(String, f64, f64)>,
+        /// How many points.
         samples: usize,
     },
 }
@@ -105,7 +107,9 @@ pub fn cell(value: &Value) -> String {
 /// What a finished sweep reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Done {
+    /// Points run.
     pub points: usize,
+    /// The metric reported per point.
     pub metric: String,
 }
 
