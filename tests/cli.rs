@@ -462,8 +462,9 @@ fn run_that_cannot_fit_is_refused_with_the_agents_that_fit() {
     }
     assert!(!out.exists(), "an output folder was made");
     let fits = message
-        .split("--agents ")
+        .split("help:")
         .nth(1)
+        .and_then(|help| help.split("--agents ").nth(1))
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap_or_else(|| panic!("no --agents in {message}"));
     let agents: u64 = fits
@@ -835,4 +836,63 @@ fn the_largest_accepted_inputs_give_finite_results() {
         "the value of time makes the loss large: {}",
         summary["metrics"]["economic_loss.total"]
     );
+}
+
+/// Issue 11 row 13: when what does not fit is the replications' series, not the agents, the
+/// refusal names the inputs that drive it and where each comes from (a flag or its line).
+#[test]
+fn a_run_too_large_in_replications_or_horizon_names_what_drives_it() {
+    let long = with(
+        "horizon_hours = 24",
+        "horizon_hours = 87600\nstep_minutes = 30",
+    );
+    for (text, args, expected) in [
+        (
+            VALID.to_string(),
+            &["--replications", "4294967295"][..],
+            vec![
+                "the largest part, outcomes".to_string(),
+                "horizon_hours = 24 (".to_string(),
+                "replications = 4294967295 (--replications 4294967295)".to_string(),
+                format!("{})", at(VALID, "24").trim_end_matches(':')),
+                "step_minutes = 60 (the default)".to_string(),
+                "lower the inputs the largest part grows with".to_string(),
+            ],
+        ),
+        (
+            long.clone(),
+            &["--replications", "1000"][..],
+            vec![
+                "the largest part, outcomes".to_string(),
+                "horizon_hours = 87600 (".to_string(),
+                "step_minutes = 30 (".to_string(),
+                format!("{})", at(&long, "87600").trim_end_matches(':')),
+                format!(
+                    "{})",
+                    at_in(&long, "step_minutes = 30", "30").trim_end_matches(':')
+                ),
+            ],
+        ),
+    ] {
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let file = dir.path().join("bad.toml");
+        fs::write(&file, &text).unwrap_or_else(|e| panic!("write: {e}"));
+        let out = dir.path().join("out");
+        let output = concrisk()
+            .env("CONCRISK_MEMORY_LIMIT", (1u64 << 30).to_string())
+            .arg("run")
+            .arg(&file)
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap_or_else(|e| panic!("runs: {e}"));
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{message}");
+        for needle in expected {
+            assert!(message.contains(needle), "{needle:?} not in {message}");
+        }
+        assert!(!out.exists(), "an output folder was made");
+    }
 }

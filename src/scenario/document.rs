@@ -80,6 +80,29 @@ impl<'t> Document<'t> {
         &self.file
     }
 
+    /// Where the value of `section.key` (e.g. `run.replications`) comes from, for a message
+    /// about it: the last of `edits` that sets it (`--replications 4294967295`), else its place
+    /// in the file (`f.toml:15:1`), else `the default`.
+    pub fn source_of(&self, section: &str, key: &str, edits: &[Edit]) -> String {
+        let path = format!("{section}.{key}");
+        if let Some(edit) = edits.iter().rev().find(|edit| edit.path == path) {
+            return edit.origin.clone();
+        }
+        let field = self
+            .root
+            .get_ref()
+            .get(section)
+            .and_then(|table| table.get_ref().as_table())
+            .and_then(|table| table.get(key));
+        match field {
+            Some(value) => {
+                let at = super::Location::from_offset(self.text, value.span().start);
+                format!("{}:{}:{}", self.file, at.line, at.column)
+            }
+            None => "the default".to_string(),
+        }
+    }
+
     /// The variants the file declares, in file order.
     pub fn variants(&self) -> impl Iterator<Item = &Variant> {
         self.declared.iter().map(|d| &d.variant)

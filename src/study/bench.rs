@@ -74,10 +74,10 @@ pub fn check_rows(source: &Source, counts: &[u64], replications: u32) -> Result<
 /// that cannot be drawn; [`StudyError::Other`] when the threads cannot start.
 pub fn row(request: &RowRequest, progress: &dyn Progress) -> Result<Row, StudyError> {
     let text = setup::text(&request.source)?;
-    let scenario = Document::parse(&text.text, &text.file)
-        .and_then(|document| document.scenario(&row_edits(request.agents, request.replications)))
-        .map_err(input)?;
-    memory::ensure_fits(&text.file, &[&scenario], request.threads)?;
+    let document = Document::parse(&text.text, &text.file).map_err(input)?;
+    let edits = row_edits(request.agents, request.replications);
+    let scenario = document.scenario(&edits).map_err(input)?;
+    memory::ensure_fits(&document, &edits, &[&scenario], request.threads)?;
     let estimate_bytes = estimate(&scenario, request.threads).bytes;
     let (pool, _) = setup::pool(Some(request.threads))?;
     progress.begin(u64::from(request.replications), request.agents);

@@ -25,7 +25,7 @@ pub fn check(source: &Source) -> Result<CheckResult, StudyError> {
     let document = Document::parse(&text.text, &text.file).map_err(input)?;
     let scenario = document.scenario(&[]).map_err(input)?;
     document.check_variants(&[]).map_err(input)?;
-    memory::ensure_fits(&text.file, &[&scenario], rayon::current_num_threads())?;
+    memory::ensure_fits(&document, &[], &[&scenario], rayon::current_num_threads())?;
     let world = World::build(scenario).map_err(input)?;
     Ok(CheckResult {
         world,

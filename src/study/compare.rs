@@ -85,7 +85,7 @@ pub fn compare(
         .iter()
         .max_by_key(|variant| crate::world::memory::estimate(variant, threads).bytes);
     let held: Vec<&Scenario> = std::iter::once(&baseline).chain(largest_variant).collect();
-    memory::ensure_fits(file, &held, threads)?;
+    memory::ensure_fits(&document, edits, &held, threads)?;
     let started = Instant::now();
     let command = format!(
         "{} && concrisk compare {file} --seed {} --replications {} --agents {}{}",

@@ -3,8 +3,8 @@
 //! world is built.
 
 use super::error::{StudyError, input};
-use crate::scenario::Scenario;
-use crate::world::memory::{self, human};
+use crate::scenario::{Document, Edit, Scenario};
+use crate::world::memory::{self, MemoryEstimate, human};
 
 /// Overrides the memory available, in bytes (for tests and for sharing a machine).
 const LIMIT_VARIABLE: &str = "CONCRISK_MEMORY_LIMIT";
@@ -48,10 +48,12 @@ pub(super) fn kib_field(text: &str, name: &str) -> Option<u64> {
 /// # Errors
 /// [`StudyError::Input`] when the run does not fit or `CONCRISK_MEMORY_LIMIT` is not a number.
 pub(super) fn ensure_fits(
-    file: &str,
+    document: &Document<'_>,
+    edits: &[Edit],
     scenarios: &[&Scenario],
     threads: usize,
 ) -> Result<(), StudyError> {
+    let file = document.file();
     let Some((limit, source)) = available()? else {
         return Ok(());
     };
@@ -59,7 +61,9 @@ pub(super) fn ensure_fits(
         .iter()
         .map(|scenario| memory::estimate(scenario, threads))
         .collect();
-    let needed: u64 = estimates.iter().map(|e| e.bytes).sum();
+    let needed = estimates
+        .iter()
+        .fold(0u64, |sum, e| sum.saturating_add(e.bytes));
     if needed <= limit {
         return Ok(());
     }
@@ -76,10 +80,16 @@ pub(super) fn ensure_fits(
         Some(fits) => format!(
             "run with --agents {fits} or fewer (the most that fit; each agent then stands for more people), or with fewer --threads"
         ),
-        None => "not even one agent fits: free some memory".to_string(),
+        None => "not even one agent fits: lower the inputs the largest part grows with, or free some memory".to_string(),
     };
+    let driver = scenarios
+        .iter()
+        .zip(&estimates)
+        .max_by_key(|(_, estimate)| estimate.bytes)
+        .map(|(scenario, estimate)| driver(document, edits, scenario, estimate))
+        .unwrap_or_default();
     Err(input(anyhow::anyhow!(
-        "{file}: {agents} agents on {threads} threads need about {} of memory{worlds}, but {} is available ({source})\n  estimate: {}\n  help: {help}",
+        "{file}: {agents} agents on {threads} threads need about {} of memory{worlds}, but {} is available ({source})\n  estimate: {}{driver}\n  help: {help}",
         human(needed),
         human(limit),
         estimates
@@ -88,4 +98,43 @@ pub(super) fn ensure_fits(
             .collect::<Vec<_>>()
             .join("; ")
     )))
+}
+
+/// The inputs that drive the largest part of `estimate`, each with where its value comes from
+/// (a flag, a place in the file or the default), as a line of the refusal.
+fn driver(
+    document: &Document<'_>,
+    edits: &[Edit],
+    scenario: &Scenario,
+    estimate: &MemoryEstimate,
+) -> String {
+    let Some(&(part, bytes)) = estimate.breakdown.first() else {
+        return String::new();
+    };
+    let run = &scenario.run;
+    let from = |key: &str| document.source_of("run", key, edits);
+    let inputs = match part {
+        memory::OUTCOMES => format!(
+            "replications = {} ({}) × output steps: horizon_hours = {} ({}) ÷ step_minutes = {} ({})",
+            run.replications,
+            from("replications"),
+            run.horizon_hours,
+            from("horizon_hours"),
+            run.step_minutes,
+            from("step_minutes"),
+        ),
+        memory::SWITCHING => format!(
+            "agents = {} ({}) on each thread, and horizon_hours = {} ({}) in 6-minute slices",
+            run.agents,
+            from("agents"),
+            run.horizon_hours,
+            from("horizon_hours"),
+        ),
+        memory::FIXED => return String::new(),
+        _ => format!("agents = {} ({})", run.agents, from("agents")),
+    };
+    format!(
+        "\n  the largest part, {part} ({}), grows with {inputs}",
+        human(bytes)
+    )
 }

@@ -27,11 +27,10 @@ pub struct RankResult {
 /// cannot be written.
 pub fn rank(study: &Study, progress: &dyn Progress) -> Result<RankResult, StudyError> {
     let text = setup::text(&study.source)?;
-    let scenario = Document::parse(&text.text, &text.file)
-        .and_then(|document| document.scenario(&study.edits))
-        .map_err(input)?;
+    let document = Document::parse(&text.text, &text.file).map_err(input)?;
+    let scenario = document.scenario(&study.edits).map_err(input)?;
     let (pool, threads) = setup::pool(study.threads)?;
-    memory::ensure_fits(&text.file, &[&scenario], threads)?;
+    memory::ensure_fits(&document, &study.edits, &[&scenario], threads)?;
     let runs = scenario.nodes.len() as u64;
     progress.begin(
         u64::from(scenario.run.replications) * runs,

@@ -40,11 +40,10 @@ pub fn run(request: &RunRequest, progress: &dyn Progress) -> Result<RunResult, S
     let study = &request.study;
     let text = setup::text(&study.source)?;
     let variant = request.variant.as_deref();
-    let scenario = Document::parse(&text.text, &text.file)
-        .and_then(|document| document.variant(variant, &study.edits))
-        .map_err(input)?;
+    let document = Document::parse(&text.text, &text.file).map_err(input)?;
+    let scenario = document.variant(variant, &study.edits).map_err(input)?;
     let (pool, threads) = setup::pool(study.threads)?;
-    memory::ensure_fits(&text.file, &[&scenario], threads)?;
+    memory::ensure_fits(&document, &study.edits, &[&scenario], threads)?;
     let started = Instant::now();
     let command = reproduce_command(&text.file, &scenario, variant);
     progress.begin(u64::from(scenario.run.replications), scenario.run.agents);

@@ -51,7 +51,7 @@ pub fn sweep(request: &SweepRequest, progress: &dyn Progress) -> Result<SweepRes
     // Points run one after another; checked on the file as written (a point that raises the
     // agents or the mean degree can need more).
     let baseline = document.scenario(edits).map_err(input)?;
-    memory::ensure_fits(&text.file, &[&baseline], threads)?;
+    memory::ensure_fits(&document, edits, &[&baseline], threads)?;
     let points = design.points(0).len() as u64;
     progress.begin(
         u64::from(baseline.run.replications) * points,

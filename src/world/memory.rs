@@ -21,6 +21,13 @@ const TIE_MARGIN: f64 = 1.01;
 /// platforms up that occurs (a Kakao-like outage has two or three).
 const REMEMBERED_STATES: f64 = 8.0;
 
+/// The name of the estimate's part that keeps every replication's series.
+pub const OUTCOMES: &str = "outcomes";
+/// The name of the part each thread holds while people switch platforms.
+pub const SWITCHING: &str = "switching state of each thread";
+/// The name of the part that does not grow with the scenario.
+pub const FIXED: &str = "fixed";
+
 /// What a run is estimated to hold at its peak.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemoryEstimate {
@@ -154,18 +161,20 @@ pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryE
         ("contact graph", graph as u64),
         ("pairwise services", pairwise_sets as u64),
         ("thresholds", thresholds as u64),
-        ("outcomes", outcomes),
-        ("fixed", FIXED_BYTES),
+        (OUTCOMES, outcomes),
+        (FIXED, FIXED_BYTES),
     ];
     if generation >= engine {
         breakdown.push(("building the contact graph", generation as u64));
     } else {
         breakdown.push(("reach of pairwise services", reach as u64));
-        breakdown.push(("switching state of each thread", per_replication as u64));
+        breakdown.push((SWITCHING, per_replication as u64));
     }
     breakdown.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     MemoryEstimate {
-        bytes: breakdown.iter().map(|(_, bytes)| bytes).sum(),
+        bytes: breakdown
+            .iter()
+            .fold(0u64, |sum, (_, bytes)| sum.saturating_add(*bytes)),
         breakdown,
     }
 }
@@ -179,7 +188,10 @@ fn outcome_bytes(scenario: &Scenario) -> u64 {
         .max(1.0) as u64;
     let series = (2 * scenario.services.len() + scenario.nodes.len()) as u64;
     let damage = (scenario.services.len() * scenario.segments.len() * 16) as u64;
-    2 * 8 * u64::from(run.replications) * (series * steps + damage)
+    // Saturating: a product past u64 is "more than any machine has", which is all the check
+    // needs to know.
+    (2 * 8 * u64::from(run.replications))
+        .saturating_mul(series.saturating_mul(steps).saturating_add(damage))
 }
 
 /// The largest number of agents (at most the smallest population) for which the estimates of
@@ -190,7 +202,7 @@ pub fn largest_agents(scenarios: &[&Scenario], threads: usize, limit: u64) -> Op
         scenarios
             .iter()
             .map(|scenario| estimate_for(scenario, agents, threads).bytes)
-            .sum::<u64>()
+            .fold(0u64, u64::saturating_add)
             <= limit
     };
     if !fits(1) {
