@@ -168,11 +168,11 @@ pub(crate) fn reaches(count: u32, degree: usize, threshold: f32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contacts::SocialModel;
     use crate::contacts::test_support::uniform_keep;
-    use crate::contacts::{SocialModel, rng};
+    use crate::streams::StreamKey;
     use proptest::prelude::*;
-    use rand::{RngExt, SeedableRng};
-    use rand_xoshiro::Xoshiro256PlusPlus;
+    use rand::RngExt;
 
     /// Synchronous rounds: everyone not adopted with at least one adopted contact and share
     /// ≥ threshold adopts at once; repeat until nothing changes. O(people × rounds), obviously
@@ -342,7 +342,7 @@ mod tests {
                 .filter(|&run| {
                     let g =
                         ContactGraph::generate(&model, &[0, n], 100 + run).expect("valid model");
-                    let mut rng = Xoshiro256PlusPlus::seed_from_u64(rng::splitmix64(run));
+                    let mut rng = StreamKey::root(run).stream();
                     let seeds: Vec<u32> = (0..10).map(|_| rng.random_range(0..n)).collect();
                     let mut adopted = vec![false; n as usize];
                     threshold_cascade(&g, &thresholds, &mut adopted, &seeds);

@@ -5,9 +5,11 @@
 //! the stream a person's ties are drawn from does not depend on the thread count; that is what
 //! makes graphs byte-identical across rayon pool sizes.
 
-use rand::{Rng, RngExt, SeedableRng};
+use rand::{Rng, RngExt};
 use rand_distr::Exp1;
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::streams::StreamKey;
 
 /// People per generation chunk. Large enough that per-chunk overhead (an RNG seeding, a `Vec`)
 /// is negligible, small enough that a country of 51.7 M people gives thousands of chunks for
@@ -24,21 +26,14 @@ pub(super) enum Stream {
     StochasticBlock = 4,
 }
 
-/// SplitMix64's output function (Steele, Lea & Flood 2014): a bijective avalanche mixer, so
-/// nearby inputs (seed, seed + 1, chunk, chunk + 1) give unrelated outputs. `seed ^ i` would not.
-pub(super) fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// The RNG for `chunk` of generator `stream` under the user's `seed`: the three inputs are
-/// folded through SplitMix64 one after the other, then expanded to Xoshiro's 256-bit state by
-/// `seed_from_u64` (itself SplitMix64-based).
+/// The RNG for `chunk` of generator `stream` under the contact graph's `seed`: the key
+/// (`seed`, generator, chunk), its components mixed in turn by [`StreamKey`] (the crate's one
+/// SplitMix64), so nearby seeds and chunks give unrelated streams.
 pub(super) fn chunk_rng(seed: u64, stream: Stream, chunk: u64) -> Xoshiro256PlusPlus {
-    let mixed = splitmix64(splitmix64(splitmix64(seed) ^ stream as u64).wrapping_add(chunk));
-    Xoshiro256PlusPlus::seed_from_u64(mixed)
+    StreamKey::root(seed)
+        .then(stream as u64)
+        .then(chunk)
+        .stream()
 }
 
 /// Number of generation chunks for a population.

@@ -16,7 +16,7 @@ use rand_distr::{Distribution as _, Poisson};
 
 use super::slices::Slice;
 use crate::scenario::{Channel, Service};
-use crate::streams::{Domain, key_of, stream};
+use crate::streams::{Domain, StreamKey, key_of};
 use crate::world::ServiceClass;
 
 /// What the engine needs to know about one service, prepared once per run.
@@ -343,12 +343,10 @@ pub fn draw_damage(
                         continue;
                     }
                     // One stream per category keeps draws aligned across policy variants.
-                    let mut rng = stream(
-                        seed,
-                        replication,
-                        Domain::Needs,
-                        service_key ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                    );
+                    let mut rng = StreamKey::new(seed, replication, Domain::Needs)
+                        .then(service_key)
+                        .then(index as u64)
+                        .stream();
                     let count =
                         Poisson::new(mean).map_or(mean.round(), |poisson| poisson.sample(&mut rng));
                     // The event run attempted channels i+1..=j (all of them when unmet) beyond

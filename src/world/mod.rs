@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::contacts::{ContactGraph, ContactsError};
 use crate::observe::{BuildObserver, Silent, Stage};
 use crate::scenario::{Layer, Scenario};
-use crate::streams::{Domain, key_of, stream};
+use crate::streams::{Domain, StreamKey, stream};
 
 /// Why a world cannot be built from a checked scenario: the contact graph asked for does not
 /// fit the agents. The scenario stage checks exactly what the generator does, so this is an
@@ -139,8 +139,10 @@ impl World {
                         .par_chunks_mut(1 << 16)
                         .enumerate()
                         .for_each(|(chunk, values)| {
-                            let key = key_of(&scenario.nodes[rule.platform].id) ^ chunk as u64;
-                            let mut rng = stream(scenario.run.seed, 0, Domain::Thresholds, key);
+                            let mut rng = StreamKey::new(scenario.run.seed, 0, Domain::Thresholds)
+                                .then_id(&scenario.nodes[rule.platform].id)
+                                .then(chunk as u64)
+                                .stream();
                             for value in values {
                                 *value = distribution.sample(&mut rng) as f32;
                             }
