@@ -7,23 +7,25 @@
 //! engine's draws are still independent uniforms, so the pairing cannot make a wrong engine look
 //! right; it only removes from the difference the noise that both would show alike.
 //!
-//! - every metric: the mean of the paired differences is within 4 of its standard errors
-//!   (`s_d / sqrt(n)`) of 0; a false alarm about once in 16 000 metrics;
-//! - the headline metrics: the distributions agree by a two-sample Kolmogorov–Smirnov distance,
-//!   its p-value from swapping the members of random pairs (a paired permutation test), at
-//!   α = 0.001.
+//! - every metric: the difference of the means, estimated from the pairs and the fast engine's
+//!   other replications (`paired_difference`), is within 4 of its standard errors of 0; a false
+//!   alarm about once in 16 000 metrics;
+//! - the headline metrics: the distributions agree by the two-sample Kolmogorov–Smirnov distance,
+//!   tested twice at α = 0.001: on the pairs, its p-value from swapping the members of random
+//!   pairs (a paired permutation test), and on all the replications as independent samples
+//!   (conservative when they share their outages).
 //!
 //! Power: with a tolerance of 4 standard errors, the smallest relative bias the means check
 //! catches with 90 % power is about `(4 + 1.28) · SE / |mean|`; each check prints it ("detect")
 //! beside what the same replications would give unpaired, and its tolerance relative to the mean.
 //! Run `cargo test --release --test differential -- --nocapture` to see them. The pairing shrinks
-//! the standard error of the outage-driven metrics by 5 to 100 times, so a few dozen to a few
-//! hundred pairs now detect at least as small a bias as 2 000 fast and 200–800 reference
-//! replications did unpaired (the numbers are above each test).
+//! the standard error of the metrics the outages drive by 3 to 100 times; the needs of small
+//! groups and the installs, each engine's own draws, gain little, and they set how many pairs a
+//! test needs. Where a test's counts changed, the comment above it gives its detectable bias
+//! before and after.
 //!
-//! The reference is the slow side; the suite takes under a minute in release mode on two cores
-//! and far longer unoptimised, so the checks are ignored in debug builds: run
-//! `cargo test --release --test differential`.
+//! The reference is the slow side, and far slower unoptimised, so the checks are ignored in debug
+//! builds: run `cargo test --release --test differential`.
 
 mod reference;
 
@@ -35,8 +37,9 @@ use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-/// Tick of the reference in the tests: 3 minutes. Every fixed time in the scenarios below (start
-/// hours, failover minutes, fixed durations) is a whole number of ticks, so the discretisation
+/// Tick of the reference in the tests: 3 minutes (6 in `contacts_switching_and_congestion`, the
+/// engine's longest slice with switching). Every fixed time in the scenarios below (start hours,
+/// fixed durations, most failover minutes) is a whole number of ticks, so the discretisation
 /// only rounds random times, by less than half a tick either way and about evenly.
 const DT: f64 = 0.05;
 

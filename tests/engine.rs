@@ -609,11 +609,11 @@ fn switching_text(rule: &str) -> String {
 /// smallest relative bias that `assert_mean` (4 standard errors) catches with 90 % power over R
 /// replications is about (4 + 1.28) · sqrt((1 − p) / (N p R)). With N = 100 000 and R = 400:
 /// 0.18 % at 0.05 an hour (p = 0.181) and 0.011 % at 1 an hour (p = 0.982); in the install hazard
-/// (rate × hours) these are 0.20 % and 0.15 %. These depend on N and R only, not on the contact
-/// graph, so the test keeps N and R and runs on a ring (Watts–Strogatz, 2 contacts each) instead
-/// of Erdős–Rényi with 10: an install updates the counts of each contact, so the run at 1 an
-/// hour, whose 98 000 installs a replication were nearly all of the test's time, is about 3 times
-/// cheaper. On the old graph about 4.5 of the 100 000 agents had no contact and can never be cut
+/// (rate × hours) these are 0.20 % and 0.15 %, before and after. They depend on N, R and p, not
+/// on the contact graph, so the test keeps them and runs on a ring (Watts–Strogatz, 2 contacts
+/// each) instead of Erdős–Rényi with 10: an install updates the counts of each contact, and the
+/// 98 000 installs a replication at 1 an hour were nearly all of the test's time (about 15 s of
+/// CPU before, 5 s after). On the old graph about 4.5 of the 100 000 agents had no contact and can never be cut
 /// off, which moved the closed form by about 2 of the 4 standard errors at 1 an hour; the
 /// expectation now counts the agents with a contact in the drawn world.
 #[test]
