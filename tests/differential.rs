@@ -51,6 +51,17 @@ fn mean_var(values: &[f64]) -> (f64, f64) {
     (mean, var)
 }
 
+/// Sample covariance of two series of the same length.
+fn covariance(a: &[f64], b: &[f64]) -> f64 {
+    let (mean_a, _) = mean_var(a);
+    let (mean_b, _) = mean_var(b);
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - mean_a) * (y - mean_b))
+        .sum::<f64>()
+        / (a.len() as f64 - 1.0)
+}
+
 /// A value rounded to 9 significant digits, so that metrics with no noise, which the two engines
 /// sum in different orders, tie in the KS test instead of differing in the last bits.
 fn rounded(value: f64) -> f64 {
@@ -208,14 +219,7 @@ fn paired_ks_p_value(a: &[f64], b: &[f64], distance: f64, stream: u64) -> f64 {
 fn paired_difference(fast: &[f64], reference: &[f64]) -> (f64, f64) {
     let n = reference.len();
     let (paired, others) = fast.split_at(n);
-    let (mean_x, _) = mean_var(paired);
-    let (mean_y, _) = mean_var(reference);
-    let covariance = paired
-        .iter()
-        .zip(reference)
-        .map(|(x, y)| (x - mean_x) * (y - mean_y))
-        .sum::<f64>()
-        / (n as f64 - 1.0);
+    let covariance = covariance(paired, reference);
     let (w, others_term) = if others.len() < 2 {
         (1.0, (0.0, 0.0))
     } else {
@@ -1053,3 +1057,33 @@ fails = ["dc"]
 at_hour = 8
 duration_hours = 3
 "#;
+
+/// The pairing that the replication counts above rely on: the reference draws its outages from
+/// the engine's streams, so a metric that only the outages drive (who is cut off and for how long
+/// depends on the timeline and the world alone) moves together in the two engines, its paired
+/// values correlated to within the reference's rounding to ticks. Without the pairing (if the
+/// engine's stream keys changed and the reference did not follow) the correlation would be about
+/// 0 ± 0.2 and the tests above would lose their power without failing: this one fails instead.
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "slow unoptimised: cargo test --release --test differential"
+)]
+fn the_reference_shares_the_engines_outages() {
+    let scenario = scenario::parse(GROUPS_AND_RAMPS, "x.toml")
+        .unwrap_or_else(|e| panic!("groups and ramps is valid: {e}"));
+    let world = World::build(scenario).unwrap_or_else(|e| panic!("world builds: {e}"));
+    let fast = fast_engine(&world, 30);
+    let plain = reference_engine(&world, 30, DT);
+    let m = fast
+        .names
+        .iter()
+        .position(|n| n == "person_hours_cut_off.total")
+        .unwrap_or_else(|| panic!("no person_hours_cut_off.total"));
+    let (a, b) = (&fast.values[m], &plain.values[m]);
+    let correlation = covariance(a, b) / (mean_var(a).1 * mean_var(b).1).sqrt();
+    assert!(
+        correlation > 0.9,
+        "the paired replications' cut-off hours correlate at {correlation}: the reference no longer draws the engine's outages"
+    );
+}
