@@ -1,8 +1,10 @@
 //! A deliberately plain reference engine: the model of ARCHITECTURE.md ("The model, precisely")
 //! simulated agent by agent and tick by tick, contacts and switching included, for the
-//! differential tests and as the baseline for speed. It shares nothing with `concrisk::engine` but the checked scenario and the world (the
-//! same agents with the same platforms); its random numbers are its own, so only the
-//! distributions of the two engines' results can agree, not the draws.
+//! differential tests and as the baseline for speed. It shares nothing with `concrisk::engine`
+//! but the checked scenario, the world (the same agents with the same platforms) and, for common
+//! random numbers, the streams its events and nodes draw from (`concrisk::streams`, keyed as
+//! ARCHITECTURE.md says): replication `r` of both engines has the same outages. Everything else
+//! (needs, installs) it draws from its own stream, so those agree only in distribution.
 //!
 //! Discretisation: time runs in ticks of `dt` hours, each sampled at its middle (node states,
 //! capacities, cut-off). Needs arrive at exact times (a Poisson count per agent and clock hour,
@@ -18,6 +20,7 @@ mod timeline;
 
 use std::collections::BTreeMap;
 
+use concrisk::streams::{Domain, key_of, stream};
 use concrisk::world::World;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -49,6 +52,21 @@ fn rng_for(seed: u64, replication: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(mix(mix(seed ^ 0x5EED_0F5E) ^ replication))
 }
 
+/// The stream of the library for (`domain`, `id`) in `replication`: the reference draws its
+/// events and each node's restores, ramps and failovers from the very streams the engine draws
+/// them from, in the order ARCHITECTURE.md gives ("Events", "Nodes"), so that the two engines'
+/// replications of one index share their outages (common random numbers). Each stream is still a
+/// stream of independent uniforms, so a draw order that differed from the engine's would only
+/// lose the pairing, never bias either engine.
+fn shared_stream(
+    scenario: &concrisk::scenario::Scenario,
+    replication: u64,
+    domain: Domain,
+    id: &str,
+) -> Xoshiro256PlusPlus {
+    stream(scenario.run.seed, replication, domain, key_of(id))
+}
+
 /// One replication of the world's scenario in ticks of `dt` hours.
 ///
 /// # Panics
@@ -67,7 +85,7 @@ pub fn replicate(world: &World, dt: f64, replication: u64) -> Metrics {
         .fold(0.0, f64::max);
     let extended = ticks + (longest_wait / dt).ceil() as usize;
     let mut rng = rng_for(run.seed, replication);
-    let timeline = timeline::simulate(scenario, dt, extended, &mut rng);
+    let timeline = timeline::simulate(scenario, dt, extended, replication);
     let social = contacts::simulate(world, &timeline, ticks, &mut rng);
     let damage: Vec<needs::ServiceDamage> = (0..scenario.services.len())
         .map(|s| needs::simulate(world, s, &timeline, &social, ticks, &mut rng))

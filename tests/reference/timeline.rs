@@ -4,8 +4,11 @@
 //! change is known to within one tick.
 
 use concrisk::scenario::{Event, RedundancyGroup, Requirement, Scenario};
+use concrisk::streams::Domain;
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+use super::shared_stream;
 
 /// One drawn event: whether it happens and the span it holds its nodes down.
 struct Drawn<'s> {
@@ -123,20 +126,17 @@ fn dependency_order(scenario: &Scenario) -> Vec<usize> {
 }
 
 /// Draws the events, then steps every node through `ticks` ticks of `dt` hours.
-pub fn simulate(
-    scenario: &Scenario,
-    dt: f64,
-    ticks: usize,
-    rng: &mut Xoshiro256PlusPlus,
-) -> Timeline {
-    // Each event: a uniform for whether it happens, then its start, then its duration.
+pub fn simulate(scenario: &Scenario, dt: f64, ticks: usize, replication: u64) -> Timeline {
+    // Each event: a uniform for whether it happens, then its start, then its duration, from the
+    // event's own stream (common random numbers with the engine; see `super::shared_stream`).
     let events: Vec<Drawn> = scenario
         .events
         .iter()
         .map(|event| {
+            let mut rng = shared_stream(scenario, replication, Domain::Event, &event.id);
             let u = rng.random::<f64>();
-            let at = event.at_hour.sample(rng);
-            let duration = event.duration_hours.sample(rng);
+            let at = event.at_hour.sample(&mut rng);
+            let duration = event.duration_hours.sample(&mut rng);
             Drawn {
                 event,
                 happens: u < event.probability,
@@ -151,7 +151,28 @@ pub fn simulate(
     let mut capacity = vec![vec![0.0; ticks]; nodes];
     for node in dependency_order(scenario) {
         let spec = &scenario.nodes[node];
-        let mut groups: Vec<GroupState> = spec.requires.iter().map(|_| GroupState::new()).collect();
+        // The node's own stream: first every failover draw of its groups, group by group, then
+        // its restore and ramp draws, outage by outage. The groups depend only on their members,
+        // so they step through the whole timeline first.
+        let mut rng = shared_stream(scenario, replication, Domain::NodeRestore, &spec.id);
+        let group_holds: Vec<Option<Vec<bool>>> = spec
+            .requires
+            .iter()
+            .map(|requirement| match requirement {
+                Requirement::Node(_) => None,
+                Requirement::Group(group) => {
+                    let mut state = GroupState::new();
+                    Some(
+                        (0..ticks)
+                            .map(|k| {
+                                let t0 = k as f64 * dt;
+                                state.step(group, &up, k, (t0, t0 + dt / 2.0), &mut rng)
+                            })
+                            .collect(),
+                    )
+                }
+            })
+            .collect();
         let mut clear_before = false;
         // The current clear spell: when the node comes up, and over how long it ramps.
         let mut up_at = f64::NEG_INFINITY;
@@ -161,15 +182,14 @@ pub fn simulate(
             let mid = t0 + dt / 2.0;
             let mut clear = !events.iter().any(|e| e.holds(node, mid));
             let mut limit: f64 = 1.0;
-            for (requirement, state) in spec.requires.iter().zip(&mut groups) {
+            for (requirement, holds) in spec.requires.iter().zip(&group_holds) {
                 match requirement {
                     Requirement::Node(dep) => {
                         clear &= up[*dep][k];
                         limit = limit.min(capacity[*dep][k]);
                     }
                     Requirement::Group(group) => {
-                        // Every group steps every tick, whatever the other requirements say.
-                        clear &= state.step(group, &up, k, (t0, mid), rng);
+                        clear &= holds.as_ref().is_some_and(|holds| holds[k]);
                         limit = limit.min(group_capacity(group, &capacity, k));
                     }
                 }
@@ -182,8 +202,8 @@ pub fn simulate(
                 } else {
                     // The causes cleared somewhere between the last tick's middle and this one's:
                     // the tick's start is the unbiased guess.
-                    up_at = t0 + spec.restore_hours.sample(rng);
-                    ramp = spec.ramp_hours.sample(rng);
+                    up_at = t0 + spec.restore_hours.sample(&mut rng);
+                    ramp = spec.ramp_hours.sample(&mut rng);
                 }
             }
             clear_before = clear;
