@@ -19,12 +19,19 @@ pub type Stream = Xoshiro256PlusPlus;
 #[derive(Debug, Clone, Copy)]
 #[repr(u64)]
 pub enum Domain {
+    /// Who holds which platform (the world's draw).
     Adoption = 1,
+    /// Whether an event happens, when, and for how long.
     Event = 2,
+    /// A node's restore and ramp times, and its failovers.
     NodeRestore = 3,
+    /// The needs of a service's categories of people.
     Needs = 4,
+    /// The contact graph's seed.
     Contacts = 5,
+    /// Each person's switching threshold (the world's draw).
     Thresholds = 6,
+    /// Installs during an outage.
     Behaviour = 7,
     /// The sampling plan of a sweep (Latin hypercube); far from the model's domains so that new
     /// model domains can take the next numbers.

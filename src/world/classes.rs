@@ -21,6 +21,7 @@ use crate::scenario::{Channel, Service};
 /// People (or shares of people's needs) of one segment with the same channels open.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceClass {
+    /// The segment's index.
     pub segment: usize,
     /// Bit k set when channel k of the service is open (the person, or for a pairwise service
     /// both people, hold the platform; or the offline channel admits the segment).
@@ -31,6 +32,7 @@ pub struct ServiceClass {
 }
 
 impl ServiceClass {
+    /// Whether channel `channel` of the service is open to the class.
     pub fn is_open(&self, channel: usize) -> bool {
         self.open_channels & (1 << channel) != 0
     }

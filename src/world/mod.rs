@@ -25,7 +25,9 @@ use crate::streams::{Domain, StreamKey, stream};
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: [social]: the contact graph cannot be drawn, though the scenario was checked")]
 pub struct WorldError {
+    /// The scenario file.
     pub file: String,
+    /// What the generator refused.
     #[source]
     pub source: ContactsError,
 }
@@ -33,9 +35,11 @@ pub struct WorldError {
 /// Everything a replication reads and nobody writes.
 #[derive(Debug)]
 pub struct World {
+    /// The checked scenario the world was built from.
     pub scenario: Scenario,
     /// For each node index, its platform bit in a person's platform set (platforms only).
     pub platform_bit: Vec<Option<u32>>,
+    /// The agents and the platforms each holds.
     pub people: People,
     /// For each service, the classes of needs that have the same channels open.
     pub service_classes: Vec<Vec<ServiceClass>>,
@@ -162,6 +166,7 @@ impl World {
         })
     }
 
+    /// Whether node `node` is a platform (not infrastructure).
     pub fn is_platform(&self, node: usize) -> bool {
         self.scenario.nodes[node].layer == Layer::Platform
     }
