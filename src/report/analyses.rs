@@ -14,6 +14,7 @@ use super::figures::intervals::{IntervalBars, Row};
 use super::figures::sweep::{Point, Sweep};
 use super::format::{self, Measure};
 use super::html::{escape, figure_markup};
+use super::input::read_json;
 use super::palette::{self, GREY};
 use super::{ReportError, Saved, save};
 use crate::results::registry::{Family, PERSON_HOURS_CUT_OFF, UNMET_NEEDS};
@@ -86,26 +87,6 @@ struct SweepMeta {
     paths: Vec<String>,
     metric: String,
     design: String,
-}
-
-/// A JSON file of the folder, or `None` when it is not there.
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, ReportError> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(ReportError::Io {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| ReportError::Json {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
 }
 
 /// Draws the figure of every analysis in `dir` into `plots` and returns the page sections.

@@ -67,6 +67,21 @@ pub enum ReportError {
         message: String,
     },
 
+    /// Two files of the folder disagree: they are not of one run (a file edited by hand, or
+    /// written by another run into the same folder).
+    #[error(
+        "{first} and {second} do not agree: {message}; the folder mixes files of different runs \
+         or was edited: re-run the scenario (and its compare, rank or sweep) into a fresh folder"
+    )]
+    Mismatch {
+        /// One of the two files.
+        first: PathBuf,
+        /// The other (the same file when it disagrees with itself).
+        second: PathBuf,
+        /// What each says.
+        message: String,
+    },
+
     /// plotters failed while drawing a figure (in practice: an I/O error from its backend).
     #[error("{path}: could not draw the figure: {message}")]
     Draw {

@@ -6,6 +6,7 @@
 //! (no timestamps, ordered maps): the same folder always gives the same bytes.
 
 mod analyses;
+mod consistency;
 mod error;
 mod figures;
 mod font;
@@ -52,6 +53,8 @@ pub(crate) struct Saved {
 /// an output file cannot be written.
 pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
     let input = input::read(dir)?;
+    // Nothing is drawn from a folder whose files disagree.
+    consistency::check(dir, &input)?;
     let plots = dir.join("plots");
     fs::create_dir_all(&plots).map_err(|source| ReportError::Io {
         path: plots.clone(),
@@ -122,6 +125,7 @@ pub fn render_analyses(dir: &Path) -> Result<Rendered, ReportError> {
                 .into(),
         })
     } else {
+        consistency::check_analyses(dir)?;
         Ok(Rendered {
             files: analyses::figures_only(dir)?,
         })
