@@ -420,6 +420,115 @@ fn whole_folder(file: &Path, root: &Path) -> PathBuf {
     dir
 }
 
+/// Issue 11 row 5: every string of a scenario arrives on the page as text — the currency in
+/// the compare table (which main put there raw), and names, descriptions, sources and variant
+/// names wherever the page shows them, in run, compare, rank and sweep.
+#[test]
+fn scenario_markup_is_escaped_on_every_page() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let example =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml"))
+            .expect("example scenario");
+    // (what the example says, what it says here, the markup that must arrive as text)
+    let edits = [
+        (
+            "name = \"Toy town: one data centre, two apps\"",
+            "name = \"Toy <script>name</script> town\"",
+            "name",
+        ),
+        (
+            "description = \"A flood takes out",
+            "description = \"<script>description</script> A flood takes out",
+            "description",
+        ),
+        (
+            "currency = \"USD\"",
+            "currency = \"<script>alert(1)</script>\"",
+            "alert(1)",
+        ),
+        (
+            "name = \"65 and over\"",
+            "name = \"65 <script>segment</script> over\"",
+            "segment",
+        ),
+        (
+            "name = \"Messaging\"",
+            "name = \"Messaging <script>service</script>\"",
+            "service",
+        ),
+        (
+            "name = \"Chatter messenger\"",
+            "name = \"Chatter <script>node</script>\"",
+            "node",
+        ),
+        (
+            "name = \"Basement flood at the town data centre\"",
+            "name = \"Flood <script>event</script>\"",
+            "event",
+        ),
+        (
+            "sources = [\"made-up numbers for teaching\"]",
+            "sources = [\"<script>source</script> & co\"]",
+            "source",
+        ),
+        (
+            "name = \"backup_site\"",
+            "name = \"backup<script>variant</script>\"",
+            "variant",
+        ),
+        (
+            "description = \"The tills take",
+            "description = \"<script>variant description</script> The tills take",
+            "variant description",
+        ),
+    ];
+    let mut text = example;
+    for (from, to, _) in edits {
+        assert!(text.contains(from), "the example no longer holds {from}");
+        text = text.replacen(from, to, 1);
+    }
+    let file = root.path().join("markup.toml");
+    fs::write(&file, text).expect("write scenario");
+
+    let run = root.path().join("run");
+    study("run", &file, &run);
+    let whole = whole_folder(&file, root.path());
+    concrisk().arg("report").arg(&whole).assert().success();
+    for dir in [&run, &whole] {
+        let html = fs::read_to_string(dir.join("report.html")).expect("page");
+        assert!(
+            !html.to_lowercase().contains("<script"),
+            "{}: unescaped <script at byte {:?}",
+            dir.display(),
+            html.to_lowercase().find("<script")
+        );
+    }
+    let run_html = fs::read_to_string(run.join("report.html")).expect("page");
+    let whole_html = fs::read_to_string(whole.join("report.html")).expect("page");
+    for (_, _, what) in edits {
+        let escaped = format!("&lt;script&gt;{what}&lt;/script&gt;");
+        // The variant's name and description are on the compare page only.
+        let page = if what.starts_with("variant") {
+            &whole_html
+        } else {
+            &run_html
+        };
+        assert!(page.contains(&escaped), "{escaped} is not on the page");
+        assert!(
+            whole_html.contains(&escaped),
+            "{escaped} is not on the compare page"
+        );
+    }
+    assert!(run_html.contains("&lt;script&gt;source&lt;/script&gt; &amp; co"));
+    // The compare section shows amounts with the currency, escaped.
+    let compare = whole_html
+        .split_once("id=\"compare\"")
+        .expect("compare section")
+        .1;
+    assert!(compare.contains("&lt;script&gt;alert(1)&lt;/script&gt;\u{a0}"));
+    assert!(whole_html.contains("id=\"rank\"") && whole_html.contains("id=\"sweep\""));
+}
+
 /// `report DIR` on `dir` after `edit` changed one of its files: refused with exit 2, the
 /// message naming both files and containing each of `says`.
 fn refused(dir: &Path, says: &[&str]) {
