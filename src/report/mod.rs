@@ -49,7 +49,8 @@ pub(crate) struct Saved {
 /// [`ReportError::Missing`] when one of the three input files is absent; [`ReportError::Json`]
 /// when `summary.json` does not parse, [`ReportError::Summary`] when it lacks a field (the error
 /// names the field);
-/// [`ReportError::Csv`] for a malformed CSV file; [`ReportError::Io`] or [`ReportError::Draw`] when
+/// [`ReportError::Csv`] for a malformed CSV file; [`ReportError::Mismatch`] when two files of the
+/// folder disagree (nothing is drawn then); [`ReportError::Io`] or [`ReportError::Draw`] when
 /// an output file cannot be written.
 pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
     let input = input::read(dir)?;
