@@ -204,7 +204,11 @@ fn a_minimal_summary_still_gives_a_page() {
         "agents": 1, "population": 1, "scale": 1.0, "horizon_hours": 0.0, "version": "0.1.0",
         "metrics": {"odd.metric": {"mean": null}}}"#;
     fs::write(dir.path().join("summary.json"), summary).expect("write");
-    fs::write(dir.path().join("replications.csv"), "replication\n").expect("write");
+    fs::write(
+        dir.path().join("replications.csv"),
+        "replication,odd.metric\n",
+    )
+    .expect("write");
     fs::write(
         dir.path().join("timeseries.csv"),
         "hour,series,mean,p05,p95\n",
@@ -370,4 +374,336 @@ fn shipped_kakao_page_shows_platform_shares_as_percentages() {
     assert_eq!(again.len(), written.len());
     assert!(summary.metrics.values().all(|m| m.unit.is_some()));
     assert!(summary.timeseries.series.values().all(|b| b.unit.is_some()));
+}
+
+/// The binary, run in the crate's folder.
+fn concrisk() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("concrisk").expect("binary");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// A small study of `file` into `out`: `study` (run, compare, rank, sweep) with 4 replications
+/// of 1 000 agents; sweep over the value of time.
+fn study(study: &str, file: &Path, out: &Path) {
+    let mut cmd = concrisk();
+    cmd.arg(study)
+        .arg(file)
+        .args(["--replications", "4", "--agents", "1000", "--out"])
+        .arg(out);
+    if study == "sweep" {
+        cmd.args([
+            "--set",
+            "scenario.value_of_time_per_hour",
+            "--values",
+            "10,20",
+        ]);
+    }
+    cmd.assert().success();
+}
+
+/// A folder holding one whole run of the example, its compare, and the files of its rank and
+/// sweep (each study written to a folder of its own, its files then copied beside the run's).
+fn whole_folder(file: &Path, root: &Path) -> PathBuf {
+    let dir = root.join("whole");
+    study("compare", file, &dir);
+    for (name, files) in [
+        ("rank", ["rank.json", "rank.csv"]),
+        ("sweep", ["sweep.json", "sweep.csv"]),
+    ] {
+        let own = root.join(name);
+        study(name, file, &own);
+        for f in files {
+            fs::copy(own.join(f), dir.join(f)).expect("copy analysis file");
+        }
+    }
+    dir
+}
+
+/// Issue 11 row 5: every string of a scenario arrives on the page as text — the currency in
+/// the compare table (which main put there raw), and names, descriptions, sources and variant
+/// names wherever the page shows them, in run, compare, rank and sweep.
+#[test]
+fn scenario_markup_is_escaped_on_every_page() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let example =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml"))
+            .expect("example scenario");
+    // (what the example says, what it says here, the markup that must arrive as text)
+    let edits = [
+        (
+            "name = \"Toy town: one data centre, two apps\"",
+            "name = \"Toy <script>name</script> town\"",
+            "name",
+        ),
+        (
+            "description = \"A flood takes out",
+            "description = \"<script>description</script> A flood takes out",
+            "description",
+        ),
+        (
+            "currency = \"USD\"",
+            "currency = \"<script>alert(1)</script>\"",
+            "alert(1)",
+        ),
+        (
+            "name = \"65 and over\"",
+            "name = \"65 <script>segment</script> over\"",
+            "segment",
+        ),
+        (
+            "name = \"Messaging\"",
+            "name = \"Messaging <script>service</script>\"",
+            "service",
+        ),
+        (
+            "name = \"Chatter messenger\"",
+            "name = \"Chatter <script>node</script>\"",
+            "node",
+        ),
+        (
+            "name = \"Basement flood at the town data centre\"",
+            "name = \"Flood <script>event</script>\"",
+            "event",
+        ),
+        (
+            "sources = [\"made-up numbers for teaching\"]",
+            "sources = [\"<script>source</script> & co\"]",
+            "source",
+        ),
+        (
+            "name = \"backup_site\"",
+            "name = \"backup<script>variant</script>\"",
+            "variant",
+        ),
+        (
+            "description = \"The tills take",
+            "description = \"<script>variant description</script> The tills take",
+            "variant description",
+        ),
+    ];
+    let mut text = example;
+    for (from, to, _) in edits {
+        assert!(text.contains(from), "the example no longer holds {from}");
+        text = text.replacen(from, to, 1);
+    }
+    let file = root.path().join("markup.toml");
+    fs::write(&file, text).expect("write scenario");
+
+    let run = root.path().join("run");
+    study("run", &file, &run);
+    let whole = whole_folder(&file, root.path());
+    concrisk().arg("report").arg(&whole).assert().success();
+    for dir in [&run, &whole] {
+        let html = fs::read_to_string(dir.join("report.html")).expect("page");
+        assert!(
+            !html.to_lowercase().contains("<script"),
+            "{}: unescaped <script at byte {:?}",
+            dir.display(),
+            html.to_lowercase().find("<script")
+        );
+    }
+    let run_html = fs::read_to_string(run.join("report.html")).expect("page");
+    let whole_html = fs::read_to_string(whole.join("report.html")).expect("page");
+    for (_, _, what) in edits {
+        let escaped = format!("&lt;script&gt;{what}&lt;/script&gt;");
+        // The variant's name and description are on the compare page only.
+        let page = if what.starts_with("variant") {
+            &whole_html
+        } else {
+            &run_html
+        };
+        assert!(page.contains(&escaped), "{escaped} is not on the page");
+        assert!(
+            whole_html.contains(&escaped),
+            "{escaped} is not on the compare page"
+        );
+    }
+    assert!(run_html.contains("&lt;script&gt;source&lt;/script&gt; &amp; co"));
+    // The compare section shows amounts with the currency, escaped.
+    let compare = whole_html
+        .split_once("id=\"compare\"")
+        .expect("compare section")
+        .1;
+    assert!(compare.contains("&lt;script&gt;alert(1)&lt;/script&gt;\u{a0}"));
+    assert!(whole_html.contains("id=\"rank\"") && whole_html.contains("id=\"sweep\""));
+}
+
+/// `report DIR` on `dir` after `edit` changed one of its files: refused with exit 2, the
+/// message naming both files and containing each of `says`.
+fn refused(dir: &Path, says: &[&str]) {
+    let out = concrisk().arg("report").arg(dir).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    for s in says {
+        assert!(stderr.contains(s), "{s:?} not in: {stderr}");
+    }
+    assert!(stderr.contains("re-run the scenario"), "no hint: {stderr}");
+    assert!(!dir.join("report.html").exists(), "a page was drawn");
+}
+
+/// Replaces the first `from` in `dir/name` by `to`.
+fn edit(dir: &Path, name: &str, from: &str, to: &str) {
+    let path = dir.join(name);
+    let text = fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{name} holds no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).expect("write");
+}
+
+/// Issue 11 row 14: a summary that says 999 999 replications beside a CSV file of 200 rows.
+#[test]
+fn report_refuses_a_replication_count_the_csv_does_not_have() {
+    let dir = fixture_copy();
+    edit(
+        dir.path(),
+        "summary.json",
+        "\"replications\": 200",
+        "\"replications\": 999999",
+    );
+    // The summary's own command line says 200 too: edit it alike, so that the CSV is what disagrees.
+    edit(
+        dir.path(),
+        "summary.json",
+        "--replications 200",
+        "--replications 999999",
+    );
+    refused(
+        dir.path(),
+        &[
+            "summary.json",
+            "replications.csv",
+            "summary.json says 999999 replications, replications.csv has 200 rows",
+        ],
+    );
+}
+
+/// A metric of the summary with no column in replications.csv, and a column the summary lacks.
+#[test]
+fn report_refuses_replication_columns_that_are_not_the_summarys_metrics() {
+    let dir = fixture_copy();
+    edit(
+        dir.path(),
+        "replications.csv",
+        "replication,delayed_needs.login,",
+        "replication,stray_metric.x,",
+    );
+    refused(
+        dir.path(),
+        &[
+            "replications.csv",
+            "only in summary.json: delayed_needs.login",
+            "stray_metric.x",
+        ],
+    );
+}
+
+/// An empty `timeseries.hours` beside series of 132 values (row 14's second case).
+#[test]
+fn report_refuses_series_longer_than_the_hours() {
+    let dir = fixture_copy();
+    let path = dir.path().join("summary.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
+    value["timeseries"]["hours"] = serde_json::json!([]);
+    fs::write(&path, value.to_string()).expect("write");
+    refused(
+        dir.path(),
+        &["summary.json", "`timeseries.hours` has 0 values", "has 132"],
+    );
+}
+
+/// timeseries.csv of a shorter run beside the summary's 132 steps.
+#[test]
+fn report_refuses_a_timeseries_csv_of_other_length() {
+    let dir = fixture_copy();
+    let path = dir.path().join("timeseries.csv");
+    let text = fs::read_to_string(&path).expect("read");
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("131.0,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(kept.len() < text.len(), "the fixture has no hour 131");
+    fs::write(&path, kept).expect("write");
+    refused(
+        dir.path(),
+        &["summary.json", "timeseries.csv", "132 steps", "131 rows"],
+    );
+}
+
+/// A seed edited in the summary, which its own command line contradicts.
+#[test]
+fn report_refuses_a_summary_whose_command_gives_another_seed() {
+    let dir = fixture_copy();
+    edit(
+        dir.path(),
+        "summary.json",
+        "\"seed\": 20221015",
+        "\"seed\": 11",
+    );
+    refused(dir.path(), &["summary.json", "--seed 20221015", "seed 11"]);
+}
+
+/// compare.json, rank.json and sweep.json of another seed or scenario than the run beside them,
+/// and rank.csv and sweep.csv that do not hold what their JSON says; the whole folder is drawn.
+#[test]
+fn report_refuses_analyses_of_another_run_and_accepts_a_whole_folder() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml");
+    let whole = whole_folder(&file, root.path());
+    concrisk().arg("report").arg(&whole).assert().success();
+    assert!(whole.join("report.html").exists());
+
+    let copy = |name: &str| {
+        let dir = root.path().join(name);
+        fs::create_dir(&dir).expect("folder");
+        for entry in fs::read_dir(&whole).expect("whole folder") {
+            let entry = entry.expect("entry");
+            if entry.file_type().expect("type").is_file() && entry.file_name() != "report.html" {
+                fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+            }
+        }
+        dir
+    };
+    let dir = copy("compare-seed");
+    edit(&dir, "compare.json", "\"seed\": 42", "\"seed\": 7");
+    refused(
+        &dir,
+        &["summary.json", "compare.json", "seed 42, compare.json 7"],
+    );
+
+    let dir = copy("compare-replications");
+    edit(
+        &dir,
+        "compare.json",
+        "\"replications\": 4",
+        "\"replications\": 8",
+    );
+    refused(&dir, &["compare.json", "replications 4, compare.json 8"]);
+
+    let dir = copy("rank-scenario");
+    edit(
+        &dir,
+        "rank.json",
+        "\"scenario\": \"Toy town",
+        "\"scenario\": \"Other town",
+    );
+    refused(&dir, &["summary.json", "rank.json", "`Other town"]);
+
+    let dir = copy("sweep-seed");
+    edit(&dir, "sweep.json", "\"seed\": 42", "\"seed\": 43");
+    refused(&dir, &["sweep.json", "seed 42, sweep.json 43"]);
+
+    let dir = copy("rank-rows");
+    let path = dir.join("rank.csv");
+    let text = fs::read_to_string(&path).expect("read");
+    let (head, _) = text.trim_end().rsplit_once('\n').expect("rows");
+    fs::write(&path, format!("{head}\n")).expect("write");
+    refused(&dir, &["rank.json", "rank.csv", "rows"]);
+
+    let dir = copy("sweep-points");
+    edit(&dir, "sweep.json", "\"points\": 2", "\"points\": 3");
+    refused(
+        &dir,
+        &["sweep.json", "sweep.csv", "says 3 points, sweep.csv has 2"],
+    );
 }

@@ -3,17 +3,18 @@
 //! Serde mirrors of those files live here, beside the reader of the run's own files.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::figures::Swatch;
 use super::figures::intervals::{IntervalBars, Row};
 use super::figures::sweep::{Point, Sweep};
 use super::format::{self, Measure};
-use super::html::{escape, figure_markup};
+use super::html::figure_markup;
+use super::input::read_json;
 use super::palette::{self, GREY};
 use super::{ReportError, Saved, save};
 use crate::results::registry::{Family, PERSON_HOURS_CUT_OFF, UNMET_NEEDS};
@@ -88,54 +89,37 @@ struct SweepMeta {
     design: String,
 }
 
-/// A JSON file of the folder, or `None` when it is not there.
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, ReportError> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(ReportError::Io {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| ReportError::Json {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
-}
-
 /// Draws the figure of every analysis in `dir` into `plots` and returns the page sections.
 pub(crate) fn render(
     dir: &Path,
     plots: &Path,
     files: &mut Vec<PathBuf>,
-) -> Result<String, ReportError> {
-    let mut html = String::new();
+) -> Result<Markup, ReportError> {
+    let mut sections = Vec::new();
     if let Some(compare) = read_json::<CompareFile>(&dir.join("compare.json"))? {
         let saved = save(plots, &compare_figure(&compare), files)?;
-        compare_section(&mut html, &compare, &saved);
+        sections.push(compare_section(&compare, &saved));
     }
     if let Some(rank) = read_json::<RankFile>(&dir.join("rank.json"))? {
         let saved = save(plots, &rank_figure(&rank), files)?;
-        rank_section(&mut html, &rank, &saved);
+        sections.push(rank_section(&rank, &saved));
     }
     if let Some(meta) = read_json::<SweepMeta>(&dir.join("sweep.json"))? {
         let figure = sweep_figure(&dir.join("sweep.csv"), &meta)?;
         let saved = save(plots, &figure, files)?;
-        let _ = writeln!(
-            html,
-            "<section id=\"sweep\">\n<h2>Sweep</h2>\n<p>{} design over {}; every point runs on the same \
-             seed (common random numbers). <code>sweep.csv</code> holds every metric at every point.</p>\n{}\n</section>",
-            escape(&meta.design),
-            escape(&meta.paths.join(", ")),
-            figure_markup(&saved)
-        );
+        sections.push(html! {
+            section id="sweep" {
+                h2 { "Sweep" }
+                p {
+                    (meta.design) " design over " (meta.paths.join(", ")) "; every point runs on \
+                     the same seed (common random numbers). " code { "sweep.csv" } " holds every \
+                     metric at every point."
+                }
+                (figure_markup(&saved))
+            }
+        });
     }
-    Ok(html)
+    Ok(html! { @for section in &sections { (section) } })
 }
 
 fn compare_figure(c: &CompareFile) -> IntervalBars {
@@ -210,55 +194,62 @@ fn signed(words: &str, x: f64) -> String {
     }
 }
 
-fn compare_section(html: &mut String, c: &CompareFile, saved: &Saved) {
-    let _ = writeln!(
-        html,
-        "<section id=\"compare\">\n<h2>Policy variants</h2>\n<p>Each variant ran on the same seed \
-         as the baseline ({} replications): the same fire, the same draws wherever the scenario is \
-         the same, so the difference per replication is the policy's effect alone. The interval is \
-         the 95\u{a0}% confidence interval of the mean difference (Student t on the paired \
-         replications); \"unpaired\" is the width the same runs would give if drawn independently.</p>",
-        c.replications
-    );
-    html.push_str(&figure_markup(saved));
+fn compare_section(c: &CompareFile, saved: &Saved) -> Markup {
     let others = [&UNMET_NEEDS, &PERSON_HOURS_CUT_OFF]
         .into_iter()
         .filter_map(Family::total_name)
         .filter(|m| *m != c.headline_metric);
-    for metric in std::iter::once(c.headline_metric.clone()).chain(others) {
-        let metric = metric.as_str();
-        let measure = Measure::of(metric, None);
-        let _ = writeln!(
-            html,
-            "<h3>{}</h3>\n<table>\n<thead><tr><th>Variant</th><th class=\"num\">Mean</th>\
-             <th class=\"num\">Difference</th><th class=\"num\">95\u{a0}% CI</th>\
-             <th class=\"num\">Unpaired ±</th></tr></thead>\n<tbody>",
-            escape(&format!("{} ({metric})", measure.title))
-        );
-        for v in &c.variants {
-            let Some(r) = v.metrics.get(metric) else {
-                continue;
-            };
-            let words = |x: f64| measure.words(x, &c.currency);
-            let _ = writeln!(
-                html,
-                "<tr><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{} to {}</td><td class=\"num\">{}</td></tr>",
-                escape(&v.description),
-                escape(&v.name),
-                words(r.mean),
-                signed(&words(r.diff_mean), r.diff_mean),
-                words(r.diff_lo),
-                words(r.diff_hi),
-                r.unpaired_half_width
-                    .map_or(format::MISSING.to_string(), words)
-            );
+    let metrics: Vec<String> = std::iter::once(c.headline_metric.clone())
+        .chain(others)
+        .collect();
+    html! {
+        section id="compare" {
+            h2 { "Policy variants" }
+            p {
+                "Each variant ran on the same seed as the baseline (" (c.replications)
+                " replications): the same fire, the same draws wherever the scenario is the same, \
+                 so the difference per replication is the policy's effect alone. The interval is \
+                 the 95\u{a0}% confidence interval of the mean difference (Student t on the paired \
+                 replications); \"unpaired\" is the width the same runs would give if drawn \
+                 independently."
+            }
+            (figure_markup(saved))
+            @for metric in &metrics { (compare_table(c, metric)) }
+            p.note { "Every metric of every variant is in compare.csv and compare.json." }
         }
-        html.push_str("</tbody>\n</table>\n");
     }
-    html.push_str(
-        "<p class=\"note\">Every metric of every variant is in compare.csv and compare.json.</p>\n</section>\n",
-    );
+}
+
+/// One metric of every variant: mean, paired difference with its interval, unpaired width.
+fn compare_table(c: &CompareFile, metric: &str) -> Markup {
+    let measure = Measure::of(metric, None);
+    let words = |x: f64| measure.words(x, &c.currency);
+    html! {
+        h3 { (measure.title) " (" (metric) ")" }
+        table {
+            thead {
+                tr {
+                    th { "Variant" } th.num { "Mean" } th.num { "Difference" }
+                    th.num { "95\u{a0}% CI" } th.num { "Unpaired ±" }
+                }
+            }
+            tbody {
+                @for v in &c.variants {
+                    @if let Some(r) = v.metrics.get(metric) {
+                        tr {
+                            td title=(v.description) { (v.name) }
+                            td.num { (words(r.mean)) }
+                            td.num { (signed(&words(r.diff_mean), r.diff_mean)) }
+                            td.num { (words(r.diff_lo)) " to " (words(r.diff_hi)) }
+                            td.num {
+                                (r.unpaired_half_width.map_or(format::MISSING.to_string(), words))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn rank_figure(r: &RankFile) -> IntervalBars {
@@ -316,48 +307,63 @@ fn rank_figure(r: &RankFile) -> IntervalBars {
     }
 }
 
-fn rank_section(html: &mut String, r: &RankFile, saved: &Saved) {
+fn rank_section(r: &RankFile, saved: &Saved) -> Markup {
     let measure = Measure::of(&r.metric, None);
-    let _ = writeln!(
-        html,
-        "<section id=\"rank\">\n<h2>Single points of failure</h2>\n<p>Each node of the dependency \
-         graph failed alone, over the same hours as event <code>{}</code> in each replication; \
-         nodes ranked by expected {} ({}).</p>",
-        escape(&r.timed_like),
-        escape(&measure.title.to_lowercase()),
-        escape(&r.scenario)
-    );
-    html.push_str(&figure_markup(saved));
-    html.push_str(
-        "<table>\n<thead><tr><th>Rank and node</th><th>Kind</th><th class=\"num\">Expected damage</th>\
-         <th class=\"num\">95\u{a0}% CI</th></tr></thead>\n<tbody>\n",
-    );
-    for n in &r.nodes {
-        let words = |x: f64| measure.words(x, &r.currency);
-        let _ = writeln!(
-            html,
-            "<tr><td title=\"{}\">{}. {}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td></tr>",
-            escape(&n.node),
-            n.rank,
-            escape(&n.name),
-            escape(&n.kind),
-            words(n.expected_damage),
-            words(n.ci_lo),
-            words(n.ci_hi)
-        );
+    let words = |x: f64| measure.words(x, &r.currency);
+    html! {
+        section id="rank" {
+            h2 { "Single points of failure" }
+            p {
+                "Each node of the dependency graph failed alone, over the same hours as event "
+                code { (r.timed_like) } " in each replication; nodes ranked by expected "
+                (measure.title.to_lowercase()) " (" (r.scenario) ")."
+            }
+            (figure_markup(saved))
+            table {
+                thead {
+                    tr {
+                        th { "Rank and node" } th { "Kind" } th.num { "Expected damage" }
+                        th.num { "95\u{a0}% CI" }
+                    }
+                }
+                tbody {
+                    @for n in &r.nodes {
+                        tr {
+                            td title=(n.node) { (n.rank) ". " (n.name) }
+                            td { (n.kind) }
+                            td.num { (words(n.expected_damage)) }
+                            td.num { (words(n.ci_lo)) " to " (words(n.ci_hi)) }
+                        }
+                    }
+                }
+            }
+            h3 { "Concentration by service" }
+            p.note {
+                "A platform's share is the share of people whose first platform channel it is, \
+                 among people with any; HHI = 10\u{a0}000 × Σ share² (10\u{a0}000 is a monopoly, \
+                 10\u{a0}000/n for n equal platforms). No alternative: share of the whole \
+                 population with exactly one platform channel for the service."
+            }
+            table {
+                thead {
+                    tr {
+                        th { "Service" } th.num { "HHI platforms" } th.num { "HHI owners" }
+                        th.num { "No alternative" }
+                    }
+                }
+                tbody {
+                    @for c in &r.concentration {
+                        tr {
+                            td { (c.service) }
+                            td.num { (format!("{:.0}", c.hhi_platforms)) }
+                            td.num { (format!("{:.0}", c.hhi_owners)) }
+                            td.num { (format::share(c.no_alternative_share)) }
+                        }
+                    }
+                }
+            }
+        }
     }
-    html.push_str("</tbody>\n</table>\n<h3>Concentration by service</h3>\n<p class=\"note\">A platform's share is the share of people whose first platform channel it is, among people with any; HHI = 10\u{a0}000 × Σ share² (10\u{a0}000 is a monopoly, 10\u{a0}000/n for n equal platforms). No alternative: share of the whole population with exactly one platform channel for the service.</p>\n<table>\n<thead><tr><th>Service</th><th class=\"num\">HHI platforms</th><th class=\"num\">HHI owners</th><th class=\"num\">No alternative</th></tr></thead>\n<tbody>\n");
-    for c in &r.concentration {
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td class=\"num\">{:.0}</td><td class=\"num\">{:.0}</td><td class=\"num\">{}</td></tr>",
-            escape(&c.service),
-            c.hhi_platforms,
-            c.hhi_owners,
-            format::share(c.no_alternative_share)
-        );
-    }
-    html.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 /// Reads the rows of the plotted metric from `sweep.csv`: x is the first path's value (its

@@ -2,7 +2,7 @@
 //! field, for a summary that lacks one) and says what would fix it, because the person reading it
 //! is an analyst pointing `concrisk report` at a folder, not the author of this code.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
@@ -67,6 +67,22 @@ pub enum ReportError {
         message: String,
     },
 
+    /// Two files of the folder disagree: they are not of one run (a file edited by hand, or
+    /// written by another run into the same folder).
+    #[error(
+        "{}: {message}; the folder mixes files of different runs or was edited: re-run the \
+         scenario (and its compare, rank or sweep) into a fresh folder",
+        files(.first, .second)
+    )]
+    Mismatch {
+        /// One of the two files.
+        first: PathBuf,
+        /// The other (the same file when it disagrees with itself).
+        second: PathBuf,
+        /// What each says.
+        message: String,
+    },
+
     /// plotters failed while drawing a figure (in practice: an I/O error from its backend).
     #[error("{path}: could not draw the figure: {message}")]
     Draw {
@@ -75,4 +91,13 @@ pub enum ReportError {
         /// The drawing library's message.
         message: String,
     },
+}
+
+/// The one or two files of a [`ReportError::Mismatch`], as its message names them.
+fn files(first: &Path, second: &Path) -> String {
+    if first == second {
+        format!("{} disagrees with itself", first.display())
+    } else {
+        format!("{} and {} do not agree", first.display(), second.display())
+    }
 }

@@ -1,8 +1,10 @@
 //! `report.html`: one self-contained page (inline CSS, figures inlined as SVG, no scripts, no
-//! network) that reads well on screen and on paper. Every piece of text that comes from the
-//! summary is escaped, because it comes from user-written scenario files.
+//! network) that reads well on screen and on paper, built with maud's `html!` templates. Every
+//! piece of text that comes from the summary is escaped because a template escapes whatever it
+//! splices in (it comes from user-written scenario files); only markup made here is spliced
+//! unescaped (`PreEscaped`), each time with a comment saying why that is safe.
 
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::Saved;
 use super::format::{self, MISSING, Measure};
@@ -54,62 +56,355 @@ pre { background: #f3f3f3; padding: 0.8rem 1rem; overflow-x: auto; white-space: 
 "#;
 
 /// The whole page.
-pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &str) -> String {
+pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &Markup) -> String {
     let s = &input.summary;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} — concrisk report</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
-        escape(&s.scenario)
-    );
-    header(&mut out, s);
-    headline(&mut out, s);
-    figures_section(&mut out, figures);
-    // Sections of compare, rank and sweep, when the folder has them.
-    out.push_str(analyses);
-    metrics_section(&mut out, s);
-    run_section(&mut out, s, &input.run);
-    sources_section(&mut out, s);
-    reproduce(&mut out, s);
-    out.push_str("</main>\n</body>\n</html>\n");
-    out
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (s.scenario) " — concrisk report" }
+                // Safe unescaped: the fixed stylesheet above, written here, with no input in it.
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                main {
+                    (header(s))
+                    (headline(s))
+                    (figures_section(figures))
+                    // Sections of compare, rank and sweep, when the folder has them.
+                    (analyses)
+                    (metrics_section(s))
+                    (run_section(s, &input.run))
+                    (sources_section(s))
+                    (reproduce(s))
+                }
+            }
+        }
+    };
+    let mut page = page.into_string();
+    page.push('\n');
+    page
 }
 
-/// Escapes text for HTML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+fn header(s: &Summary) -> Markup {
+    html! {
+        header {
+            p.kicker { "concrisk · concentration-risk report" }
+            h1 { (s.scenario) }
+            p.meta {
+                @if !s.region.is_empty() { "Region: " (s.region) " · " }
+                @match &s.variant {
+                    Some(v) => { "Variant: " strong { (v) } }
+                    None => { "Baseline (no variant)" }
+                }
+            }
+            @if !s.description.is_empty() {
+                p.lead { (s.description) }
+            }
         }
     }
-    out
 }
 
-fn header(out: &mut String, s: &Summary) {
-    out.push_str("<header>\n<p class=\"kicker\">concrisk · concentration-risk report</p>\n");
-    let _ = writeln!(out, "<h1>{}</h1>", escape(&s.scenario));
-    let variant = match &s.variant {
-        Some(v) => format!("Variant: <strong>{}</strong>", escape(v)),
-        None => "Baseline (no variant)".to_string(),
-    };
-    let region = if s.region.is_empty() {
-        String::new()
-    } else {
-        format!("Region: {} · ", escape(&s.region))
-    };
-    let _ = writeln!(out, "<p class=\"meta\">{region}{variant}</p>");
-    if !s.description.is_empty() {
-        let _ = writeln!(out, "<p class=\"lead\">{}</p>", escape(&s.description));
+/// Which headline sentence an item is: the scenario's headline metric's leads the list.
+#[derive(PartialEq)]
+enum Item {
+    EconomicLoss,
+    PersonHours,
+    Other,
+}
+
+/// The headline figures as sentences a minister can quote.
+fn headline(s: &Summary) -> Markup {
+    let mut items: Vec<(Item, Markup)> = Vec::new();
+    let population = s.population as f64;
+    for service in &s.services {
+        if let Some(m) = metric(s, &PEAK_CUT_OFF_SHARE.name_of(&service.id)) {
+            items.push((
+                Item::Other,
+                html! {
+                    "At the worst moment, on average "
+                    strong { (format::count(m.mean * population)) " people" }
+                    " (" (format::share(m.mean)) "; p95: " (format::count(m.p95 * population))
+                    ") were cut off from " (service.display_name().to_lowercase()) "."
+                },
+            ));
+        }
     }
-    out.push_str("</header>\n");
+    if let Some(m) = total(s, &PERSON_HOURS_CUT_OFF) {
+        items.push((
+            Item::PersonHours,
+            html! {
+                "People lost " strong { (format::count(m.mean)) " person-hours" }
+                " of access to services (p95: " (format::count(m.p95)) ")."
+            },
+        ));
+    }
+    if let Some(m) = total(s, &UNMET_NEEDS) {
+        items.push((
+            Item::Other,
+            html! {
+                strong { (format::count(m.mean)) " needs" }
+                " went unmet (p95: " (format::count(m.p95)) ")."
+            },
+        ));
+    }
+    if let Some(m) = total(s, &ECONOMIC_LOSS) {
+        let money = |x: f64| format::money(x, &s.currency);
+        items.push((
+            Item::EconomicLoss,
+            html! {
+                "The economic loss was " strong { (money(m.mean)) }
+                " on average (p95: " (money(m.p95)) "; mean of the worst 5\u{a0}% of replications: "
+                (money(m.cvar95)) ")."
+            },
+        ));
+    }
+    // The platforms people installed, with their share of the population before and after.
+    for node in &s.nodes {
+        let of = |family: &Family| metric(s, &family.name_of(&node.id));
+        if let (Some(installs), Some(before), Some(after)) = (
+            of(&INSTALLS),
+            of(&PLATFORM_SHARE_BEFORE),
+            of(&PLATFORM_SHARE_AFTER),
+        ) {
+            items.push((
+                Item::Other,
+                html! {
+                    strong { (format::count(installs.mean)) " people" }
+                    " installed " (node.display_name()) " during the run (p95: "
+                    (format::count(installs.p95)) "): its share of the population "
+                    (format::share_change(before.mean, after.mean)) "."
+                },
+            ));
+        }
+    }
+    // The scenario's headline metric leads: economic loss, or person-hours without money values.
+    let lead = if s.headline().starts_with("economic_loss") {
+        Item::EconomicLoss
+    } else {
+        Item::PersonHours
+    };
+    if let Some(i) = items.iter().position(|(kind, _)| *kind == lead) {
+        let item = items.remove(i);
+        items.insert(0, item);
+    }
+    html! {
+        section id="headline" {
+            h2 { "Headline figures" }
+            @if items.is_empty() {
+                p { "This run reported none of the headline metrics." }
+            } @else {
+                ul.headline {
+                    @for (_, item) in &items { li { (item) } }
+                }
+            }
+            p.note {
+                "Averages over " (format::grouped(s.replications)) " replications; p95 is the 95th \
+                 percentile, the level exceeded in one replication in twenty. All counts are scaled \
+                 to the real population of " (format::grouped(s.population)) "."
+            }
+        }
+    }
+}
+
+fn figures_section(figures: &[Saved]) -> Markup {
+    let absent: Vec<&str> = ALL_FIGURES
+        .into_iter()
+        .filter(|n| !figures.iter().any(|f| f.name == *n))
+        .collect();
+    html! {
+        section id="figures" {
+            h2 { "Figures" }
+            @if !absent.is_empty() {
+                p.note {
+                    "Not drawn, because this run's output has no data for them: "
+                    (absent.join(", ")) "."
+                }
+            }
+            @for f in figures { (figure_markup(f)) }
+        }
+    }
+}
+
+/// One figure inlined as SVG, with its caption and the names of its files.
+pub(crate) fn figure_markup(f: &Saved) -> Markup {
+    // The XML declaration is not allowed inside HTML; the page's own charset covers it.
+    let svg = f.svg.trim_start();
+    let svg = match svg.strip_prefix("<?xml") {
+        Some(rest) => rest
+            .split_once("?>")
+            .map_or(rest, |(_, body)| body)
+            .trim_start(),
+        None => svg,
+    };
+    // The caption goes into the SVG's label escaped by the template engine, as in any attribute.
+    let label = html! { (f.caption) }.into_string();
+    let svg = svg.replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{label}\" "),
+        1,
+    );
+    html! {
+        figure id=(format!("fig-{}", f.name)) {
+            // Safe unescaped: markup we drew ourselves (plotters escapes the text it writes into
+            // the SVG), with only the escaped caption added.
+            (PreEscaped(svg))
+            figcaption {
+                (f.caption) " (Also saved as plots/" (f.name) ".svg and plots/" (f.name) ".png.)"
+            }
+        }
+    }
+}
+
+fn metrics_section(s: &Summary) -> Markup {
+    let mut families: Vec<&str> = s.metrics.keys().map(|k| registry::split(k).0).collect();
+    families.sort_by_key(|f| (family_rank(s, f), *f));
+    families.dedup();
+    html! {
+        section id="metrics" {
+            h2 { "All metrics" }
+            p.note {
+                "Across " (format::grouped(s.replications)) " replications: mean; p05, p50 and p95 \
+                 are the 5th, 50th and 95th percentiles; CVaR95 is the mean of the worst 5\u{a0}% of \
+                 replications."
+            }
+            @for family in families { (family_table(s, family)) }
+        }
+    }
+}
+
+/// The heading, meaning and table of one metric family.
+fn family_table(s: &Summary, family: &str) -> Markup {
+    let mut rows: Vec<(&String, &Stats)> = s
+        .metrics
+        .iter()
+        .filter(|(k, _)| registry::split(k).0 == family)
+        .map(|(k, m)| (k, &m.stats))
+        .collect();
+    rows.sort_by_cached_key(|(k, _)| row_key(s, k));
+    let Some(first) = rows.first().map(|(k, _)| k.as_str()) else {
+        return html! {};
+    };
+    let measure = Measure::in_summary(s, first);
+    let fmt = |x: f64| measure.value(x);
+    html! {
+        h3 { (measure.heading(&s.currency)) }
+        @if let Some(f) = registry::family_named(family) {
+            p.note { (sentence(f.meaning)) "." }
+        }
+        table {
+            thead {
+                tr {
+                    th { "Metric" } th.num { "Mean" } th.num { "p05" } th.num { "p50" }
+                    th.num { "p95" } th.num { "CVaR95" }
+                }
+            }
+            tbody {
+                @for (name, m) in &rows {
+                    tr {
+                        td title=(name) { (row_label(s, name)) }
+                        td.num { (fmt(m.mean)) }
+                        td.num { (fmt(m.p05)) }
+                        td.num { (fmt(m.p50)) }
+                        td.num { (fmt(m.p95)) }
+                        td.num { (fmt(m.cvar95)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn run_section(s: &Summary, run: &RunFacts) -> Markup {
+    let row = |k: &str, v: Markup| html! { dt { (k) } dd { (v) } };
+    let h = s.start_hour.rem_euclid(24.0);
+    // The exact factor: rounding it to three figures would not multiply back.
+    let scale = format!("{:.4}", s.scale);
+    let scale = scale.trim_end_matches('0').trim_end_matches('.');
+    html! {
+        section id="run" {
+            h2 { "What was run" }
+            dl.run {
+                (row("Scenario file", html! { code { (s.file) } }))
+                (row("Variant", html! { (s.variant.as_deref().unwrap_or("baseline")) }))
+                (row("Seed", html! { (s.seed) }))
+                (row("Replications", html! { (format::grouped(s.replications)) }))
+                (row("Simulated people", html! {
+                    (format::grouped(s.agents)) " agents standing for a population of "
+                    (format::grouped(s.population)) " (each agent counts for " (scale) " people)"
+                }))
+                (row("Time span", html! {
+                    (format::count(s.horizon_hours)) " hours (" (format::count(s.horizon_hours / 24.0))
+                    " days) from "
+                    (format!("{:02}:{:02}", h.floor() as u32, ((h.fract() * 60.0).round() as u32).min(59)))
+                    ", in steps of " (format::count(s.step_minutes)) " minutes"
+                }))
+                @if !s.events.is_empty() {
+                    (row("Events", html! {
+                        @for (i, e) in s.events.iter().enumerate() {
+                            @if i > 0 { br; }
+                            (e.display_name()) ": starts at hour " (format::count(e.at_hour_mean))
+                            " on average and lasts " (format::hours(e.duration_hours_mean)) " on average"
+                            @if e.probability < 1.0 {
+                                ", in " (format::share(e.probability)) " of replications"
+                            }
+                        }
+                    }))
+                }
+                @if !s.currency.is_empty() {
+                    (row("Money", html! {
+                        (s.currency) "; one person-hour is valued at " (s.currency) " "
+                        (format::exact(s.value_of_time_per_hour))
+                    }))
+                }
+                (row("concrisk version", html! { (s.version) }))
+                (row("Run time", html! {
+                    (run.run_seconds.map_or(MISSING.to_string(), |t| format!("{} s", format::count(t))))
+                }))
+                (row("Threads", html! {
+                    (run.threads.map_or(MISSING.to_string(), |t| t.to_string()))
+                }))
+            }
+        }
+    }
+}
+
+fn sources_section(s: &Summary) -> Markup {
+    html! {
+        section id="sources" {
+            h2 { "Sources" }
+            @if s.sources.is_empty() {
+                p { "The scenario file cites no sources." }
+            } @else {
+                ol {
+                    // Shown as text, not links: the page makes no reference outside itself.
+                    @for src in &s.sources { li { (src) } }
+                }
+            }
+        }
+    }
+}
+
+fn reproduce(s: &Summary) -> Markup {
+    let command = s.command.clone().unwrap_or_else(|| {
+        format!(
+            "concrisk run {} --seed {} --replications {}",
+            s.file, s.seed, s.replications
+        )
+    });
+    html! {
+        section id="reproduce" {
+            h2 { "Reproduce" }
+            pre { code { (command) } }
+            p.note {
+                "The same scenario file, seed and number of replications give identical results on \
+                 any number of threads. " code { "concrisk report DIR" } " redraws this page and its \
+                 figures from the saved output folder."
+            }
+        }
+    }
 }
 
 fn metric<'a>(s: &'a Summary, name: &str) -> Option<&'a Stats> {
@@ -123,92 +418,6 @@ fn total<'a>(s: &'a Summary, family: &Family) -> Option<&'a Stats> {
     metric(s, &family.total_name()?)
 }
 
-/// The headline figures as sentences a minister can quote.
-fn headline(out: &mut String, s: &Summary) {
-    let mut items = Vec::new();
-    let population = s.population as f64;
-    for service in &s.services {
-        if let Some(m) = metric(s, &PEAK_CUT_OFF_SHARE.name_of(&service.id)) {
-            items.push(format!(
-                "At the worst moment, on average <strong>{} people</strong> ({}; p95: {}) were cut off from {}.",
-                format::count(m.mean * population),
-                format::share(m.mean),
-                format::count(m.p95 * population),
-                escape(&service.display_name().to_lowercase()),
-            ));
-        }
-    }
-    if let Some(m) = total(s, &PERSON_HOURS_CUT_OFF) {
-        items.push(format!(
-            "People lost <strong>{} person-hours</strong> of access to services (p95: {}).",
-            format::count(m.mean),
-            format::count(m.p95)
-        ));
-    }
-    if let Some(m) = total(s, &UNMET_NEEDS) {
-        items.push(format!(
-            "<strong>{} needs</strong> went unmet (p95: {}).",
-            format::count(m.mean),
-            format::count(m.p95)
-        ));
-    }
-    if let Some(m) = total(s, &ECONOMIC_LOSS) {
-        items.push(format!(
-            "The economic loss was <strong>{}</strong> on average (p95: {}; mean of the worst \
-             5\u{a0}% of replications: {}).",
-            format::money(m.mean, &escape(&s.currency)),
-            format::money(m.p95, &escape(&s.currency)),
-            format::money(m.cvar95, &escape(&s.currency)),
-        ));
-    }
-    // The platforms people installed, with their share of the population before and after.
-    for node in &s.nodes {
-        let of = |family: &Family| metric(s, &family.name_of(&node.id));
-        if let (Some(installs), Some(before), Some(after)) = (
-            of(&INSTALLS),
-            of(&PLATFORM_SHARE_BEFORE),
-            of(&PLATFORM_SHARE_AFTER),
-        ) {
-            items.push(format!(
-                "<strong>{} people</strong> installed {} during the run (p95: {}): its share of \
-                 the population {}.",
-                format::count(installs.mean),
-                escape(node.display_name()),
-                format::count(installs.p95),
-                format::share_change(before.mean, after.mean),
-            ));
-        }
-    }
-    // The scenario's headline metric leads: economic loss, or person-hours without money values.
-    let lead = if s.headline().starts_with("economic_loss") {
-        "The economic loss"
-    } else {
-        "People lost"
-    };
-    if let Some(i) = items.iter().position(|item| item.starts_with(lead)) {
-        let item = items.remove(i);
-        items.insert(0, item);
-    }
-    out.push_str("<section id=\"headline\">\n<h2>Headline figures</h2>\n");
-    if items.is_empty() {
-        out.push_str("<p>This run reported none of the headline metrics.</p>\n");
-    } else {
-        out.push_str("<ul class=\"headline\">\n");
-        for item in items {
-            let _ = writeln!(out, "<li>{item}</li>");
-        }
-        out.push_str("</ul>\n");
-    }
-    let _ = writeln!(
-        out,
-        "<p class=\"note\">Averages over {} replications; p95 is the 95th percentile, the level \
-         exceeded in one replication in twenty. All counts are scaled to the real population of {}.</p>",
-        format::grouped(s.replications),
-        format::grouped(s.population)
-    );
-    out.push_str("</section>\n");
-}
-
 /// Every figure the report can draw, in page order.
 pub(crate) const ALL_FIGURES: [&str; 7] = [
     "timeline",
@@ -219,48 +428,6 @@ pub(crate) const ALL_FIGURES: [&str; 7] = [
     "by_segment",
     "dependency_graph",
 ];
-
-fn figures_section(out: &mut String, figures: &[Saved]) {
-    out.push_str("<section id=\"figures\">\n<h2>Figures</h2>\n");
-    let absent: Vec<&str> = ALL_FIGURES
-        .into_iter()
-        .filter(|n| !figures.iter().any(|f| f.name == *n))
-        .collect();
-    if !absent.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"note\">Not drawn, because this run's output has no data for them: {}.</p>",
-            absent.join(", ")
-        );
-    }
-    for f in figures {
-        out.push_str(&figure_markup(f));
-    }
-    out.push_str("</section>\n");
-}
-
-/// One figure inlined as SVG, with its caption and the names of its files.
-pub(crate) fn figure_markup(f: &Saved) -> String {
-    let caption = escape(&f.caption);
-    // The XML declaration is not allowed inside HTML; the page's own charset covers it.
-    let svg = f.svg.trim_start();
-    let svg = match svg.strip_prefix("<?xml") {
-        Some(rest) => rest
-            .split_once("?>")
-            .map_or(rest, |(_, body)| body)
-            .trim_start(),
-        None => svg,
-    };
-    let svg = svg.replacen(
-        "<svg ",
-        &format!("<svg role=\"img\" aria-label=\"{caption}\" "),
-        1,
-    );
-    format!(
-        "<figure id=\"fig-{}\">\n{svg}\n<figcaption>{caption} (Also saved as plots/{}.svg and plots/{}.png.)</figcaption>\n</figure>\n",
-        f.name, f.name, f.name
-    )
-}
 
 /// A metric's row label: the service (or platform) name, "Total", and the segment if any.
 fn row_label(s: &Summary, name: &str) -> String {
@@ -334,183 +501,10 @@ fn family_rank(s: &Summary, family: &str) -> usize {
     }
 }
 
-fn metrics_section(out: &mut String, s: &Summary) {
-    out.push_str("<section id=\"metrics\">\n<h2>All metrics</h2>\n");
-    let _ = writeln!(
-        out,
-        "<p class=\"note\">Across {} replications: mean; p05, p50 and p95 are the 5th, 50th and 95th \
-         percentiles; CVaR95 is the mean of the worst 5\u{a0}% of replications.</p>",
-        format::grouped(s.replications)
-    );
-    let mut families: Vec<&str> = s.metrics.keys().map(|k| registry::split(k).0).collect();
-    families.sort_by_key(|f| (family_rank(s, f), *f));
-    families.dedup();
-    for family in families {
-        let mut rows: Vec<(&String, &Stats)> = s
-            .metrics
-            .iter()
-            .filter(|(k, _)| registry::split(k).0 == family)
-            .map(|(k, m)| (k, &m.stats))
-            .collect();
-        rows.sort_by_cached_key(|(k, _)| row_key(s, k));
-        let Some(first) = rows.first().map(|(k, _)| k.as_str()) else {
-            continue;
-        };
-        let measure = Measure::in_summary(s, first);
-        let meaning = registry::family_named(family).map_or(String::new(), |f| {
-            format!("<p class=\"note\">{}.</p>\n", escape(&sentence(f.meaning)))
-        });
-        let _ = writeln!(
-            out,
-            "<h3>{}</h3>\n{meaning}",
-            escape(&measure.heading(&s.currency))
-        );
-        out.push_str(
-            "<table>\n<thead><tr><th>Metric</th><th class=\"num\">Mean</th><th class=\"num\">p05</th>\
-             <th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">CVaR95</th></tr></thead>\n<tbody>\n",
-        );
-        for (name, m) in rows {
-            let fmt = |x: f64| measure.value(x);
-            let _ = writeln!(
-                out,
-                "<tr><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(name),
-                escape(&row_label(s, name)),
-                fmt(m.mean),
-                fmt(m.p05),
-                fmt(m.p50),
-                fmt(m.p95),
-                fmt(m.cvar95)
-            );
-        }
-        out.push_str("</tbody>\n</table>\n");
-    }
-    out.push_str("</section>\n");
-}
-
 /// A registry meaning as a sentence: its first letter upper-case.
 fn sentence(meaning: &str) -> String {
     let mut chars = meaning.chars();
     chars.next().map_or_else(String::new, |c| {
         c.to_uppercase().chain(chars).collect::<String>()
     })
-}
-
-fn run_section(out: &mut String, s: &Summary, run: &RunFacts) {
-    out.push_str("<section id=\"run\">\n<h2>What was run</h2>\n<dl class=\"run\">\n");
-    let mut row = |k: &str, v: String| {
-        let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
-    };
-    row("Scenario file", format!("<code>{}</code>", escape(&s.file)));
-    row(
-        "Variant",
-        s.variant.as_deref().map_or("baseline".to_string(), escape),
-    );
-    row("Seed", s.seed.to_string());
-    row("Replications", format::grouped(s.replications));
-    row(
-        "Simulated people",
-        format!(
-            "{} agents standing for a population of {} (each agent counts for {} people)",
-            format::grouped(s.agents),
-            format::grouped(s.population),
-            // The exact factor: rounding it to three figures would not multiply back.
-            format!("{:.4}", s.scale)
-                .trim_end_matches('0')
-                .trim_end_matches('.')
-        ),
-    );
-    let h = s.start_hour.rem_euclid(24.0);
-    row(
-        "Time span",
-        format!(
-            "{} hours ({} days) from {:02}:{:02}, in steps of {} minutes",
-            format::count(s.horizon_hours),
-            format::count(s.horizon_hours / 24.0),
-            h.floor() as u32,
-            ((h.fract() * 60.0).round() as u32).min(59),
-            format::count(s.step_minutes)
-        ),
-    );
-    if !s.events.is_empty() {
-        let events: Vec<String> = s
-            .events
-            .iter()
-            .map(|e| {
-                let p = if e.probability < 1.0 {
-                    format!(", in {} of replications", format::share(e.probability))
-                } else {
-                    String::new()
-                };
-                format!(
-                    "{}: starts at hour {} on average and lasts {} on average{p}",
-                    escape(e.display_name()),
-                    format::count(e.at_hour_mean),
-                    format::hours(e.duration_hours_mean)
-                )
-            })
-            .collect();
-        row("Events", events.join("<br>"));
-    }
-    if !s.currency.is_empty() {
-        row(
-            "Money",
-            format!(
-                "{}; one person-hour is valued at {} {}",
-                escape(&s.currency),
-                escape(&s.currency),
-                format::exact(s.value_of_time_per_hour)
-            ),
-        );
-    }
-    row("concrisk version", escape(&s.version));
-    row(
-        "Run time",
-        run.run_seconds
-            .map_or(MISSING.to_string(), |t| format!("{} s", format::count(t))),
-    );
-    row(
-        "Threads",
-        run.threads.map_or(MISSING.to_string(), |t| t.to_string()),
-    );
-    out.push_str("</dl>\n</section>\n");
-}
-
-fn sources_section(out: &mut String, s: &Summary) {
-    out.push_str("<section id=\"sources\">\n<h2>Sources</h2>\n");
-    if s.sources.is_empty() {
-        out.push_str("<p>The scenario file cites no sources.</p>\n");
-    } else {
-        out.push_str("<ol>\n");
-        for src in &s.sources {
-            // Shown as text, not links: the page makes no reference outside itself.
-            let _ = writeln!(out, "<li>{}</li>", escape(src));
-        }
-        out.push_str("</ol>\n");
-    }
-    out.push_str("</section>\n");
-}
-
-fn reproduce(out: &mut String, s: &Summary) {
-    out.push_str("<section id=\"reproduce\">\n<h2>Reproduce</h2>\n");
-    match &s.command {
-        Some(c) => {
-            let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(c));
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "<pre><code>concrisk run {} --seed {} --replications {}</code></pre>",
-                escape(&s.file),
-                s.seed,
-                s.replications
-            );
-        }
-    }
-    out.push_str(
-        "<p class=\"note\">The same scenario file, seed and number of replications give identical \
-         results on any number of threads. <code>concrisk report DIR</code> redraws this page and its \
-         figures from the saved output folder.</p>\n</section>\n",
-    );
 }

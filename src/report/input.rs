@@ -1,5 +1,5 @@
 //! Reading an output folder: `summary.json` through the one type the run writes it with
-//! ([`crate::results::Summary`]), `run.json`, and the two CSV files.
+//! ([`crate::results::Summary`]), `run.json`, the two CSV files, and any JSON file of the folder.
 //!
 //! The figures and the page work on these types; serde lives here and in the results stage,
 //! nowhere else in the report.
@@ -30,6 +30,8 @@ pub(crate) struct Input {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Replications {
     pub columns: BTreeMap<String, Vec<f64>>,
+    /// Rows of the file (replications), counted even when it has no metric columns.
+    pub rows: usize,
 }
 
 /// `timeseries.csv`, grouped by series name.
@@ -82,12 +84,35 @@ pub(crate) fn read(dir: &Path) -> Result<Input, ReportError> {
         &read_text(&dir.join(REPLICATIONS))?,
     )?;
     let timeseries = parse_timeseries(&dir.join(TIMESERIES), &read_text(&dir.join(TIMESERIES))?)?;
-    Ok(Input {
+    let input = Input {
         summary,
         run,
         replications,
         timeseries,
-    })
+    };
+    Ok(input)
+}
+
+/// A JSON file of the folder, or `None` when it is not there.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<Option<T>, ReportError> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(ReportError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| ReportError::Json {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
 }
 
 fn read_text(path: &Path) -> Result<String, ReportError> {
@@ -154,8 +179,10 @@ pub(crate) fn parse_replications(path: &Path, text: &str) -> Result<Replications
         });
     }
     let mut columns: Vec<Vec<f64>> = vec![Vec::new(); header.len()];
+    let mut rows = 0;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, &e))?;
+        rows += 1;
         let line = line_of(&record);
         for (i, cell) in record.iter().enumerate().skip(1) {
             columns[i].push(number(path, line, &header[i], cell)?);
@@ -163,6 +190,7 @@ pub(crate) fn parse_replications(path: &Path, text: &str) -> Result<Replications
     }
     Ok(Replications {
         columns: header.into_iter().zip(columns).skip(1).collect(),
+        rows,
     })
 }
 

@@ -6,6 +6,7 @@
 //! (no timestamps, ordered maps): the same folder always gives the same bytes.
 
 mod analyses;
+mod consistency;
 mod error;
 mod figures;
 mod font;
@@ -48,10 +49,13 @@ pub(crate) struct Saved {
 /// [`ReportError::Missing`] when one of the three input files is absent; [`ReportError::Json`]
 /// when `summary.json` does not parse, [`ReportError::Summary`] when it lacks a field (the error
 /// names the field);
-/// [`ReportError::Csv`] for a malformed CSV file; [`ReportError::Io`] or [`ReportError::Draw`] when
+/// [`ReportError::Csv`] for a malformed CSV file; [`ReportError::Mismatch`] when two files of the
+/// folder disagree (nothing is drawn then); [`ReportError::Io`] or [`ReportError::Draw`] when
 /// an output file cannot be written.
 pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
     let input = input::read(dir)?;
+    // Nothing is drawn from a folder whose files disagree.
+    consistency::check(dir, &input)?;
     let plots = dir.join("plots");
     fs::create_dir_all(&plots).map_err(|source| ReportError::Io {
         path: plots.clone(),
@@ -122,6 +126,7 @@ pub fn render_analyses(dir: &Path) -> Result<Rendered, ReportError> {
                 .into(),
         })
     } else {
+        consistency::check_analyses(dir)?;
         Ok(Rendered {
             files: analyses::figures_only(dir)?,
         })

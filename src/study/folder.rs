@@ -48,7 +48,8 @@ pub fn report(dir: &Path) -> Result<Rendered, StudyError> {
         ReportError::Missing { .. }
         | ReportError::Json { .. }
         | ReportError::Summary { .. }
-        | ReportError::Csv { .. } => input(e),
+        | ReportError::Csv { .. }
+        | ReportError::Mismatch { .. } => input(e),
         other_error => other(other_error),
     })
 }
