@@ -37,6 +37,7 @@ pub mod engine;
 #[allow(unsafe_code)]
 mod locality;
 pub mod observe;
+pub mod output;
 pub mod policy;
 pub mod report;
 pub mod results;
