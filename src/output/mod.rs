@@ -70,7 +70,8 @@ pub fn claim(out: &Path) -> Result<Target, OutputError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    match std::fs::symlink_metadata(out) {
+    // The last component itself, even when `out` ends in a slash (which would follow a link).
+    match std::fs::symlink_metadata(parent_path.join(&name)) {
         Ok(meta) => refuse_kind(out, meta.file_type())?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) if e.raw_os_error() == Some(Errno::NOTDIR.raw_os_error()) => {
@@ -236,3 +237,6 @@ fn refused(out: &Path, why: &str, help: &str) -> OutputError {
         help: help.into(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -137,16 +137,24 @@ impl Exporter for TimeseriesCsv {
 /// # Errors
 /// The [`std::io::Error`] of the unlink, the creation or the write.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    create_new(path)?.write_all(bytes)
+}
+
+/// Opens `path` for writing as a new file: whatever had the name is unlinked first, then the
+/// file is created with `O_EXCL` (which never follows a symbolic link).
+///
+/// # Errors
+/// The [`std::io::Error`] of the unlink or the creation.
+pub fn create_new(path: &Path) -> std::io::Result<fs::File> {
     match fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    let mut file = fs::OpenOptions::new()
+    fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(path)?;
-    file.write_all(bytes)
+        .open(path)
 }
 
 /// Writes `bytes` to `dir/name` as a new file ([`write_new`]).
