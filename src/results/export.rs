@@ -10,18 +10,28 @@ use std::path::{Path, PathBuf};
 use super::RunResults;
 use super::Summary;
 
+/// Why a run's file could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The file could not be created or written (a full disk, no permission).
     #[error(
         "cannot write {path}: {source}\n  help: check that the output folder is writable (choose another with --out)"
     )]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// The file's bytes could not be made (a JSON or CSV encoder failed).
     #[error("cannot encode {file}: {message}")]
-    Encode { file: &'static str, message: String },
+    Encode {
+        /// The file's name in the folder.
+        file: &'static str,
+        /// What the encoder said.
+        message: String,
+    },
 }
 
 /// One output file.
