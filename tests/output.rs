@@ -389,6 +389,7 @@ fn an_out_that_cannot_be_a_folder_exits_2() {
         (PathBuf::from("/dev/null"), "is a device"),
         (PathBuf::from("/dev/full"), "is a device"),
         (link.clone(), "is a symbolic link"),
+        (real.join(".."), "names no folder of its own"),
     ] {
         let output = run(&out, 11);
         let message = String::from_utf8_lossy(&output.stderr);

@@ -62,8 +62,9 @@ pub fn claim(out: &Path) -> Result<Target, OutputError> {
     let Some(name) = out.file_name().map(OsString::from) else {
         return Err(refused(
             out,
-            "names no folder of its own (it ends in `..` or is a root)",
-            "pass a folder name, e.g. --out output/study",
+            "names no folder of its own (`.`, `..` or a root); concrisk replaces the folder as a \
+             whole and needs its name",
+            "name the folder, e.g. `concrisk report ../study` or --out output/study",
         ));
     };
     let parent_path = match out.parent() {

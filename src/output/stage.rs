@@ -68,17 +68,16 @@ impl Drop for Stage {
 
 /// Removes every staging folder of `target_name` in `parent_path`. Called with the target's lock
 /// held: only the lock's holder creates staging folders, so every one found is a killed run's.
+/// Best effort: one that cannot be removed (in a shared folder, someone else's look-alike) is
+/// left, and never stops the run.
 pub(crate) fn remove_stale(parent_path: &Path, target_name: &OsStr) -> Result<(), OutputError> {
     let entries = fs::read_dir(parent_path).map_err(io(parent_path.into(), "list the folder"))?;
-    for entry in entries {
-        let entry = entry.map_err(io(parent_path.into(), "list the folder"))?;
-        if !names::is_stage_of(target_name, &entry.file_name()) {
-            continue;
-        }
+    for entry in entries.flatten() {
         // `file_type` does not follow links: a symbolic link by that name is not ours.
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let path = entry.path();
-            fs::remove_dir_all(&path).map_err(io(path, "remove a stale staging folder"))?;
+        if names::is_stage_of(target_name, &entry.file_name())
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
     Ok(())
