@@ -22,7 +22,9 @@
 //! random numbers (compare, sweep, rank). [`study`] is the entry point: one call per command
 //! (`run`, `compare`, `sweep`, `rank`, `check`, `report`), each taking a plain request and
 //! returning a typed result, with the whole sequence — read, edits, memory check, thread pool,
-//! simulate, write the output folder, draw the report — written once. The `concrisk` binary (its
+//! simulate, write the output folder, draw the report — written once. [`output`] makes every
+//! output folder whole or absent: built in a staging folder beside the target under a lock, then
+//! swapped into place with one rename. The `concrisk` binary (its
 //! `cli` module is not part of the library) turns flags into those requests, shows progress bars
 //! and prints; it adds nothing to the results.
 //!
@@ -37,6 +39,7 @@ pub mod engine;
 #[allow(unsafe_code)]
 mod locality;
 pub mod observe;
+pub mod output;
 pub mod policy;
 pub mod report;
 pub mod results;

@@ -114,8 +114,5 @@ fn run(args: &RunArgs) -> Result<(), StudyError> {
 
 /// `output/<file stem>/`.
 fn default_out(file: &Path) -> PathBuf {
-    let stem = file
-        .file_stem()
-        .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-    PathBuf::from("output").join(stem)
+    concrisk::output::default_folder(file)
 }

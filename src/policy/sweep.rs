@@ -3,11 +3,12 @@
 //! one column per swept path, then `metric,mean,p05,p95` — so that no study is held in memory.
 //! A full grid of given values, or a Latin hypercube over ranges.
 //!
-//! Rows go to `sweep.csv.partial`, flushed after each point, and the file is renamed to
-//! `sweep.csv` when the study is done: a reader never mistakes half a study for a whole one, and
-//! an interrupted study leaves its finished points on disk.
+//! Rows go to `sweep.csv.partial` in the study's staging folder (see `crate::output`), flushed
+//! after each point, and the file is renamed to `sweep.csv` when the study is done; the folder
+//! reaches the target only whole, so a reader never mistakes half a study for a whole one. An
+//! interrupted study leaves the target as it was.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::Write;
 use std::path::Path;
 
@@ -15,7 +16,7 @@ use serde::Serialize;
 use toml::Value;
 
 use super::{PolicyError, Progress, Sample, lhs};
-use crate::results::{Stats, metrics, write_whole};
+use crate::results::{Stats, create_new, metrics, write_whole};
 use crate::scenario::{Document, Edit};
 
 /// Which points a sweep runs.
@@ -175,7 +176,7 @@ pub fn run(
     };
     fs::create_dir_all(dir).map_err(|e| failed("", e.to_string()))?;
     let partial = dir.join("sweep.csv.partial");
-    let handle = File::create(&partial).map_err(|e| failed("sweep.csv.partial", e.to_string()))?;
+    let handle = create_new(&partial).map_err(|e| failed("sweep.csv.partial", e.to_string()))?;
     let mut writer = csv::Writer::from_writer(handle);
     let csv_failed = |e: csv::Error| failed("sweep.csv.partial", e.to_string());
     let mut header = paths.clone();
@@ -203,9 +204,9 @@ pub fn run(
     let mut handle = writer
         .into_inner()
         .map_err(|e| failed("sweep.csv.partial", e.to_string()))?;
+    // Flushed to disk with the whole folder when it is published.
     handle
         .flush()
-        .and_then(|()| handle.sync_all())
         .map_err(|e| failed("sweep.csv.partial", e.to_string()))?;
     fs::rename(&partial, dir.join("sweep.csv")).map_err(|e| failed("sweep.csv", e.to_string()))?;
     let meta = Meta {

@@ -41,8 +41,8 @@ pub(crate) struct Saved {
 /// Reads `DIR/summary.json`, `DIR/replications.csv` and `DIR/timeseries.csv` and (re)writes
 /// `DIR/plots/*.svg`, `DIR/plots/*.png` and `DIR/report.html`.
 ///
-/// Each file is written whole: to a temporary file in the same folder, then renamed over the old
-/// one. A figure with nothing to show (say, no per-segment metrics in the run) is left out, and the
+/// `dir` is meant to be a study's staging folder (see `crate::output`), which no reader sees
+/// until it is whole; files are written in place, never through a link. A figure with nothing to show (say, no per-segment metrics in the run) is left out, and the
 /// page says so.
 ///
 /// # Errors
@@ -154,7 +154,18 @@ fn save<F: Figure>(
 
     let png_path = plots.join(format!("{name}.png"));
     // The temporary name must end in `.png`: the encoder picks the format from the extension.
+    // plotters opens it with O_TRUNC, so whatever has the name is unlinked first (it is never
+    // carried over from an old folder, but the folder is the caller's).
     let tmp = plots.join(format!(".{name}.tmp.png"));
+    match fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(ReportError::Io {
+                path: tmp,
+                source: e,
+            });
+        }
+        _ => {}
+    }
     let drawn = {
         let root = BitMapBackend::new(&tmp, palette::SIZE).into_drawing_area();
         draw_on(&root, figure)
@@ -191,20 +202,11 @@ fn draw_on<DB: DrawingBackend, F: Figure>(
     root.present().map_err(|e| e.to_string())
 }
 
-/// Writes a file whole: a temporary file in the same folder, then a rename over the target.
+/// Writes a file into the folder being drawn (a study's staging folder) as a new file, never
+/// through a link: see [`crate::results::write_new`].
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let io = |source| ReportError::Io {
+    crate::results::write_new(path, bytes).map_err(|source| ReportError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{file_name}.tmp"));
-    fs::write(&tmp, bytes).map_err(io)?;
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        io(e)
     })
 }

@@ -1,5 +1,7 @@
-//! Writers of a run's files, each behind one small trait; every file is written whole (to a
-//! temporary file in the same folder, then renamed), so a reader never sees half a file.
+//! Writers of a run's files, each behind one small trait. They write into a study's staging
+//! folder (see `crate::output`), which no reader sees until it is whole, so a file is written in
+//! place: the name is unlinked first (it may be a hard link into the old folder, which must not
+//! change) and created anew with `O_EXCL`, so no symbolic link planted there is followed.
 
 use std::fs;
 use std::io::Write;
@@ -8,18 +10,28 @@ use std::path::{Path, PathBuf};
 use super::RunResults;
 use super::Summary;
 
+/// Why a run's file could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The file could not be created or written (a full disk, no permission).
     #[error(
         "cannot write {path}: {source}\n  help: check that the output folder is writable (choose another with --out)"
     )]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// The file's bytes could not be made (a JSON or CSV encoder failed).
     #[error("cannot encode {file}: {message}")]
-    Encode { file: &'static str, message: String },
+    Encode {
+        /// The file's name in the folder.
+        file: &'static str,
+        /// What the encoder said.
+        message: String,
+    },
 }
 
 /// One output file.
@@ -128,23 +140,44 @@ impl Exporter for TimeseriesCsv {
     }
 }
 
-/// Writes `bytes` to `dir/name` whole: a temporary file first, then a rename.
-pub fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
-    let path = dir.join(name);
-    let temporary = dir.join(format!(".{name}.tmp"));
-    let io = |source| ExportError::Io {
-        path: path.clone(),
-        source,
-    };
-    let mut file = fs::File::create(&temporary).map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.sync_all().map_err(io)?;
-    drop(file);
-    fs::rename(&temporary, &path).map_err(io)
+/// Writes `bytes` to `path` as a new file: whatever had the name (a file, or a hard link into
+/// the old folder) is unlinked first, and the file is created exclusively, so a symbolic link
+/// there is never followed. Flushing to disk is left to the folder's publishing.
+///
+/// # Errors
+/// The [`std::io::Error`] of the unlink, the creation or the write.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    create_new(path)?.write_all(bytes)
 }
 
-/// Writes every file of a run into `dir` (created if needed). Files are rendered before the
-/// folder is touched, so an encoding failure leaves nothing behind.
+/// Opens `path` for writing as a new file: whatever had the name is unlinked first, then the
+/// file is created with `O_EXCL` (which never follows a symbolic link).
+///
+/// # Errors
+/// The [`std::io::Error`] of the unlink or the creation.
+pub fn create_new(path: &Path) -> std::io::Result<fs::File> {
+    match fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+/// Writes `bytes` to `dir/name` as a new file ([`write_new`]).
+///
+/// # Errors
+/// [`ExportError::Io`] naming the file.
+pub fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
+    let path = dir.join(name);
+    write_new(&path, bytes).map_err(|source| ExportError::Io { path, source })
+}
+
+/// Writes every file of a run into `dir` (created if needed; in practice a study's staging
+/// folder). Files are rendered before the folder is touched.
 ///
 /// # Errors
 /// [`ExportError`] when the folder or a file cannot be written.

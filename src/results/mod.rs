@@ -7,7 +7,7 @@ pub mod registry;
 mod stats;
 pub mod summary;
 
-pub use export::{ExportError, write_run, write_whole};
+pub use export::{ExportError, create_new, write_new, write_run, write_whole};
 pub use registry::Unit;
 pub use stats::{Stats, quantile};
 pub use summary::{Band, Summary};

@@ -79,6 +79,7 @@ pub fn compare(
         .iter()
         .map(|name| document.variant(Some(name), edits).map_err(input))
         .collect::<Result<Vec<_>, _>>()?;
+    let out = folder::claim(&study.out)?;
     let (pool, threads) = setup::pool(study.threads)?;
     // The baseline's world stays while each variant's is built and run.
     let largest_variant = variants
@@ -144,7 +145,7 @@ pub fn compare(
         threads,
         run_seconds: started.elapsed().as_secs_f64(),
     };
-    let summary = folder::write(&study.out, Page::Run, |dir| {
+    let summary = folder::write(out, Page::Run, |dir| {
         let summary = run_files(dir, &simulated, info)?;
         comparison.write(dir)?;
         Ok(summary)

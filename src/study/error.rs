@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::output::OutputError;
 use crate::policy::PolicyError;
 
 /// A failed study: its error chain, and whether the input was at fault.
@@ -39,6 +40,16 @@ impl std::error::Error for StudyError {}
 
 impl From<PolicyError> for StudyError {
     fn from(error: PolicyError) -> Self {
+        if error.is_input() {
+            StudyError::Input(error.into())
+        } else {
+            StudyError::Other(error.into())
+        }
+    }
+}
+
+impl From<OutputError> for StudyError {
+    fn from(error: OutputError) -> Self {
         if error.is_input() {
             StudyError::Input(error.into())
         } else {

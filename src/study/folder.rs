@@ -4,38 +4,35 @@
 
 use std::path::Path;
 
-use super::error::{StudyError, input, other};
-use crate::report::{self, Rendered, ReportError};
+use super::error::StudyError;
+pub(super) use crate::output::Page;
+use crate::output::{self, Target};
+use crate::report::Rendered;
 
-/// The report a folder gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Page {
-    /// `report.html` and its figures, from the run files (`run`, `compare`).
-    Run,
-    /// The figure of a study without run files (`rank`, `sweep`), and the page if the folder
-    /// holds a run.
-    Analyses,
+/// Claims the output folder `out` at the start of a study: its lock is held until the folder is
+/// written (a second study into it refuses at once), and what a killed run left is removed.
+///
+/// # Errors
+/// [`StudyError::Input`] when `out` cannot be a folder or another concrisk is writing it;
+/// [`StudyError::Other`] when its parent cannot be created.
+pub(super) fn claim(out: &Path) -> Result<Target, StudyError> {
+    Ok(output::claim(out)?)
 }
 
-/// Writes the output folder `out`: `files` puts every file of the study into the folder it is
-/// given (and may run the study while it does, as `sweep` streams its rows), then the report of
-/// `page` is drawn from them. Returns what `files` returned.
+/// Writes the claimed output folder `out` whole ([`Target::write`]): `files` puts every file of
+/// the study into the staging folder it is given (and may run the study while it does, as
+/// `sweep` streams its rows), then the report of `page` is drawn there and the folder is swapped
+/// into place. Returns what `files` returned.
 ///
 /// # Errors
 /// What `files` fails with; [`StudyError::Other`] when the report cannot be drawn from files
 /// the study has just written.
 pub(super) fn write<T>(
-    out: &Path,
+    out: Target,
     page: Page,
     files: impl FnOnce(&Path) -> Result<T, StudyError>,
 ) -> Result<T, StudyError> {
-    let value = files(out)?;
-    match page {
-        Page::Run => report::render(out),
-        Page::Analyses => report::render_analyses(out),
-    }
-    .map_err(other)?;
-    Ok(value)
+    Ok(out.write(page, files)?.0)
 }
 
 /// Draws again the figures and `report.html` of a saved output folder `dir` (`concrisk report`).
@@ -44,12 +41,7 @@ pub(super) fn write<T>(
 /// [`StudyError::Input`] when the folder lacks a file or holds one that cannot be read (the
 /// user's folder is at fault); [`StudyError::Other`] when a figure cannot be drawn or written.
 pub fn report(dir: &Path) -> Result<Rendered, StudyError> {
-    report::render(dir).map_err(|e| match e {
-        ReportError::Missing { .. }
-        | ReportError::Json { .. }
-        | ReportError::Summary { .. }
-        | ReportError::Csv { .. }
-        | ReportError::Mismatch { .. } => input(e),
-        other_error => other(other_error),
-    })
+    let (_, rendered) =
+        output::claim_saved(dir)?.write(Page::Saved, |_| Ok::<(), StudyError>(()))?;
+    Ok(rendered)
 }

@@ -29,6 +29,7 @@ pub fn rank(study: &Study, progress: &dyn Progress) -> Result<RankResult, StudyE
     let text = setup::text(&study.source)?;
     let document = Document::parse(&text.text, &text.file).map_err(input)?;
     let scenario = document.scenario(&study.edits).map_err(input)?;
+    let out = folder::claim(&study.out)?;
     let (pool, threads) = setup::pool(study.threads)?;
     memory::ensure_fits(&document, &study.edits, &[&scenario], threads)?;
     let runs = scenario.nodes.len() as u64;
@@ -39,7 +40,7 @@ pub fn rank(study: &Study, progress: &dyn Progress) -> Result<RankResult, StudyE
     let ranking = pool.install(|| rank::rank(&scenario, progress));
     progress.end();
     let ranking = ranking?;
-    folder::write(&study.out, Page::Analyses, |dir| Ok(ranking.write(dir)?))?;
+    folder::write(out, Page::Analyses, |dir| Ok(ranking.write(dir)?))?;
     Ok(RankResult {
         ranking,
         out: study.out.clone(),

@@ -42,6 +42,7 @@ pub fn run(request: &RunRequest, progress: &dyn Progress) -> Result<RunResult, S
     let variant = request.variant.as_deref();
     let document = Document::parse(&text.text, &text.file).map_err(input)?;
     let scenario = document.variant(variant, &study.edits).map_err(input)?;
+    let out = folder::claim(&study.out)?;
     let (pool, threads) = setup::pool(study.threads)?;
     memory::ensure_fits(&document, &study.edits, &[&scenario], threads)?;
     let started = Instant::now();
@@ -56,9 +57,7 @@ pub fn run(request: &RunRequest, progress: &dyn Progress) -> Result<RunResult, S
         threads,
         run_seconds: started.elapsed().as_secs_f64(),
     };
-    let summary = folder::write(&study.out, Page::Run, |dir| {
-        run_files(dir, &simulated, info)
-    })?;
+    let summary = folder::write(out, Page::Run, |dir| run_files(dir, &simulated, info))?;
     Ok(RunResult {
         summary,
         out: study.out.clone(),

@@ -46,6 +46,7 @@ pub fn sweep(request: &SweepRequest, progress: &dyn Progress) -> Result<SweepRes
     let text = setup::text(&study.source)?;
     let document = Document::parse(&text.text, &text.file).map_err(input)?;
     let design = &request.design;
+    let out = folder::claim(&study.out)?;
     let (pool, threads) = setup::pool(study.threads)?;
     let edits = &study.edits;
     // Points run one after another; checked on the file as written (a point that raises the
@@ -57,7 +58,7 @@ pub fn sweep(request: &SweepRequest, progress: &dyn Progress) -> Result<SweepRes
         u64::from(baseline.run.replications) * points,
         baseline.run.agents,
     );
-    let done = folder::write(&study.out, Page::Analyses, |dir| {
+    let done = folder::write(out, Page::Analyses, |dir| {
         let done = pool.install(|| {
             sweep::run(
                 &document,
