@@ -31,6 +31,7 @@
 //! Unsafe code is denied everywhere except in the module that gives the memory system hints
 //! (prefetching and huge pages), where each block says why it is sound.
 #![deny(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod agent_set;
 pub mod contacts;

@@ -1,5 +1,6 @@
 //! The `concrisk` binary: parse flags, call the library, print the error chain, pick the exit
 //! status (0 done, 2 bad input, 1 anything else).
+#![deny(unsafe_code)]
 
 mod cli;
 

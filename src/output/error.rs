@@ -41,6 +41,7 @@ pub enum OutputError {
         path: PathBuf,
         /// What concrisk was doing, e.g. "create the staging folder".
         action: &'static str,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },

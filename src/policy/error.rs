@@ -7,6 +7,7 @@ use crate::results::ExportError;
 use crate::scenario::ScenarioError;
 use crate::world::WorldError;
 
+/// Why a policy study could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     /// Boxed: a located input error is large, and it is the rare path.
@@ -16,18 +17,29 @@ pub enum PolicyError {
     /// times its failures by, a malformed range); the message names the flag and what is valid.
     #[error("{file}: {flag}: {message}\n  help: {hint}")]
     Choice {
+        /// The scenario file.
         file: String,
+        /// The flag whose value cannot be used.
         flag: String,
+        /// What is wrong with it.
         message: String,
+        /// What is valid.
         hint: String,
     },
     /// The contact graph asked for does not fit the agents simulated.
     #[error(transparent)]
     World(Box<WorldError>),
+    /// A result file could not be encoded or written.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// A file of the study could not be written.
     #[error("cannot write {path}: {message}")]
-    Write { path: PathBuf, message: String },
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl From<ScenarioError> for PolicyError {
