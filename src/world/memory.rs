@@ -126,10 +126,10 @@ pub fn human(bytes: u64) -> String {
 ///   6-minute slice of the horizon);
 /// - slices, per thread: what a replication holds for each slice of its horizon (a slice
 ///   starts at every clock hour, output step, 6-minute switching slice and change of a node's
-///   capacity; see [`slice_bytes`]) — the part that grows with a long horizon;
+///   capacity; see `slice_bytes`) — the part that grows with a long horizon;
 /// - outcomes: every replication's series and metrics, kept for the output files;
 /// - writing the outputs: every band value of every series as numbers, `summary.json` and
-///   `timeseries.csv` text, parsed rows and figure points (see [`output_bytes`]) — the part
+///   `timeseries.csv` text, parsed rows and figure points (see `output_bytes`) — the part
 ///   that grows with a fine step. It is added to the engine's, not maxed with it: the main
 ///   thread builds it while the worker threads' allocator arenas still hold the engine's
 ///   small blocks.
