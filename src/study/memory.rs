@@ -130,6 +130,15 @@ fn driver(
             run.horizon_hours,
             from("horizon_hours"),
         ),
+        memory::OUTPUT | memory::SLICES => format!(
+            "output steps: horizon_hours = {} ({}) ÷ step_minutes = {} ({}), and the services, nodes and replications = {} ({})",
+            run.horizon_hours,
+            from("horizon_hours"),
+            run.step_minutes,
+            from("step_minutes"),
+            run.replications,
+            from("replications"),
+        ),
         memory::FIXED => return String::new(),
         _ => format!("agents = {} ({})", run.agents, from("agents")),
     };

@@ -21,10 +21,55 @@ const TIE_MARGIN: f64 = 1.01;
 /// platforms up that occurs (a Kakao-like outage has two or three).
 const REMEMBERED_STATES: f64 = 8.0;
 
-/// The name of the estimate's part that keeps every replication's series.
+/// Change points of a node's timeline per span it is up: the span's start and end, and the
+/// pieces of its ramp back to full capacity (the engine cuts a ramp into 12), rounded up.
+const CHANGE_POINTS_PER_SPAN: f64 = 16.0;
+/// Bytes a replication holds per slice of its horizon (every clock hour, output step, switching
+/// slice and change of a node's capacity starts one), before the parts that grow with the
+/// scenario: the slice itself (start, end, clock hour, hour of day, step: 40) and its vector of
+/// node capacities (a 24-byte header and a heap block with its 16-byte allocator overhead).
+const SLICE_BYTES: f64 = 40.0 + 24.0 + 16.0;
+/// Bytes a replication holds per slice for each service, before its classes: the cut-off
+/// flags and the ends of cut-off runs (`[slice][class]`, two vectors of 24 bytes each with a
+/// heap block of at least 32).
+const SLICE_SERVICE_BYTES: f64 = 2.0 * (24.0 + 32.0);
+/// Bytes a replication holds per slice for each pairwise service it tracks with switching: the
+/// cut-off share by segment (a vector, 24 + 16 of overhead), the share of ties cut and the
+/// share reachable (8 each) and the shared class weights (a pointer, 8).
+const SLICE_TRACK_BYTES: f64 = 24.0 + 16.0 + 3.0 * 8.0;
+/// Bytes the output stage holds per band value (the mean, p05 or p95 of one series at one
+/// output step), as if every stage's copy were held at once:
+/// - as numbers: the collected results' bands, the summary rendered into `summary.json`, the
+///   summary `run` returns and keeps while the report is drawn, the report's summary and time
+///   series read back (5 × 8);
+/// - as text, the files rendered together before any is written: `summary.json` (34: a number
+///   prints in at most 24 characters, then its indentation in the pretty-printed band and
+///   `,\n`) and `timeseries.csv` (34: the number and its comma, and a third of its row's hour,
+///   series name and newline);
+/// - the report's parsed rows of `timeseries.csv` (a third of a row's hour and name: 22);
+/// - the figures' points: the time line's SVG path (a mean line and a band's two edges), kept
+///   for the page and copied into it (2 × 12).
+///
+/// Measured (benches/README.md: `run`'s peak less `bench`'s, which writes nothing): 83 bytes
+/// per band value for the example at 87 600 hourly steps, 72 at 192 000 steps of 0.9 s; so
+/// this errs high by about 2× where outputs dominate.
+const BAND_VALUE_BYTES: f64 = 40.0 + 68.0 + 22.0 + 24.0;
+/// Families of metrics a run reports (`results::registry::FAMILIES`; tests/memory.rs checks
+/// that this is no fewer).
+const METRIC_FAMILIES: f64 = 11.0;
+/// Bytes the output stage holds per metric of a replication: the collected values, the
+/// report's values read back and the column a summary sorts (3 × 8), and `replications.csv`
+/// text, rendered and read back (2 × 25: a number of at most 24 characters and its comma).
+const METRIC_VALUE_BYTES: f64 = 3.0 * 8.0 + 2.0 * 25.0;
+
+/// The name of the estimate's part that keeps every replication's series and metrics.
 pub const OUTCOMES: &str = "outcomes";
 /// The name of the part each thread holds while people switch platforms.
 pub const SWITCHING: &str = "switching state of each thread";
+/// The name of the part each replication holds per slice of its horizon.
+pub const SLICES: &str = "slices of each replication";
+/// The name of the part that writing the output folder holds.
+pub const OUTPUT: &str = "writing the outputs";
 /// The name of the part that does not grow with the scenario.
 pub const FIXED: &str = "fixed";
 
@@ -79,7 +124,19 @@ pub fn human(bytes: u64) -> String {
 ///   recount's union–find (4); and, not per agent, the class weights of every slice in which
 ///   someone installs (segments × 2^k weights for k platform channels, at most one set per
 ///   6-minute slice of the horizon);
-/// - outcomes: every replication's series, kept for the output files.
+/// - slices, per thread: what a replication holds for each slice of its horizon (a slice
+///   starts at every clock hour, output step, 6-minute switching slice and change of a node's
+///   capacity; see `slice_bytes`) — the part that grows with a long horizon;
+/// - outcomes: every replication's series and metrics, kept for the output files;
+/// - writing the outputs: every band value of every series as numbers, `summary.json` and
+///   `timeseries.csv` text, parsed rows and figure points (see `output_bytes`) — the part
+///   that grows with a fine step. It is added to the engine's, not maxed with it: the main
+///   thread builds it while the worker threads' allocator arenas still hold the engine's
+///   small blocks.
+///
+/// Measured against peak RSS on every shipped scenario at its default size and at 10× its
+/// agents, at 87 600 hourly steps and at 192 000 steps (benches/README.md, "The memory
+/// estimate against the peak"), it is 1.05–1.95× the peak.
 ///
 /// # Complexity
 /// O(1) in the agents: nothing is allocated.
@@ -152,16 +209,23 @@ pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryE
     } else {
         0.0
     };
-    let outcomes = outcome_bytes(scenario);
+    let slices = concurrent * slice_bytes(scenario, switching);
+    let outcomes = outcome_bytes(scenario).saturating_add(metric_bytes(scenario));
+    let output = output_bytes(scenario);
     // The generator's scratch is freed before the engine starts, so the peak is the larger of
     // the two stages on top of what the world keeps.
-    let engine = reach + per_replication;
+    let engine = reach + per_replication + slices;
     let mut breakdown = vec![
         ("platform sets", platform_sets as u64),
         ("contact graph", graph as u64),
         ("pairwise services", pairwise_sets as u64),
         ("thresholds", thresholds as u64),
         (OUTCOMES, outcomes),
+        // Added, not the larger of it and the engine's: the engine's many small blocks are
+        // freed into the worker threads' allocator arenas, which keep them, while the output
+        // is built on the main thread (the example at 87 600 hourly steps peaks at the engine's
+        // peak plus the output's).
+        (OUTPUT, output),
         (FIXED, FIXED_BYTES),
     ];
     if generation >= engine {
@@ -169,6 +233,7 @@ pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryE
     } else {
         breakdown.push(("reach of pairwise services", reach as u64));
         breakdown.push((SWITCHING, per_replication as u64));
+        breakdown.push((SLICES, slices as u64));
     }
     breakdown.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     MemoryEstimate {
@@ -179,13 +244,91 @@ pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryE
     }
 }
 
+/// The output steps of a run: the horizon in steps, at least one.
+fn output_steps(scenario: &Scenario) -> f64 {
+    let run = &scenario.run;
+    (run.horizon_hours / (run.step_minutes / 60.0))
+        .ceil()
+        .max(1.0)
+}
+
+/// Classes of agents a service can have at most: per segment, every set of its platform
+/// channels held.
+fn classes_at_most(scenario: &Scenario, service: &crate::scenario::Service) -> f64 {
+    let platforms = service
+        .channels
+        .iter()
+        .filter(|c| matches!(c, Channel::Platform(_)))
+        .count();
+    scenario.segments.len() as f64 * 2f64.powi(platforms as i32)
+}
+
+/// What one replication holds per slice of its horizon, all slices at once.
+///
+/// A slice starts at every clock hour, every output step, every switching slice (with
+/// switching) and every change of a node's capacity (a span's start and end and its ramp's
+/// pieces, per node and span: a node is up in at most one span more than there are events).
+/// Per slice: [`SLICE_BYTES`], a capacity per node, its fixed point and the platforms up (8
+/// each),
+/// the cut-off state of the one service whose damage is being drawn
+/// ([`SLICE_SERVICE_BYTES`] and a flag and an end, 9 bytes, per class), and with switching
+/// the track of each pairwise service ([`SLICE_TRACK_BYTES`] and 8 bytes per segment).
+fn slice_bytes(scenario: &Scenario, switching: bool) -> f64 {
+    let horizon = scenario.run.horizon_hours;
+    let nodes = scenario.nodes.len() as f64;
+    let segments = scenario.segments.len() as f64;
+    let switching_slices = if switching {
+        (horizon / SWITCHING_SLICE_HOURS).ceil()
+    } else {
+        0.0
+    };
+    let changes = nodes * (scenario.events.len() as f64 + 1.0) * CHANGE_POINTS_PER_SPAN;
+    let slices = horizon.ceil() + 1.0 + output_steps(scenario) + 1.0 + switching_slices + changes;
+    let service = scenario
+        .services
+        .iter()
+        .map(|service| SLICE_SERVICE_BYTES + 9.0 * classes_at_most(scenario, service))
+        .fold(0.0, f64::max);
+    let tracks = if switching {
+        scenario.services.iter().filter(|s| s.pairwise).count() as f64
+            * (SLICE_TRACK_BYTES + 8.0 * segments)
+    } else {
+        0.0
+    };
+    slices * (SLICE_BYTES + 8.0 * nodes + 16.0 + service + tracks)
+}
+
+/// What writing the output folder holds on top of the outcomes: every band value of every
+/// series ([`BAND_VALUE_BYTES`] each), counted from the scenario alone.
+///
+/// The series are one per service (its cut-off share), one more per pairwise service (its
+/// reachable share) and one per node (its capacity); each has three bands (mean, p05, p95)
+/// with a value per output step.
+fn output_bytes(scenario: &Scenario) -> u64 {
+    let services = scenario.services.len() as f64;
+    let pairwise = scenario.services.iter().filter(|s| s.pairwise).count() as f64;
+    let series = services + pairwise + scenario.nodes.len() as f64;
+    let band_values = 3.0 * series * output_steps(scenario);
+    // A float past u64 converts to u64::MAX: "more than any machine has", as saturating.
+    (band_values * BAND_VALUE_BYTES) as u64
+}
+
+/// What the metrics of every replication hold while they are written: at most one per metric
+/// family (11) for each service, for the total over services, for each switching rule, and for
+/// each of these by segment, [`METRIC_VALUE_BYTES`] each.
+fn metric_bytes(scenario: &Scenario) -> u64 {
+    let services = scenario.services.len() as f64;
+    let segments = scenario.segments.len() as f64;
+    let rules = scenario.switching.len() as f64;
+    let metrics = METRIC_FAMILIES * ((services + 1.0) * (segments + 1.0) + rules);
+    (f64::from(scenario.run.replications) * metrics * METRIC_VALUE_BYTES) as u64
+}
+
 /// Every replication's series (services, reachability, nodes; one value per output step) and
 /// its damage rows, twice: as outcomes and as the collected results written out.
 fn outcome_bytes(scenario: &Scenario) -> u64 {
     let run = &scenario.run;
-    let steps = (run.horizon_hours / (run.step_minutes / 60.0))
-        .ceil()
-        .max(1.0) as u64;
+    let steps = output_steps(scenario) as u64;
     let series = (2 * scenario.services.len() + scenario.nodes.len()) as u64;
     let damage = (scenario.services.len() * scenario.segments.len() * 16) as u64;
     // Saturating: a product past u64 is "more than any machine has", which is all the check
@@ -262,6 +405,90 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Sets one input of a scenario to a value.
+    type SetInput = fn(&mut Scenario, f64);
+
+    /// More replications, a longer horizon, a finer step, more services or more nodes never
+    /// need less memory, for every shipped scenario, at a few agent and thread counts; and the
+    /// estimate stays finite (saturating) at the largest inputs the checks accept.
+    #[test]
+    fn estimate_is_monotone_in_every_input() {
+        let bytes =
+            |scenario: &Scenario, agents, threads| estimate_for(scenario, agents, threads).bytes;
+        for base in shipped() {
+            for (agents, threads) in [(1_000, 1), (1_000_000, 2), (51_740_000, 8)] {
+                let name = format!("{} at {agents} agents on {threads} threads", base.file);
+                // Each input in increasing order of what it asks for: the estimate never falls.
+                let inputs: [(&str, Vec<f64>, SetInput); 3] = [
+                    (
+                        "replications",
+                        vec![1.0, 2.0, 100.0, 1e3, 1e5, f64::from(u32::MAX)],
+                        |s, v| s.run.replications = v as u32,
+                    ),
+                    (
+                        "horizon_hours",
+                        vec![1.0, 7.0, 48.0, 1e3, 2e4, 87_600.0],
+                        |s, v| s.run.horizon_hours = v,
+                    ),
+                    (
+                        "step_minutes",
+                        vec![1_440.0, 60.0, 15.0, 1.0, 0.1, 0.0144],
+                        |s, v| s.run.step_minutes = v,
+                    ),
+                ];
+                for (input, values, set) in inputs {
+                    let mut last = 0;
+                    for value in values {
+                        let mut scenario = base.clone();
+                        set(&mut scenario, value);
+                        let now = bytes(&scenario, agents, threads);
+                        assert!(now >= last, "{name}: {input} = {value}");
+                        last = now;
+                    }
+                }
+                let mut scenario = base.clone();
+                let mut last = bytes(&scenario, agents, threads);
+                for extra in 0..3 {
+                    let mut service = scenario.services[extra % base.services.len()].clone();
+                    service.id = format!("{}_copy{extra}", service.id);
+                    scenario.services.push(service);
+                    let now = bytes(&scenario, agents, threads);
+                    assert!(now > last, "{name}: {} services", scenario.services.len());
+                    last = now;
+                    let mut node = scenario.nodes[0].clone();
+                    node.id = format!("{}_copy{extra}", node.id);
+                    scenario.nodes.push(node);
+                    let now = bytes(&scenario, agents, threads);
+                    assert!(now > last, "{name}: {} nodes", scenario.nodes.len());
+                    last = now;
+                }
+            }
+        }
+    }
+
+    /// The parts that grow with the output steps grow in proportion to them: the series of
+    /// every replication and what writing the outputs holds, counted per band value.
+    #[test]
+    fn output_part_counts_every_band_value() {
+        let Some(mut example) = shipped().into_iter().find(|s| s.file.contains("example")) else {
+            panic!("no example scenario");
+        };
+        example.run.horizon_hours = 48.0;
+        example.run.step_minutes = 60.0;
+        let hourly = output_bytes(&example);
+        example.run.step_minutes = 6.0;
+        let tenfold = output_bytes(&example);
+        let series = (example.services.len()
+            + example.services.iter().filter(|s| s.pairwise).count()
+            + example.nodes.len()) as f64;
+        // Ten times the steps: 432 more steps of 3 band values per series.
+        let expected = 432.0 * 3.0 * series * BAND_VALUE_BYTES;
+        assert!(
+            ((tenfold - hourly) as f64 - expected).abs() <= 2.0,
+            "{tenfold} - {hourly} against {expected}"
+        );
     }
 
     /// The largest count that fits does, and one more does not.
