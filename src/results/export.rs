@@ -24,6 +24,17 @@ pub enum ExportError {
         #[source]
         source: std::io::Error,
     },
+    /// A result is not a finite number. The scenario's bounds keep every result finite, so this
+    /// is a bug in them; nothing is written rather than a file with inf or NaN in it.
+    #[error(
+        "{what} is {value}, not a finite number; nothing was written\n  help: this is a bug in the bounds concrisk puts on scenarios: please report it with the scenario file"
+    )]
+    NotFinite {
+        /// Which result: the metric or series, and the replication or statistic.
+        what: String,
+        /// The value found.
+        value: f64,
+    },
     /// The file's bytes could not be made (a JSON or CSV encoder failed).
     #[error("cannot encode {file}: {message}")]
     Encode {
@@ -182,6 +193,7 @@ pub fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ExportErr
 /// # Errors
 /// [`ExportError`] when the folder or a file cannot be written.
 pub fn write_run(dir: &Path, results: &RunResults<'_>) -> Result<Vec<PathBuf>, ExportError> {
+    check_finite(results)?;
     let exporters: [&dyn Exporter; 4] = [&SummaryJson, &ReplicationsCsv, &TimeseriesCsv, &RunJson];
     let rendered = exporters
         .iter()
@@ -197,4 +209,73 @@ pub fn write_run(dir: &Path, results: &RunResults<'_>) -> Result<Vec<PathBuf>, E
         written.push(dir.join(name));
     }
     Ok(written)
+}
+
+/// Every number a run writes — each replication's metrics, their statistics and the series'
+/// bands — is finite, or the first that is not is named. Names are made only for that one: a
+/// long run has millions of band values.
+fn check_finite(results: &RunResults<'_>) -> Result<(), ExportError> {
+    for (id, row) in results.replication_ids.iter().zip(&results.values) {
+        for (name, &value) in results.metric_names.iter().zip(row) {
+            finite(value, || format!("{name} in replication {id}"))?;
+        }
+    }
+    for (name, stats) in results.metric_names.iter().zip(&results.summaries) {
+        for (statistic, value) in [
+            ("mean", stats.mean),
+            ("std", stats.std),
+            ("min", stats.min),
+            ("p05", stats.p05),
+            ("p50", stats.p50),
+            ("p95", stats.p95),
+            ("p99", stats.p99),
+            ("max", stats.max),
+            ("cvar95", stats.cvar95),
+        ] {
+            finite(value, || format!("the {statistic} of {name}"))?;
+        }
+    }
+    for (series, band) in results.series.iter().zip(&results.bands) {
+        for (statistic, steps) in [("mean", &band.mean), ("p05", &band.p05), ("p95", &band.p95)] {
+            for (step, &value) in steps.iter().enumerate() {
+                finite(value, || {
+                    format!("the {statistic} of {} at step {step}", series.name)
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `value` if finite, else an error naming it as `what()` says.
+fn finite(value: f64, what: impl FnOnce() -> String) -> Result<(), ExportError> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(ExportError::NotFinite {
+            what: what(),
+            value,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_non_finite_value_is_named_and_a_finite_one_passes() {
+        for bad in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            match finite(bad, || "b in replication 3".to_string()) {
+                Err(ExportError::NotFinite { what, value }) => {
+                    assert_eq!(what, "b in replication 3");
+                    assert_eq!(value.is_nan(), bad.is_nan());
+                }
+                other => panic!("{bad} passed: {other:?}"),
+            }
+        }
+        for good in [0.0, -0.0, 1e300, -1e300, f64::MIN_POSITIVE] {
+            assert!(finite(good, || unreachable!("named only on failure")).is_ok());
+        }
+    }
 }
