@@ -450,9 +450,17 @@ enum Outcome {
     Finding(String),
 }
 
+/// The fields of the output's JSON files that may be `null`: options that are not numbers.
+/// serde_json writes a NaN or an infinity as `null`, so any other `null` is a non-finite number.
+const OPTIONAL_FIELDS: &[&str] = &["variant", "command", "headline_metric"];
+
 /// The first non-finite number in the JSON `value`, with its path.
 fn non_finite_json(value: &serde_json::Value, path: &str) -> Option<String> {
     match value {
+        serde_json::Value::Null => {
+            let field = path.rsplit('.').next().unwrap_or_default();
+            (!OPTIONAL_FIELDS.contains(&field)).then(|| format!("{path} = null"))
+        }
         serde_json::Value::Number(n) => match n.as_f64() {
             Some(x) if x.is_finite() => None,
             _ => Some(format!("{path} = {n}")),
@@ -469,8 +477,8 @@ fn non_finite_json(value: &serde_json::Value, path: &str) -> Option<String> {
 }
 
 /// The first number in the output folder `dir` that is not finite, with its file and place:
-/// `inf`/`NaN` in a CSV, or a non-finite number in a JSON file (serde writes those as `null`,
-/// so a `null` where the summary holds a number is caught when it is read back by `study`).
+/// `inf`/`NaN` in a CSV, a `null` (how serde writes them) in a JSON file, or `NaN`/`inf` shown
+/// on a page whose scenario does not itself say so.
 fn non_finite_output(dir: &Path, scenario: &str) -> Result<Option<String>, String> {
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -535,6 +543,40 @@ fn is_number_token(text: &str, at: usize, len: usize) -> bool {
     // "-inf" counts: the minus sign is part of the number.
     let before_ok = before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
     before_ok && !word(after)
+}
+
+/// The check of the output can fail: it flags `inf` in a CSV, `null` for a number in JSON and
+/// `NaN` on a page, and passes the same files with finite numbers.
+fn detector_finds_non_finite_numbers(scratch: &Path) {
+    let dir = scratch.join("detector");
+    let cases = [
+        (
+            "replications.csv",
+            "replication,loss\n0,1.5\n1,inf\n",
+            "1,2.5\n",
+        ),
+        (
+            "summary.json",
+            r#"{"variant": null, "m": {"mean": null}}"#,
+            r#"{"variant": null, "m": {"mean": 1}}"#,
+        ),
+        ("report.html", "<td>NaN</td>", "<td>1.5</td>"),
+    ];
+    for (file, bad, good) in cases {
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        fs::write(dir.join(file), bad).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(
+            matches!(non_finite_output(&dir, ""), Ok(Some(_))),
+            "{file} with {bad:?} is flagged"
+        );
+        fs::write(dir.join(file), good).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(
+            non_finite_output(&dir, ""),
+            Ok(None),
+            "{file} with {good:?} passes"
+        );
+        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    }
 }
 
 /// A panic's message, recorded by the hook the fuzzer installs (panics in worker threads too).
@@ -650,6 +692,8 @@ fn mutants_of_the_shipped_scenarios_are_refused_or_run_finite() {
     let first = env_number("CONCRISK_FUZZ_FIRST", 0);
     let seeds = seeds();
     let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("a temp dir: {e}"));
+
+    detector_finds_non_finite_numbers(scratch.path());
 
     // Panics are expected to be caught and reported with their mutant; keep their message.
     let default_hook = panic::take_hook();
