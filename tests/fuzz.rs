@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use concrisk::engine::Silent;
 use concrisk::scenario::{Document, Edit};
 use concrisk::streams::mix;
-use concrisk::study::{self, RunRequest, Source, Study};
+use concrisk::study::{self, CompareRequest, RunRequest, Source, Study};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -79,6 +79,9 @@ const EDGE_STRINGS: &[&str] = &[
     "\"x\\ny\"",
     "\" \"",
 ];
+
+/// A string a page must escape; one of [`EDGE_STRINGS`].
+const SCRIPT: &str = "<script>alert(1)</script>";
 
 /// Keys nobody defined.
 const UNKNOWN_KEYS: &[&str] = &[
@@ -444,8 +447,8 @@ enum Outcome {
     Refused(Option<String>),
     /// Checked, and its tiny run refused it as bad input (the memory bound, the contact graph).
     RunRefused,
-    /// Checked and ran; every number it wrote is finite.
-    Ran,
+    /// Checked and ran (`true`: its variants compared); every number it wrote is finite.
+    Ran(bool),
     /// A bug: a panic, an error not blamed on the input, or a non-finite number written.
     Finding(String),
 }
@@ -478,7 +481,8 @@ fn non_finite_json(value: &serde_json::Value, path: &str) -> Option<String> {
 
 /// The first number in the output folder `dir` that is not finite, with its file and place:
 /// `inf`/`NaN` in a CSV, a `null` (how serde writes them) in a JSON file, or `NaN`/`inf` shown
-/// on a page whose scenario does not itself say so.
+/// on a page whose scenario does not itself say so; or a page with the scenario's [`SCRIPT`]
+/// not escaped.
 fn non_finite_output(dir: &Path, scenario: &str) -> Result<Option<String>, String> {
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -513,6 +517,9 @@ fn non_finite_output(dir: &Path, scenario: &str) -> Result<Option<String>, Strin
                 }
                 Some("html") | Some("svg") => {
                     let text = fs::read_to_string(&path).map_err(|e| format!("{name}: {e}"))?;
+                    if text.contains(SCRIPT) {
+                        return Ok(Some(format!("{name}: the scenario's {SCRIPT} unescaped")));
+                    }
                     for word in ["NaN", "inf"] {
                         // The page quotes the scenario's own text, which a mutant may make "inf".
                         if !has_number_token(scenario, word) && has_number_token(&text, word) {
@@ -545,8 +552,8 @@ fn is_number_token(text: &str, at: usize, len: usize) -> bool {
     before_ok && !word(after)
 }
 
-/// The check of the output can fail: it flags `inf` in a CSV, `null` for a number in JSON and
-/// `NaN` on a page, and passes the same files with finite numbers.
+/// The check of the output can fail: it flags `inf` in a CSV, `null` for a number in JSON,
+/// `NaN` on a page and a script not escaped, and passes the same files fixed.
 fn detector_finds_non_finite_numbers(scratch: &Path) {
     let dir = scratch.join("detector");
     let cases = [
@@ -561,6 +568,11 @@ fn detector_finds_non_finite_numbers(scratch: &Path) {
             r#"{"variant": null, "m": {"mean": 1}}"#,
         ),
         ("report.html", "<td>NaN</td>", "<td>1.5</td>"),
+        (
+            "compare.html",
+            "<td><script>alert(1)</script></td>",
+            "<td>&lt;script&gt;</td>",
+        ),
     ];
     for (file, bad, good) in cases {
         fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -614,47 +626,59 @@ fn try_mutant(name: &str, text: &str, pick_variant: u64, out: &Path) -> Outcome 
         Ok(Ok(found)) => found,
     };
     // The file as written, or one of its variants.
-    let variant = match pick_variant as usize % (variants.len() + 1) {
+    // The file as written, one of its variants, or (one time in four) all of them compared: the
+    // compare page quotes the scenario's strings too.
+    let compare_all = !variants.is_empty() && pick_variant % 4 == 0;
+    let variant = match (pick_variant / 4) as usize % (variants.len() + 1) {
         0 => None,
         i => Some(variants[i - 1].clone()),
     };
-    let request = RunRequest {
-        study: Study {
-            source: Source::Text {
-                name: name.to_string(),
-                text: text.to_string(),
-            },
-            edits: vec![
-                Edit::flag("--agents", "run.agents", agents.min(MAX_AGENTS)),
-                Edit::flag(
-                    "--replications",
-                    "run.replications",
-                    replications.min(MAX_REPLICATIONS),
-                ),
-            ],
-            threads: Some(1),
-            out: out.to_path_buf(),
+    let study = Study {
+        source: Source::Text {
+            name: name.to_string(),
+            text: text.to_string(),
         },
-        variant: variant.clone(),
+        edits: vec![
+            Edit::flag("--agents", "run.agents", agents.min(MAX_AGENTS)),
+            Edit::flag(
+                "--replications",
+                "run.replications",
+                // compare needs two for its intervals.
+                replications.clamp(2, MAX_REPLICATIONS),
+            ),
+        ],
+        threads: Some(1),
+        out: out.to_path_buf(),
     };
-    let ran = panic::catch_unwind(AssertUnwindSafe(|| study::run(&request, &Silent)));
+    let (what, ran) = if compare_all {
+        let request = CompareRequest {
+            study,
+            variants: Vec::new(),
+        };
+        let ran = panic::catch_unwind(AssertUnwindSafe(|| {
+            study::compare(&request, &Silent).map(|_| ())
+        }));
+        ("compare".to_string(), ran)
+    } else {
+        let request = RunRequest {
+            study,
+            variant: variant.clone(),
+        };
+        let ran = panic::catch_unwind(AssertUnwindSafe(|| {
+            study::run(&request, &Silent).map(|_| ())
+        }));
+        (format!("run (variant {variant:?})"), ran)
+    };
     let outcome = match ran {
-        Err(_) => Outcome::Finding(format!(
-            "run (variant {variant:?}) panicked: {}",
-            panic_message()
-        )),
+        Err(_) => Outcome::Finding(format!("{what} panicked: {}", panic_message())),
         Ok(Err(error)) if error.is_input() => Outcome::RunRefused,
-        Ok(Err(error)) => Outcome::Finding(format!(
-            "run (variant {variant:?}) failed, not blamed on the input: {error}"
-        )),
-        Ok(Ok(_)) => match non_finite_output(out, text) {
-            Ok(None) => Outcome::Ran,
-            Ok(Some(bad)) => Outcome::Finding(format!(
-                "run (variant {variant:?}) wrote a non-finite number: {bad}"
-            )),
-            Err(e) => Outcome::Finding(format!(
-                "run (variant {variant:?}) wrote an unreadable file: {e}"
-            )),
+        Ok(Err(error)) => {
+            Outcome::Finding(format!("{what} failed, not blamed on the input: {error}"))
+        }
+        Ok(Ok(())) => match non_finite_output(out, text) {
+            Ok(None) => Outcome::Ran(compare_all),
+            Ok(Some(bad)) => Outcome::Finding(format!("{what} wrote {bad}")),
+            Err(e) => Outcome::Finding(format!("{what} wrote an unreadable file: {e}")),
         },
     };
     let _ = fs::remove_dir_all(out);
@@ -707,7 +731,7 @@ fn mutants_of_the_shipped_scenarios_are_refused_or_run_finite() {
     let started = Instant::now();
     let budget = Duration::from_secs(seconds);
     let mut tried = 0u64;
-    let (mut refused, mut run_refused, mut ran) = (0u64, 0u64, 0u64);
+    let (mut refused, mut run_refused, mut ran, mut compares) = (0u64, 0u64, 0u64, 0u64);
     let mut findings: Vec<String> = Vec::new();
     // Refusals that name no line: not failures (some problems belong to no one line), but
     // counted so that a class of bad input that loses its location shows up in the figures.
@@ -731,7 +755,10 @@ fn mutants_of_the_shipped_scenarios_are_refused_or_run_finite() {
                 }
             }
             Outcome::RunRefused => run_refused += 1,
-            Outcome::Ran => ran += 1,
+            Outcome::Ran(compared) => {
+                ran += 1;
+                compares += u64::from(compared);
+            }
             Outcome::Finding(what) => {
                 let kind: String = what.chars().take(120).collect();
                 let repeats = by_kind.entry(kind).or_insert(0);
@@ -757,7 +784,7 @@ fn mutants_of_the_shipped_scenarios_are_refused_or_run_finite() {
     let elapsed = started.elapsed().as_secs_f64();
     let found: u64 = by_kind.values().sum();
     println!(
-        "fuzz: seed {seed}, indices {first}..{index}: {tried} inputs in {elapsed:.1} s; refused by check {refused}, refused by run {run_refused}, ran {ran}; findings {found} ({} kinds)",
+        "fuzz: seed {seed}, indices {first}..{index}: {tried} inputs in {elapsed:.1} s; refused by check {refused}, refused by run {run_refused}, ran {ran} ({compares} of them compare); findings {found} ({} kinds)",
         by_kind.len()
     );
     println!(
