@@ -1,19 +1,28 @@
 //! A bounded fuzzer over scenario text (issue 11): structure-aware mutants of the shipped
-//! scenarios go through `check` and, when accepted, a tiny `run`, in-process through the library's
-//! entry points. Every mutant must be accepted or refused as bad input (never a panic, never an
-//! error blamed on the machine), and every number a run writes must be finite.
+//! scenarios go through the checks and, when accepted, a tiny run, in-process through the
+//! library's entry points. Every mutant must be accepted or refused as bad input (never a panic,
+//! never an error blamed on the machine), and every number a run writes must be finite.
+//!
+//! The check is `check`'s validation without its world: `Document::parse`, the scenario as
+//! written and every variant (building the world of a file at its full size would cost seconds
+//! per mutant). An accepted mutant then runs through `study::run` (the file or one of its
+//! variants) or, one time in four when it has variants, `study::compare`, with at most 200 agents
+//! and 3 replications, one thread, and `CONCRISK_MEMORY_LIMIT` at 200 MB unless set, so that a
+//! world the estimate finds huge is refused rather than allocated.
 //!
 //! Each mutant is a pure function of (seed, index), so a finding is reproduced with
 //! `CONCRISK_FUZZ_SEED=<seed> CONCRISK_FUZZ_FIRST=<index> CONCRISK_FUZZ_COUNT=1` (add
 //! `CONCRISK_FUZZ_SHOW=1` to print each mutant and why it was refused). The budget is
 //! time and count: `CONCRISK_FUZZ_SECONDS` (default 20, so the normal suite stays short; `.ci/run`
-//! gives it 120) and `CONCRISK_FUZZ_COUNT` (default: no limit). The figures are printed at the
-//! end (run with `--nocapture` to see them): inputs tried, refused, run, time, findings.
+//! gives it 110) and `CONCRISK_FUZZ_COUNT` (default: no limit); the time is checked between
+//! mutants. The figures are printed at the end (run with `--nocapture` to see them): inputs
+//! tried, refused, run, time, findings, and the refusals that name no line.
 //!
 //! The mutations are those an attacker tries by hand: numbers replaced by edge values (0, -1,
 //! 1e308, 5e-324, nan, inf, 2^32, integers past i64), lines, tables and array elements deleted
-//! or duplicated, ids swapped or pointed elsewhere, unknown keys inserted, strings replaced,
-//! the text truncated, bytes flipped, and tables of two files combined.
+//! or duplicated, ids swapped or pointed elsewhere, unknown keys inserted, strings and values
+//! replaced (an escaping probe, edge distributions), the text truncated, bytes flipped, and
+//! tables of two files combined.
 
 use std::collections::BTreeMap;
 use std::fs;
