@@ -240,10 +240,13 @@ impl Sources<'_> {
                 .rev()
                 .find(|(range, _)| range.contains(&span.start))
         });
+        // A span that starts at the very end of the text (a TOML syntax error such as an
+        // unclosed array at the end of a truncated file) is still in the file: edits from
+        // outside it start at `text.len() + 1`.
         let location = pending
             .span
             .as_ref()
-            .filter(|span| span.start < self.text.len())
+            .filter(|span| span.start <= self.text.len())
             .map(|span| Location::from_offset(self.text, span.start));
         Problem {
             location,
