@@ -650,6 +650,48 @@ fn special_files_are_refused_without_reading() {
     }
 }
 
+/// Issue 11 row 12: a FIFO no one writes to, a file past 16 MiB and a binary file are refused at
+/// once (a FIFO used to hang `check`, `/dev/zero` to be read without limit).
+#[test]
+fn a_fifo_a_huge_file_and_a_binary_file_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let fifo = dir.path().join("pipe.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|status| status.success());
+    let huge = dir.path().join("huge.toml");
+    let file = fs::File::create(&huge).unwrap_or_else(|e| panic!("create: {e}"));
+    // Sparse: 17 MiB on paper, nothing on disk.
+    file.set_len(17 << 20)
+        .unwrap_or_else(|e| panic!("set_len: {e}"));
+    let binary = dir.path().join("binary.toml");
+    fs::write(&binary, [0x7f, b'E', b'L', b'F', 0, 0, 0xff, 0xfe])
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    let mut cases = vec![(huge, "16 MiB"), (binary, "binary")];
+    if made {
+        cases.push((fifo, "FIFO"));
+    } else {
+        eprintln!("skipping the FIFO case: mkfifo is not available");
+    }
+    for (path, expected) in cases {
+        let output = concrisk()
+            .arg("check")
+            .arg(&path)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap_or_else(|e| panic!("check: {e}"));
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {message}",
+            path.display()
+        );
+        assert!(message.contains(expected), "{expected:?} not in {message}");
+    }
+}
+
 // Inputs that are each finite but would make the engine count, allocate or multiply past any
 // bound: refused at the field, by `check` and `run` alike, with nothing written.
 
