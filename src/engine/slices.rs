@@ -75,7 +75,7 @@ pub fn cut(
 
 /// Number of output steps covering the horizon.
 pub fn step_count(horizon: f64, step_hours: f64) -> usize {
-    (horizon / step_hours - 1e-9).ceil().max(1.0) as usize
+    crate::scenario::output_steps(horizon, step_hours) as usize
 }
 
 #[cfg(test)]

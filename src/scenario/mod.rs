@@ -37,7 +37,7 @@ pub use graph::{DependencyGraph, DependencyKind};
 pub use model::{
     Adoption, Channel, Event, Layer, Meta, Node, OfflineChannel, RedundancyGroup, Requirement,
     RunSettings, SWITCHING_SLICE_HOURS, Scenario, Segment, Service, Social, SocialModelKind,
-    Switching,
+    Switching, output_steps,
 };
 pub use read::{MAX_FILE_BYTES, read};
 pub use variants::Variant;

@@ -86,6 +86,14 @@ impl Social {
 /// that both the engine (its slices) and the memory estimate (their count) read.
 pub const SWITCHING_SLICE_HOURS: f64 = 0.1;
 
+/// The output steps of `step_hours` that cover a horizon of `horizon_hours`, at least one: the
+/// one count the engine's time series, the scenario's bound on them and the memory estimate
+/// share. A last sliver of horizon past a whole number of steps (within 1e-9 of it) belongs to
+/// the last step. A float, because the ratio of two finite numbers can exceed every integer type.
+pub fn output_steps(horizon_hours: f64, step_hours: f64) -> f64 {
+    (horizon_hours / step_hours - 1e-9).ceil().max(1.0)
+}
+
 /// `[[behaviour.switching]]`: people cut off install `platform` during an outage.
 #[derive(Debug, Clone)]
 pub struct Switching {

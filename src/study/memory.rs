@@ -113,16 +113,20 @@ fn driver(
     };
     let run = &scenario.run;
     let from = |key: &str| document.source_of("run", key, edits);
+    let steps = format!(
+        "output steps: horizon_hours = {} ({}) ÷ step_minutes = {} ({})",
+        run.horizon_hours,
+        from("horizon_hours"),
+        run.step_minutes,
+        from("step_minutes"),
+    );
+    let replications = format!(
+        "replications = {} ({})",
+        run.replications,
+        from("replications")
+    );
     let inputs = match part {
-        memory::OUTCOMES => format!(
-            "replications = {} ({}) × output steps: horizon_hours = {} ({}) ÷ step_minutes = {} ({})",
-            run.replications,
-            from("replications"),
-            run.horizon_hours,
-            from("horizon_hours"),
-            run.step_minutes,
-            from("step_minutes"),
-        ),
+        memory::OUTCOMES => format!("{replications} × {steps}"),
         memory::SWITCHING => format!(
             "agents = {} ({}) on each thread, and horizon_hours = {} ({}) in 6-minute slices",
             run.agents,
@@ -130,15 +134,9 @@ fn driver(
             run.horizon_hours,
             from("horizon_hours"),
         ),
-        memory::OUTPUT | memory::SLICES => format!(
-            "output steps: horizon_hours = {} ({}) ÷ step_minutes = {} ({}), and the services, nodes and replications = {} ({})",
-            run.horizon_hours,
-            from("horizon_hours"),
-            run.step_minutes,
-            from("step_minutes"),
-            run.replications,
-            from("replications"),
-        ),
+        memory::OUTPUT | memory::SLICES => {
+            format!("{steps}, and the services, nodes and {replications}")
+        }
         memory::FIXED => return String::new(),
         _ => format!("agents = {} ({})", run.agents, from("agents")),
     };

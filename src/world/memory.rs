@@ -244,12 +244,10 @@ pub fn estimate_for(scenario: &Scenario, agents: u64, threads: usize) -> MemoryE
     }
 }
 
-/// The output steps of a run: the horizon in steps, at least one.
+/// The output steps of a run, as the engine counts them.
 fn output_steps(scenario: &Scenario) -> f64 {
     let run = &scenario.run;
-    (run.horizon_hours / (run.step_minutes / 60.0))
-        .ceil()
-        .max(1.0)
+    crate::scenario::output_steps(run.horizon_hours, run.step_minutes / 60.0)
 }
 
 /// Classes of agents a service can have at most: per segment, every set of its platform

@@ -118,9 +118,7 @@ pub(super) fn run(
         None
     };
     let step = step.zip(horizon).and_then(|(step_minutes, horizon_hours)| {
-        // Counted in floating point first: the ratio of two checked finite numbers can still
-        // exceed every integer type.
-        let steps = (horizon_hours * 60.0 / step_minutes).ceil();
+        let steps = crate::scenario::output_steps(horizon_hours, step_minutes / 60.0);
         if steps <= MAX_OUTPUT_STEPS as f64 {
             return Some(step_minutes);
         }
