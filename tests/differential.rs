@@ -180,6 +180,21 @@ fn is_headline(name: &str) -> bool {
         .any(|family| name.starts_with(family))
 }
 
+/// The relative difference the two engines' time steps alone make in a metric without Monte
+/// Carlo noise. Stranded hours are expectations given the timeline: where two ramping channels
+/// overlap, the chance that neither serves is a product of two linear ramps, which the engine's
+/// midpoints of 1/12 of a ramp and the reference's ticks integrate with different errors (of
+/// order h²/12 of the overlap, a few parts in 10⁶ of the total in the fixed timeline); 1e-4 is
+/// still far below any modelling bias worth finding (a wrong acceptance or channel shows at
+/// several per cent).
+fn discretisation(name: &str) -> f64 {
+    if name.starts_with("person_hours_stranded.") || name.starts_with("peak_stranded_share.") {
+        1e-4
+    } else {
+        0.0
+    }
+}
+
 /// Permutations of the paired KS test: with 1 999 the smallest p-value is 1 / 2 000, below the
 /// test's α = 0.001.
 const PERMUTATIONS: usize = 1999;
@@ -291,7 +306,9 @@ fn check(label: &str, text: &str, fast_replications: u32, pairs: u32, dt: f64) {
         let (mean_b, var_b) = mean_var(b);
         let (difference, standard_error) = paired_difference(a, b);
         // 1e-9 relative: metrics with no noise at all (always 0) must agree to rounding.
-        let tolerance = 4.0 * standard_error + 1e-9 * mean_a.abs().max(mean_b.abs()).max(1.0);
+        let tolerance = 4.0 * standard_error
+            + 1e-9 * mean_a.abs().max(mean_b.abs()).max(1.0)
+            + discretisation(name) * mean_a.abs().max(mean_b.abs());
         let relative = |value: f64| {
             if mean_a == 0.0 {
                 "-".to_string()

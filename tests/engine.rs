@@ -866,3 +866,143 @@ fn a_sliver_of_horizon_past_the_last_step_is_kept_in_it() {
         sim.holders("app", None) * 5.0 * sim.scale(),
     );
 }
+
+/// Issue 12: the `cash_ready` variant (cash success 0.6 → 0.9) lowers the person-hours stranded
+/// to their closed form, holders × 5 h × (1 − success), and leaves the person-hours cut off
+/// ("lost their platform") exactly as they were. Stranded hours are expectations given the
+/// timeline, and the timeline here is fixed, so both are exact to rounding (the 4-standard-error
+/// tolerance is the 1e-9 relative floor): a bias of one part in 10⁹ would show.
+#[test]
+fn cash_ready_lowers_stranded_hours_and_leaves_cut_off_as_it_was() {
+    let with_cash = |success: &str| {
+        Simulated::new(&one_app(
+            "",
+            &format!(r#"{{ platform = "app" }}, {{ offline = "cash", success = {success} }}"#),
+            "",
+            "5",
+        ))
+    };
+    let (today, cash_ready) = (with_cash("0.6"), with_cash("0.9"));
+    let holders = today.holders("app", None);
+    assert_eq!(holders, cash_ready.holders("app", None), "the same world");
+    let hours = holders * 5.0 * today.scale();
+    today.assert_mean("person_hours_stranded.pay", hours * 0.4);
+    cash_ready.assert_mean("person_hours_stranded.pay", hours * 0.1);
+    today.assert_mean("person_hours_stranded.total", hours * 0.4);
+    today.assert_mean("peak_stranded_share.pay", holders / 100_000.0 * 0.4);
+    today.assert_mean("person_hours_cut_off.pay", hours);
+    assert_eq!(
+        today.column("person_hours_cut_off.pay"),
+        cash_ready.column("person_hours_cut_off.pay"),
+        "cut off counts platforms only: the same bits"
+    );
+}
+
+/// Issue 12: congestion strands people who never held the platform. Cash serves 400 k an hour;
+/// during the outage all 1 M people come (acceptance 0.4) while the baseline's 300 k fit: every
+/// person, holder or not, is stranded with chance 0.6 for the 5 hours.
+#[test]
+fn congested_cash_strands_everyone_who_needs_it() {
+    let sim = Simulated::new(&one_app(
+        "",
+        r#"{ platform = "app" }, { offline = "cash", capacity_per_hour = 400000 }"#,
+        "",
+        "5",
+    ));
+    let people = 100_000.0 * sim.scale();
+    sim.assert_mean("person_hours_stranded.pay", people * 5.0 * 0.6);
+    sim.assert_mean("peak_stranded_share.pay", 0.6);
+    sim.assert_mean(
+        "person_hours_cut_off.pay",
+        sim.holders("app", None) * 5.0 * sim.scale(),
+    );
+}
+
+/// The warnings of a run of `text`, and the share of its replications still below full capacity
+/// at the end (read back from the horizon warning's kind).
+fn warnings_of(text: &str) -> Vec<concrisk::results::warnings::Warning> {
+    let scenario = scenario::parse(text, "test.toml").unwrap_or_else(|e| panic!("{e}"));
+    let world = World::build(scenario).unwrap_or_else(|e| panic!("world builds: {e}"));
+    let outcomes = engine::run(
+        &world,
+        &RunConfig {
+            first_replication: 0,
+            replications: world.scenario.run.replications,
+        },
+        &Silent,
+    );
+    let info = RunInfo {
+        variant: None,
+        command: String::new(),
+        threads: 1,
+        run_seconds: 0.0,
+    };
+    let hours = engine::step_starts(&world.scenario);
+    RunResults::collect(&world, &outcomes, hours, info).warnings
+}
+
+/// Issue 12: the horizon warning appears exactly when a draw can pass the horizon — an outage at
+/// hour 2 for 5 hours ends at 7: none at horizon 7 (it ends exactly there), one at 6.9 (with
+/// every replication still down), one when a restore can carry it past, one for a duration
+/// unbounded above; and the share it states is the share of replications still down, here
+/// P(uniform 2–6 > 5) = 1/4 within 4 binomial standard errors of 400 replications.
+#[test]
+fn the_horizon_warning_appears_exactly_when_a_draw_can_pass_the_horizon() {
+    let with = |horizon: &str, platform: &str, duration: &str| {
+        let text = one_app(platform, r#"{ platform = "app" }"#, "", duration)
+            .replace("horizon_hours = 24", &format!("horizon_hours = {horizon}"))
+            .replace("agents = 100000", "agents = 2000");
+        let kinds: Vec<(String, String)> = warnings_of(&text)
+            .into_iter()
+            .map(|w| (w.kind, w.message))
+            .collect();
+        kinds
+    };
+    let horizon = |w: &[(String, String)]| {
+        w.iter()
+            .find(|(kind, _)| kind == "horizon")
+            .map(|(_, message)| message.clone())
+    };
+    assert_eq!(horizon(&with("24", "", "5")), None);
+    assert_eq!(
+        horizon(&with("7", "", "5")),
+        None,
+        "ends exactly at the horizon"
+    );
+    let cut = horizon(&with("6.9", "", "5")).expect("a 5-hour outage from hour 2 passes 6.9");
+    assert!(cut.contains("In 100 % of the replications"), "{cut}");
+    let restored = horizon(&with("7.5", "restore_hours = 1", "5")).expect("restore passes 7.5");
+    assert!(restored.contains("hour 8"), "{restored}");
+    assert!(horizon(&with("7.5", "ramp_hours = 0.4", "5")).is_none());
+    assert!(horizon(&with("72", "", r#"{ dist = "exponential", mean = 1 }"#)).is_some());
+    let some = horizon(&with("7", "", r#"{ dist = "uniform", min = 2, max = 6 }"#))
+        .expect("a uniform 2–6 h outage from hour 2 can pass hour 7");
+    let share: f64 = some
+        .split("In ")
+        .nth(1)
+        .and_then(|rest| rest.split(" %").next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("a share in {some}"));
+    let sd = 100.0 * (0.25_f64 * 0.75 / 400.0).sqrt();
+    assert!(
+        (share - 25.0).abs() <= 4.0 * sd + 0.05,
+        "{share} % in {some}"
+    );
+}
+
+/// Issue 12: fewer than 30 replications and a segment with fewer than 400 agents are warned
+/// about; 30 replications and 400 agents are not.
+#[test]
+fn too_few_replications_and_agents_are_warned_about() {
+    let kinds = |replications: u32, agents: u32| -> Vec<String> {
+        let text = one_app("", r#"{ platform = "app" }"#, "", "5")
+            .replace(
+                "replications = 400",
+                &format!("replications = {replications}"),
+            )
+            .replace("agents = 100000", &format!("agents = {agents}"));
+        warnings_of(&text).into_iter().map(|w| w.kind).collect()
+    };
+    assert_eq!(kinds(29, 399), ["replications", "few_agents"]);
+    assert!(kinds(30, 400).is_empty());
+}

@@ -336,7 +336,8 @@ fn hhi_is_ten_thousand_for_a_monopoly_and_ten_thousand_over_n_for_n_equal_platfo
         let equal = vec![1.0 / n as f64; n];
         assert!((hhi(equal) - 10_000.0 / n as f64).abs() < 1e-9, "n = {n}");
     }
-    // From a world: one platform held by everyone is a monopoly with no alternative.
+    // From a world: one platform held by everyone is a monopoly; the phone open to everyone is
+    // an alternative (issue 12: offline channels count), so nobody is without one.
     let text = BASE
         .replace("share = { default = 0.9, old = 0.6 }", "share = 1.0")
         .replace("share = 0.2", "share = 0.0");
@@ -345,8 +346,21 @@ fn hhi_is_ten_thousand_for_a_monopoly_and_ten_thousand_over_n_for_n_equal_platfo
     let c = &concentration::of(&world)[0];
     assert_eq!(
         (c.hhi_platforms, c.hhi_owners, c.no_alternative_share),
-        (10_000.0, 10_000.0, 1.0)
+        (10_000.0, 10_000.0, 0.0)
     );
+    // The phone open to the old only: the young (half the agents exactly) have no alternative.
+    let young_only = text.replace(
+        r#"{ offline = "phone", success = 0.8, extra_minutes = 3 }"#,
+        r#"{ offline = "phone", success = 0.8, extra_minutes = 3, segments = ["old"] }"#,
+    );
+    assert_ne!(young_only, text);
+    let world =
+        World::build(scenario::parse(&young_only, "y.toml").unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let starts = &world.people.segment_starts;
+    let young = (starts[1] - starts[0]) as f64 / world.people.count() as f64;
+    let c = &concentration::of(&world)[0];
+    assert_eq!(c.no_alternative_share, young);
     // Two platforms of one owner: one owner, whatever the platforms' split.
     let same_owner = BASE.replace("owner = \"Small\"", "owner = \"Big\"");
     let world =

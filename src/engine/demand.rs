@@ -147,8 +147,17 @@ pub fn cut_off(
     CutOff { cut, run_end }
 }
 
-/// Expected counts (in agents) of each damage category, accumulated over slices.
-pub struct CategoryMeans(Vec<f64>);
+/// Expected counts (in agents) of each damage category, accumulated over slices, and the
+/// stranded agents: each class weighted by the probability that a need of its people finds no
+/// open channel that serves it (offline channels with their success and acceptance), less the
+/// same probability in the run with nothing failed.
+pub struct CategoryMeans {
+    means: Vec<f64>,
+    /// `[segment]`: stranded agent-hours (agents × hours, not yet scaled).
+    pub stranded_hours: Vec<f64>,
+    /// `[slice]`: stranded agents (not yet scaled).
+    pub stranded: Vec<f64>,
+}
 
 /// Buffers reused from block to block.
 #[derive(Default)]
@@ -172,7 +181,11 @@ pub fn category_means(
     weights: Option<&[Arc<Vec<f64>>]>,
 ) -> CategoryMeans {
     let m = plan.channels();
-    let mut means = vec![0.0; plan.segments * m * (m + 2)];
+    let mut means = CategoryMeans {
+        means: vec![0.0; plan.segments * m * (m + 2)],
+        stranded_hours: vec![0.0; plan.segments],
+        stranded: vec![0.0; slices.len()],
+    };
     let mut scratch = Scratch::default();
     let mut block_start = 0;
     while block_start < slices.len() {
@@ -195,7 +208,7 @@ pub fn category_means(
         );
         block_start = block_end;
     }
-    CategoryMeans(means)
+    means
 }
 
 /// One clock hour: channel probabilities with offline capacity shared by everyone who reaches
@@ -210,7 +223,7 @@ fn block(
     scale: f64,
     weights: Option<&[Arc<Vec<f64>>]>,
     scratch: &mut Scratch,
-    means: &mut [f64],
+    out: &mut CategoryMeans,
 ) {
     let m = plan.channels();
     let classes = plan.classes.len();
@@ -281,6 +294,22 @@ fn block(
             scratch.reach_base[cell] *= 1.0 - p_base;
         }
     }
+    // Stranded: the chance that no open channel serves a need, beyond the baseline's chance.
+    // Weighted by the class's people, not its needs: a moment without demand still counts.
+    for (cell, (event, base)) in scratch
+        .reach_event
+        .iter()
+        .zip(&scratch.reach_base)
+        .enumerate()
+    {
+        let s = cell / classes;
+        let c = cell % classes;
+        let weight = weights.map_or(plan.classes[c].weight, |w| w[first + s][c]);
+        let stranded = weight * (event - base).max(0.0);
+        out.stranded[first + s] += stranded;
+        out.stranded_hours[plan.classes[c].segment] += stranded * slices[s].length();
+    }
+    let means = &mut out.means;
     let deferrable = plan.service.deferrable_hours;
     for cell in 0..cells {
         let demand = scratch.demand[cell];
@@ -338,7 +367,7 @@ pub fn draw_damage(
             for i in 0..m {
                 for j in i + 1..m + 2 {
                     let index = plan.category_index(segment, i, j);
-                    let mean = means.0[index];
+                    let mean = means.means[index];
                     if mean <= 0.0 {
                         continue;
                     }

@@ -236,20 +236,23 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         let cut = demand::cut_off(plan_service, &slices, &capacity, &|node| {
             timelines.next_up(node, horizon)
         });
-        let mut by_segment = demand::draw_damage(
+        let means = demand::category_means(
             plan_service,
-            &demand::category_means(
-                plan_service,
-                &slices,
-                &capacity,
-                &cut,
-                scale,
-                track.map(|t| t.weights.as_slice()),
-            ),
-            run.seed,
-            replication,
+            &slices,
+            &capacity,
+            &cut,
             scale,
+            track.map(|t| t.weights.as_slice()),
         );
+        let mut by_segment =
+            demand::draw_damage(plan_service, &means, run.seed, replication, scale);
+        for (segment, hours) in by_segment.iter_mut().zip(&means.stranded_hours) {
+            segment.person_hours_stranded = hours * scale;
+        }
+        let peak_stranded_share = means
+            .stranded
+            .iter()
+            .fold(0.0, |peak: f64, stranded| peak.max(stranded / agents));
         let mut share_series = vec![0.0; plan.steps];
         let mut peak: f64 = 0.0;
         let contacts = world.contacts.as_ref().zip(world.pairwise[index].as_ref());
@@ -320,9 +323,14 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         services.push(ServiceDamage {
             by_segment,
             peak_cut_off_share: peak,
+            peak_stranded_share,
             pairwise,
         });
     }
+    // The last slice ends at the horizon and nothing changes within it (a ramp is cut in pieces).
+    let below_full_at_end = capacity
+        .last()
+        .is_some_and(|last| last.iter().any(|&c| c < 1.0));
     let capacity = (0..nodes)
         .map(|node| {
             let mut node_series = vec![0.0; plan.steps];
@@ -342,6 +350,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         installs,
         holders_before: plan.holders_before.clone(),
         services,
+        below_full_at_end,
         series: Series {
             cut_off_share,
             reachable_share,

@@ -12,6 +12,9 @@ pub struct SegmentDamage {
     pub extra_hours: f64,
     /// Person-hours during which people had no working platform channel.
     pub person_hours_cut_off: f64,
+    /// Person-hours weighted by the chance that a need at that moment finds no channel open to
+    /// the person that serves it (offline channels included), beyond the baseline's chance.
+    pub person_hours_stranded: f64,
 }
 
 /// Damage from one service in one replication, caused by the event: the same replication with
@@ -22,6 +25,9 @@ pub struct ServiceDamage {
     pub by_segment: Vec<SegmentDamage>,
     /// The highest share of the population cut off at any time.
     pub peak_cut_off_share: f64,
+    /// The highest share of the population stranded at any time (people weighted by the chance
+    /// that no channel serves a need, beyond the baseline's).
+    pub peak_stranded_share: f64,
     /// Pairwise services: the highest share of ties cut, and the lowest share of people in the
     /// largest component of working ties.
     pub pairwise: Option<PairwiseDamage>,
@@ -47,6 +53,9 @@ pub struct ReplicationOutcome {
     pub holders_before: Vec<f64>,
     /// Damage by service, in service order.
     pub services: Vec<ServiceDamage>,
+    /// Whether some node was still below full capacity (down, restoring or ramping) at the
+    /// horizon: damage after it is not counted.
+    pub below_full_at_end: bool,
     /// Its time series by kind.
     pub series: Series,
 }

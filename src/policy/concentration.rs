@@ -2,7 +2,9 @@
 //! share is the share of people whose first platform channel it is, among people who have any
 //! platform channel for the service; the Herfindahl–Hirschman index is 10 000 × Σ share²
 //! (10 000/n for n equal platforms, 10 000 for a monopoly), by platform and by `owner`; and the
-//! share of people with exactly one platform channel — no alternative platform.
+//! share of people with no alternative: exactly one platform channel and no offline channel open
+//! to their segment (cash, a branch, a phone call count as alternatives, whatever their success:
+//! the damage metrics weigh how well they serve).
 
 use std::collections::BTreeMap;
 
@@ -18,7 +20,8 @@ pub struct ServiceConcentration {
     pub hhi_platforms: f64,
     /// The same index with platforms pooled by owner.
     pub hhi_owners: f64,
-    /// Share of the whole population with exactly one platform channel for the service.
+    /// Share of the whole population with no alternative: exactly one platform channel for the
+    /// service and no offline channel open to their segment.
     pub no_alternative_share: f64,
     /// Share of people who use some platform for the service, by platform id (channel order).
     pub platform_shares: Vec<(String, f64)>,
@@ -49,9 +52,19 @@ pub fn of(world: &World) -> Vec<ServiceConcentration> {
                     Channel::Offline(_) => None,
                 })
                 .collect();
+            // Segments with an offline channel open to them have an alternative to any platform.
+            let offline_open: Vec<bool> = (0..scenario.segments.len())
+                .map(|g| {
+                    service
+                        .channels
+                        .iter()
+                        .any(|c| matches!(c, Channel::Offline(offline) if offline.open_to[g]))
+                })
+                .collect();
+            let starts = &world.people.segment_starts;
             let mut first = vec![0u64; platforms.len()];
             let mut exactly_one = 0u64;
-            for set in &world.people.platforms {
+            for (agent, set) in world.people.platforms.iter().enumerate() {
                 let mut held = platforms
                     .iter()
                     .enumerate()
@@ -59,7 +72,10 @@ pub fn of(world: &World) -> Vec<ServiceConcentration> {
                 if let Some((i, _)) = held.next() {
                     first[i] += 1;
                     if held.next().is_none() {
-                        exactly_one += 1;
+                        let segment = starts.partition_point(|&s| s <= agent as u64) - 1;
+                        if !offline_open[segment] {
+                            exactly_one += 1;
+                        }
                     }
                 }
             }

@@ -342,7 +342,8 @@ fn rank_section(r: &RankFile, saved: &Saved) -> Markup {
                 "A platform's share is the share of people whose first platform channel it is, \
                  among people with any; HHI = 10\u{a0}000 × Σ share² (10\u{a0}000 is a monopoly, \
                  10\u{a0}000/n for n equal platforms). No alternative: share of the whole \
-                 population with exactly one platform channel for the service."
+                 population with exactly one platform channel for the service and no offline \
+                 channel open to them (an offline channel counts whatever its success)."
             }
             table {
                 thead {

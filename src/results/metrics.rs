@@ -368,18 +368,23 @@ duration_hours = 2
         "delayed_needs.messaging",
         "person_hours_cut_off.messaging",
         "peak_cut_off_share.messaging",
+        "person_hours_stranded.messaging",
+        "peak_stranded_share.messaging",
         "extra_hours.messaging",
         "economic_loss.messaging",
         "unmet_needs.payments",
         "delayed_needs.payments",
         "person_hours_cut_off.payments",
         "peak_cut_off_share.payments",
+        "person_hours_stranded.payments",
+        "peak_stranded_share.payments",
         "extra_hours.payments",
         "economic_loss.payments",
         "ties_cut_peak_share.messaging",
         "reachable_min_share.messaging",
         "unmet_needs.total",
         "person_hours_cut_off.total",
+        "person_hours_stranded.total",
         "economic_loss.total",
         "installs.rival",
         "platform_share_before.rival",
@@ -396,6 +401,12 @@ duration_hours = 2
         "person_hours_cut_off.payments.by_segment.old",
         "person_hours_cut_off.total.by_segment.young",
         "person_hours_cut_off.total.by_segment.old",
+        "person_hours_stranded.messaging.by_segment.young",
+        "person_hours_stranded.messaging.by_segment.old",
+        "person_hours_stranded.payments.by_segment.young",
+        "person_hours_stranded.payments.by_segment.old",
+        "person_hours_stranded.total.by_segment.young",
+        "person_hours_stranded.total.by_segment.old",
         "economic_loss.messaging.by_segment.young",
         "economic_loss.messaging.by_segment.old",
         "economic_loss.payments.by_segment.young",
@@ -429,15 +440,18 @@ duration_hours = 2
             delayed_needs: base + 2.0,
             extra_hours: base + 3.0,
             person_hours_cut_off: base + 4.0,
+            person_hours_stranded: base + 5.0,
         };
         ReplicationOutcome {
             replication: 0,
             installs: vec![50.0],
             holders_before: vec![200.0],
+            below_full_at_end: false,
             services: vec![
                 ServiceDamage {
                     by_segment: vec![damage(10.0), damage(20.0)],
                     peak_cut_off_share: 0.25,
+                    peak_stranded_share: 0.0625,
                     pairwise: Some(PairwiseDamage {
                         ties_cut_peak_share: 0.5,
                         reachable_min_share: 0.125,
@@ -446,6 +460,7 @@ duration_hours = 2
                 ServiceDamage {
                     by_segment: vec![damage(100.0), damage(200.0)],
                     peak_cut_off_share: 0.75,
+                    peak_stranded_share: 0.375,
                     pairwise: None,
                 },
             ],
@@ -475,7 +490,7 @@ duration_hours = 2
             .zip(values(&scenario, &outcome))
             .collect();
         // Closed forms from the outcome: segments (10, 20) of messaging and (100, 200) of payments;
-        // unmet = base + 1, delayed + 2, extra + 3, cut off + 4; loss = unmet × value + extra × 7.
+        // unmet = base + 1, delayed + 2, extra + 3, cut off + 4, stranded + 5; loss = unmet × value + extra × 7.
         let loss = |base: f64, value: f64| (base + 1.0) * value + (base + 3.0) * 7.0;
         let expected = [
             ("unmet_needs.messaging", 11.0 + 21.0),
@@ -487,6 +502,11 @@ duration_hours = 2
             ("unmet_needs.payments", 101.0 + 201.0),
             ("delayed_needs.payments", 102.0 + 202.0),
             ("peak_cut_off_share.payments", 0.75),
+            ("person_hours_stranded.messaging", 15.0 + 25.0),
+            ("peak_stranded_share.messaging", 0.0625),
+            ("peak_stranded_share.payments", 0.375),
+            ("person_hours_stranded.total", 40.0 + 105.0 + 205.0),
+            ("person_hours_stranded.payments.by_segment.old", 205.0),
             ("extra_hours.payments", 103.0 + 203.0),
             ("ties_cut_peak_share.messaging", 0.5),
             ("reachable_min_share.messaging", 0.125),

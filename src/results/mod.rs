@@ -6,6 +6,7 @@ pub mod metrics;
 pub mod registry;
 mod stats;
 pub mod summary;
+pub mod warnings;
 
 pub use export::{ExportError, create_new, write_new, write_run, write_whole};
 pub use registry::Unit;
@@ -51,6 +52,8 @@ pub struct RunResults<'w> {
     pub series: Vec<metrics::SeriesColumn>,
     /// Per series, in the order of `series`.
     pub bands: Vec<Band>,
+    /// How far the numbers can be trusted: the horizon, the replications, the agents.
+    pub warnings: Vec<warnings::Warning>,
 }
 
 impl<'w> RunResults<'w> {
@@ -94,9 +97,16 @@ impl<'w> RunResults<'w> {
                 band
             })
             .collect();
+        let still_down = outcomes.iter().filter(|o| o.below_full_at_end).count();
+        let warnings = warnings::of(
+            scenario,
+            outcomes.len() as u64,
+            still_down as f64 / outcomes.len().max(1) as f64,
+        );
         RunResults {
             world,
             info,
+            warnings,
             metric_names: columns.iter().map(|c| c.name.clone()).collect(),
             columns,
             replication_ids: outcomes.iter().map(|o| o.replication).collect(),

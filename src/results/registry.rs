@@ -212,6 +212,32 @@ pub static PEAK_CUT_OFF_SHARE: Family = Family {
     source: Source::Service(|s| s.peak_cut_off_share),
 };
 
+/// The metric family `person_hours_stranded`: person-hours stranded, fallbacks counted.
+pub static PERSON_HOURS_STRANDED: Family = Family {
+    name: "person_hours_stranded",
+    unit: Unit::PersonHours,
+    total: Total::SumOverServices,
+    title: "Person-hours stranded",
+    meaning: "hours weighted by the chance that a need at that moment found no channel open to \
+              the person that served it (offline channels included, with their success and \
+              capacity), beyond the chance with nothing failed, summed over people",
+    source: Source::Segments {
+        value: |_, d| d.person_hours_stranded,
+        by_segment: true,
+    },
+};
+
+/// The metric family `peak_stranded_share`: peak share of the population stranded.
+pub static PEAK_STRANDED_SHARE: Family = Family {
+    name: "peak_stranded_share",
+    unit: Unit::Share,
+    total: Total::None,
+    title: "Peak share of the population stranded",
+    meaning: "the largest share of the population, weighted by the chance that no channel open \
+              to them served a need (beyond the chance with nothing failed), at any moment",
+    source: Source::Service(|s| s.peak_stranded_share),
+};
+
 /// The metric family `extra_hours`: extra person-hours on offline channels.
 pub static EXTRA_HOURS: Family = Family {
     name: "extra_hours",
@@ -294,11 +320,13 @@ pub static PLATFORM_SHARE_AFTER: Family = Family {
 
 /// Every metric family. Within each block of `replications.csv` (per service, per pairwise
 /// service, totals, per switched platform, by segment) columns follow this order.
-pub static FAMILIES: [&Family; 11] = [
+pub static FAMILIES: [&Family; 13] = [
     &UNMET_NEEDS,
     &DELAYED_NEEDS,
     &PERSON_HOURS_CUT_OFF,
     &PEAK_CUT_OFF_SHARE,
+    &PERSON_HOURS_STRANDED,
+    &PEAK_STRANDED_SHARE,
     &EXTRA_HOURS,
     &ECONOMIC_LOSS,
     &TIES_CUT_PEAK_SHARE,

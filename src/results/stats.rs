@@ -15,6 +15,17 @@ pub struct Stats {
     /// Sample standard deviation (n − 1); 0 for a single replication.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub std: f64,
+    /// Monte Carlo standard error of the mean, `std / √n` (0 for a single replication, whose
+    /// precision is unknown: the run warns about too few replications).
+    #[serde(default = "nan", deserialize_with = "nullable")]
+    pub se: f64,
+    /// Lower end of the 95 % interval of the mean, `mean − t × se` (Student t with n − 1
+    /// degrees of freedom); the mean itself for a single replication.
+    #[serde(default = "nan", deserialize_with = "nullable")]
+    pub mean_lo: f64,
+    /// Upper end of the 95 % interval of the mean, `mean + t × se`.
+    #[serde(default = "nan", deserialize_with = "nullable")]
+    pub mean_hi: f64,
     /// Smallest value.
     #[serde(default = "nan", deserialize_with = "nullable")]
     pub min: f64,
@@ -54,6 +65,9 @@ impl Stats {
             return Stats {
                 mean: 0.0,
                 std: 0.0,
+                se: 0.0,
+                mean_lo: 0.0,
+                mean_hi: 0.0,
                 min: 0.0,
                 p05: 0.0,
                 p50: 0.0,
@@ -70,6 +84,12 @@ impl Stats {
         } else {
             0.0
         };
+        let se = std / (n as f64).sqrt();
+        let half = if n > 1 {
+            crate::policy::paired::t_975(n - 1) * se
+        } else {
+            0.0
+        };
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
         let tail = n.div_ceil(20).max(1);
@@ -77,6 +97,9 @@ impl Stats {
         Stats {
             mean,
             std,
+            se,
+            mean_lo: mean - half,
+            mean_hi: mean + half,
             min: sorted[0],
             p05: quantile(&sorted, 0.05),
             p50: quantile(&sorted, 0.50),
@@ -121,12 +144,36 @@ mod tests {
         assert!((stats.std - 29.011_491_975_882_016).abs() < 1e-9);
     }
 
+    /// The standard error is the sample's std / √n, and the interval is mean ± t(n − 1) × se,
+    /// on values whose std is known in closed form: 1..=100 has variance 100 × 101 / 12.
+    #[test]
+    fn standard_error_is_the_samples_std_over_root_n() {
+        let values: Vec<f64> = (1..=100).map(f64::from).collect();
+        let stats = Stats::of(&values);
+        let std = (100.0_f64 * 101.0 / 12.0).sqrt();
+        assert!((stats.se - std / 10.0).abs() < 1e-12, "{}", stats.se);
+        let half = crate::policy::paired::t_975(99) * std / 10.0;
+        assert!((stats.mean_lo - (50.5 - half)).abs() < 1e-12);
+        assert!((stats.mean_hi - (50.5 + half)).abs() < 1e-12);
+        // Five values: t(4) = 2.7764 from the tables.
+        let stats = Stats::of(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+        let se = (2.5_f64 / 5.0).sqrt();
+        assert!((stats.se - se).abs() < 1e-12);
+        assert!((stats.mean_hi - (3.0 + 2.7764 * se)).abs() < 1e-12);
+    }
+
     #[test]
     fn single_value_has_no_spread() {
         let stats = Stats::of(&[3.0]);
         assert_eq!(
-            (stats.std, stats.p05, stats.p99, stats.cvar95),
-            (0.0, 3.0, 3.0, 3.0)
+            (
+                stats.std,
+                stats.se,
+                stats.mean_lo,
+                stats.mean_hi,
+                stats.cvar95
+            ),
+            (0.0, 0.0, 3.0, 3.0, 3.0)
         );
     }
 }

@@ -82,6 +82,9 @@ pub struct Summary {
     /// The per-step bands of every time series.
     #[serde(default)]
     pub timeseries: Timeseries,
+    /// How far the numbers can be trusted (`kind`: `horizon`, `replications`, `few_agents`).
+    #[serde(default)]
+    pub warnings: Vec<super::warnings::Warning>,
 }
 
 fn default_step_minutes() -> f64 {
@@ -354,6 +357,7 @@ impl Summary {
                     .map(|(series, band)| (series.name.clone(), band.clone()))
                     .collect(),
             },
+            warnings: results.warnings.clone(),
         }
     }
 

@@ -103,6 +103,7 @@ fn metrics(world: &World, damage: &[needs::ServiceDamage], social: &contacts::So
     // [segment] totals over services of the three by-segment families.
     let mut total_unmet = vec![0.0; segments];
     let mut total_cut_off = vec![0.0; segments];
+    let mut total_stranded = vec![0.0; segments];
     let mut total_loss = vec![0.0; segments];
     for (service, d) in scenario.services.iter().zip(damage) {
         let s = &service.id;
@@ -114,12 +115,16 @@ fn metrics(world: &World, damage: &[needs::ServiceDamage], social: &contacts::So
         out.insert(format!("delayed_needs.{s}"), sum(&d.delayed));
         out.insert(format!("person_hours_cut_off.{s}"), sum(&d.cut_off_hours));
         out.insert(format!("peak_cut_off_share.{s}"), d.peak_cut_off_share);
+        out.insert(format!("person_hours_stranded.{s}"), sum(&d.stranded_hours));
+        out.insert(format!("peak_stranded_share.{s}"), d.peak_stranded_share);
         out.insert(format!("extra_hours.{s}"), sum(&d.extra_hours));
         out.insert(format!("economic_loss.{s}"), sum(&loss));
         for (g, segment) in scenario.segments.iter().enumerate() {
             let by = |family: &str| format!("{family}.{s}.by_segment.{}", segment.id);
             out.insert(by("unmet_needs"), d.unmet[g] * scale);
             out.insert(by("person_hours_cut_off"), d.cut_off_hours[g] * scale);
+            out.insert(by("person_hours_stranded"), d.stranded_hours[g] * scale);
+            total_stranded[g] += d.stranded_hours[g] * scale;
             out.insert(by("economic_loss"), loss[g] * scale);
             total_unmet[g] += d.unmet[g] * scale;
             total_cut_off[g] += d.cut_off_hours[g] * scale;
@@ -152,6 +157,7 @@ fn metrics(world: &World, damage: &[needs::ServiceDamage], social: &contacts::So
     for (family, by_segment) in [
         ("unmet_needs", &total_unmet),
         ("person_hours_cut_off", &total_cut_off),
+        ("person_hours_stranded", &total_stranded),
         ("economic_loss", &total_loss),
     ] {
         out.insert(format!("{family}.total"), by_segment.iter().sum());

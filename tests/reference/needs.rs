@@ -22,6 +22,10 @@ pub struct ServiceDamage {
     pub extra_hours: Vec<f64>,
     pub cut_off_hours: Vec<f64>,
     pub peak_cut_off_share: f64,
+    /// Agent-hours weighted by the chance that a need finds no channel that serves it, beyond
+    /// the baseline's chance.
+    pub stranded_hours: Vec<f64>,
+    pub peak_stranded_share: f64,
 }
 
 /// The run with nothing failed, or the run with the events.
@@ -111,6 +115,14 @@ impl ServiceView<'_> {
             }
         }
         (None, minutes)
+    }
+
+    /// The chance that no channel serves a need of `agent` at tick `k`: the product over the
+    /// channels open to them of the chance that each does not serve.
+    fn unserved(&self, run: Run, agent: (u64, usize), k: usize, acceptance: &[f64]) -> f64 {
+        (0..self.service.channels.len())
+            .map(|c| 1.0 - self.chance(c, run, agent, k, acceptance).unwrap_or(0.0))
+            .product()
     }
 
     /// Each channel's acceptance in one clock hour for one run: `min(1, capacity_per_hour × hours
@@ -245,6 +257,8 @@ pub fn simulate(
         extra_hours: vec![0.0; segments],
         cut_off_hours: vec![0.0; segments],
         peak_cut_off_share: 0.0,
+        stranded_hours: vec![0.0; segments],
+        peak_stranded_share: 0.0,
     };
 
     if let Some(pairwise) = &social.pairwise[s] {
@@ -316,6 +330,35 @@ pub fn simulate(
         };
         let acceptance_baseline = view.acceptance(Run::Baseline, &window, &groups);
         let acceptance_event = view.acceptance(Run::Event, &window, &groups);
+        // Stranded, agent by agent and tick by tick: for a pairwise service the chance is each
+        // contact's, weighted 1 / degree.
+        for k in window.ticks.clone() {
+            let mut stranded = 0.0;
+            for g in 0..segments {
+                for agent in agents_of(g) {
+                    let chance = |to: Option<usize>| {
+                        let set = usable(agent, to, k);
+                        view.unserved(Run::Event, (set, g), k, &acceptance_event)
+                            - view.unserved(Run::Baseline, (set, g), k, &acceptance_baseline)
+                    };
+                    let here = match graph {
+                        Some(graph) => {
+                            let row = graph.neighbours(agent as u32);
+                            row.iter()
+                                .map(|&contact| chance(Some(contact as usize)))
+                                .sum::<f64>()
+                                / row.len().max(1) as f64
+                        }
+                        None => chance(None),
+                    };
+                    damage.stranded_hours[g] += here * dt;
+                    stranded += here;
+                }
+            }
+            damage.peak_stranded_share = damage
+                .peak_stranded_share
+                .max(stranded / platforms.len() as f64);
+        }
         let begin = window.ticks.start as f64 * dt;
         let hours = window.ticks.len() as f64 * dt;
         for g in 0..segments {
