@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use concrisk::results::Summary;
-use concrisk::results::registry::{Family, PERSON_HOURS_CUT_OFF, UNMET_NEEDS};
+use concrisk::results::summary::Metric;
+use concrisk::results::{Summary, Unit};
 use concrisk::scenario::{Channel, Layer, Requirement, Scenario, Variant};
 use concrisk::world::World;
 
@@ -207,27 +207,51 @@ fn quote(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// Where the files went and the headline figures.
+/// Where the files went, the headline figures with their precision, and the warnings.
 pub fn run_report(summary: &Summary, out: &Path) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
         "{}: {} replications, {} agents for {} people, seed {}",
-        summary.scenario, summary.replications, summary.agents, summary.population, summary.seed
+        summary.scenario,
+        summary.replications,
+        grouped(summary.agents as f64, 1.0),
+        grouped(summary.population as f64, 1.0),
+        summary.seed
     );
     let headline = summary.headline();
-    let others = [&UNMET_NEEDS, &PERSON_HOURS_CUT_OFF]
-        .into_iter()
-        .filter_map(Family::total_name)
-        .filter(|n| *n != headline);
-    for name in std::iter::once(headline.clone()).chain(others) {
-        if let Some(metric) = summary.metrics.get(&name) {
-            let _ = writeln!(
-                text,
-                "  {name:<28} mean {:>14.0}  p95 {:>14.0}",
-                metric.stats.mean, metric.stats.p95
-            );
+    let names = [
+        headline.clone(),
+        "unmet_needs.total".to_string(),
+        "person_hours_cut_off.any".to_string(),
+        "person_hours_stranded.any".to_string(),
+        "person_hours_cut_off.total".to_string(),
+        "person_hours_stranded.total".to_string(),
+    ];
+    let mut shown: Vec<&str> = Vec::new();
+    for name in &names {
+        if shown.contains(&name.as_str()) {
+            continue;
         }
+        // A sum over services is shown only where no union counts each person once.
+        let union = name.replace(".total", ".any");
+        if name.ends_with(".total")
+            && name.starts_with("person_hours")
+            && summary.metrics.contains_key(&union)
+            && *name != headline
+        {
+            continue;
+        }
+        if let Some(metric) = summary.metrics.get(name) {
+            shown.push(name);
+            let _ = writeln!(text, "  {name}: {}", described(summary, name, metric));
+            if let Some(line) = per_person(summary, name, metric.stats.mean) {
+                let _ = writeln!(text, "    {line}");
+            }
+        }
+    }
+    for warning in &summary.warnings {
+        let _ = writeln!(text, "warning ({}): {}", warning.kind, warning.message);
     }
     let _ = writeln!(
         text,
@@ -235,4 +259,155 @@ pub fn run_report(summary: &Summary, out: &Path) -> String {
         out.display()
     );
     text
+}
+
+/// What a metric measures, in the words of its family, then its mean with the standard error,
+/// the 95 % interval of the mean and the 95th percentile, each rounded to what the run can tell.
+fn described(summary: &Summary, name: &str, metric: &Metric) -> String {
+    let stats = &metric.stats;
+    let unit = metric.unit.unwrap_or(Unit::Count);
+    // What the run can tell: the Monte Carlo standard error, or the error of drawing each
+    // agent's platforms once (about 1/√agents of the value), whichever is larger.
+    let precision = stats
+        .se
+        .max(stats.mean.abs() / (summary.agents.max(1) as f64).sqrt());
+    let value = |x: f64| with_unit(x, precision, unit, &summary.currency);
+    let words = match name {
+        n if n.starts_with("person_hours_cut_off.any") => {
+            " — lost their platform for at least one service, each person once"
+        }
+        n if n.starts_with("person_hours_stranded.any") => {
+            " — no channel served a need of at least one service (cash, phone and other \
+             fallbacks counted), each person once"
+        }
+        n if n.ends_with(".total") && n.starts_with("person_hours") => {
+            " — summed over services: a person counts once per service"
+        }
+        _ => "",
+    };
+    format!(
+        "mean {} (s.e. {}; 95 % interval of the mean {} to {}), p95 {}{words}",
+        value(stats.mean),
+        value(stats.se),
+        value(stats.mean_lo),
+        value(stats.mean_hi),
+        value(stats.p95),
+    )
+}
+
+/// For person-hours: hours per resident and per person of each segment.
+fn per_person(summary: &Summary, name: &str, mean: f64) -> Option<String> {
+    if !name.starts_with("person_hours") || summary.population == 0 {
+        return None;
+    }
+    let population = summary.population as f64;
+    let mut parts = vec![format!("{} h per resident", hours(mean / population))];
+    for segment in &summary.segments {
+        let by = format!("{name}.by_segment.{}", segment.id);
+        if let (Some(metric), true) = (summary.metrics.get(&by), segment.share > 0.0) {
+            parts.push(format!(
+                "{} {} h per person",
+                segment.id,
+                hours(metric.stats.mean / (population * segment.share))
+            ));
+        }
+    }
+    Some(parts.join("; "))
+}
+
+/// Hours with two significant digits.
+fn hours(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let digits = (1.0 - x.abs().log10().floor()).clamp(0.0, 6.0) as usize;
+    format!("{x:.digits$}")
+}
+
+/// A value with its unit: money with the currency in front, person-hours and counts with
+/// thousands separators, shares as percentages; rounded to two significant digits of
+/// `precision`.
+fn with_unit(x: f64, precision: f64, unit: Unit, currency: &str) -> String {
+    match unit {
+        Unit::Share | Unit::Level => {
+            let p = 100.0 * x;
+            let step = step_of(100.0 * precision).min(0.1);
+            let decimals = (-step.log10().floor()).clamp(1.0, 8.0) as usize;
+            format!("{} %", signed(format!("{:.decimals$}", p.abs()), p))
+        }
+        Unit::Money if !currency.is_empty() => format!("{currency} {}", grouped(x, precision)),
+        Unit::PersonHours => format!("{} person-hours", grouped(x, precision)),
+        _ => grouped(x, precision),
+    }
+}
+
+/// The rounding step that keeps two significant digits of `precision` (1 when it is 0).
+fn step_of(precision: f64) -> f64 {
+    if precision > 0.0 && precision.is_finite() {
+        10f64.powf(precision.log10().floor() - 1.0)
+    } else {
+        1.0
+    }
+}
+
+/// `x` rounded to the step of `precision`, with thousands separators and the minus sign.
+fn grouped(x: f64, precision: f64) -> String {
+    if !x.is_finite() {
+        return "–".to_string();
+    }
+    let step = step_of(precision).max(if precision > 0.0 { 0.0 } else { 1.0 });
+    let rounded = (x / step).round() * step;
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()) as usize
+    };
+    let text = format!("{:.decimals$}", rounded.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    signed(out, rounded)
+}
+
+/// The text of |x| with the minus sign (U+2212, as on the page) when x is negative.
+fn signed(text: String, x: f64) -> String {
+    if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("\u{2212}{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_carry_their_unit_separators_and_the_precision_the_run_supports() {
+        // A standard error of 1.2 bn: two significant digits of it, no more.
+        assert_eq!(
+            with_unit(126_295_737_674.0, 1.2e9, Unit::Money, "KRW"),
+            "KRW 126,300,000,000"
+        );
+        assert_eq!(
+            with_unit(-15_312_345.0, 2.0e5, Unit::Money, "EUR"),
+            "EUR \u{2212}15,310,000"
+        );
+        assert_eq!(
+            with_unit(21_138_734.0, 0.0, Unit::PersonHours, ""),
+            "21,138,734 person-hours"
+        );
+        assert_eq!(with_unit(1.3e-5, 1e-6, Unit::Share, ""), "0.00130 %");
+        assert_eq!(with_unit(0.342, 0.004, Unit::Share, ""), "34.20 %");
+        assert_eq!(grouped(0.35, 0.01), "0.350");
+    }
 }

@@ -157,6 +157,9 @@ pub struct CategoryMeans {
     pub stranded_hours: Vec<f64>,
     /// `[slice]`: stranded agents (not yet scaled).
     pub stranded: Vec<f64>,
+    /// `[slice × classes + class]`: the chance that no channel serves a need, (event, baseline);
+    /// kept only when asked for (the union over services reads it).
+    pub unserved: Vec<(f64, f64)>,
 }
 
 /// Buffers reused from block to block.
@@ -171,7 +174,8 @@ struct Scratch {
 
 /// Accumulates the category means of all slices for one service. `weights`, when given, are the
 /// classes' weights slice by slice (`[slice][class]`: people install platforms during the run);
-/// otherwise every class keeps its weight.
+/// otherwise every class keeps its weight. `keep_unserved` keeps each class's chance of no
+/// channel serving, slice by slice.
 pub fn category_means(
     plan: &ServicePlan<'_>,
     slices: &[Slice],
@@ -179,12 +183,18 @@ pub fn category_means(
     cut: &CutOff,
     scale: f64,
     weights: Option<&[Arc<Vec<f64>>]>,
+    keep_unserved: bool,
 ) -> CategoryMeans {
     let m = plan.channels();
     let mut means = CategoryMeans {
         means: vec![0.0; plan.segments * m * (m + 2)],
         stranded_hours: vec![0.0; plan.segments],
         stranded: vec![0.0; slices.len()],
+        unserved: if keep_unserved {
+            Vec::with_capacity(slices.len() * plan.classes.len())
+        } else {
+            Vec::new()
+        },
     };
     let mut scratch = Scratch::default();
     let mut block_start = 0;
@@ -308,6 +318,15 @@ fn block(
         let stranded = weight * (event - base).max(0.0);
         out.stranded[first + s] += stranded;
         out.stranded_hours[plan.classes[c].segment] += stranded * slices[s].length();
+    }
+    if out.unserved.capacity() > 0 {
+        out.unserved.extend(
+            scratch
+                .reach_event
+                .iter()
+                .copied()
+                .zip(scratch.reach_base.iter().copied()),
+        );
     }
     let means = &mut out.means;
     let deferrable = plan.service.deferrable_hours;

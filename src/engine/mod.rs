@@ -10,8 +10,13 @@ mod reach;
 mod slices;
 mod switching;
 mod timeline;
+mod union;
 
-pub use outcome::{PairwiseDamage, ReplicationOutcome, SegmentDamage, Series, ServiceDamage};
+pub use outcome::{
+    PairwiseDamage, ReplicationOutcome, SegmentDamage, Series, ServiceDamage, UnionDamage,
+};
+
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -36,6 +41,7 @@ pub use crate::observe::{Observer, Silent};
 pub struct Plan<'w> {
     world: &'w World,
     services: Vec<ServicePlan<'w>>,
+    union: Option<union::UnionPlan>,
     reach: reach::ReachMemo,
     switching: Option<switching::SwitchingPlan>,
     /// Per switching rule: people holding the platform before anything happens (scaled).
@@ -55,7 +61,7 @@ impl<'w> Plan<'w> {
         let run = &scenario.run;
         let step_hours = run.step_minutes / 60.0;
         let switching = switching::SwitchingPlan::new(world);
-        let services = scenario
+        let services: Vec<ServicePlan<'w>> = scenario
             .services
             .iter()
             .zip(&world.service_classes)
@@ -74,6 +80,7 @@ impl<'w> Plan<'w> {
             .collect();
         Plan {
             world,
+            union: union::UnionPlan::new(scenario, &world.people, &world.platform_bit, &services),
             services,
             reach: {
                 // Every run meets the state with everything up (the normal largest component,
@@ -218,6 +225,26 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
                 })
         })
         .collect();
+    let cuts: Vec<demand::CutOff> = plan
+        .services
+        .iter()
+        .map(|service| {
+            demand::cut_off(service, &slices, &capacity, &|node| {
+                timelines.next_up(node, horizon)
+            })
+        })
+        .collect();
+    // Per slice: who is cut off from some service that is not pairwise (memoised per set of
+    // platforms up), for the union over services.
+    let outsides: Option<Vec<Arc<union::Outside>>> = plan.union.as_ref().map(|u| {
+        (0..slices.len())
+            .map(|s| {
+                u.outside(up_platforms[s], &world.people, &|service, class| {
+                    cuts[service].cut[s][class]
+                })
+            })
+            .collect()
+    });
     let switched = plan.switching.as_ref().map(|switching| {
         switching::simulate(
             world,
@@ -226,24 +253,27 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
             &slices,
             &up_platforms,
             replication,
+            outsides.as_deref(),
         )
     });
+    let keep_unserved = plan.union.as_ref().is_some_and(|u| u.pairwise.is_none());
+    let mut unserved: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut cut_off_share: Vec<Vec<f64>> = Vec::with_capacity(plan.services.len());
     let mut reachable_share: Vec<Option<Vec<f64>>> = Vec::with_capacity(plan.services.len());
     let mut services = Vec::with_capacity(plan.services.len());
     for (index, plan_service) in plan.services.iter().enumerate() {
         let track = switched.as_ref().and_then(|run| run.tracks[index].as_ref());
-        let cut = demand::cut_off(plan_service, &slices, &capacity, &|node| {
-            timelines.next_up(node, horizon)
-        });
-        let means = demand::category_means(
+        let cut = &cuts[index];
+        let mut means = demand::category_means(
             plan_service,
             &slices,
             &capacity,
-            &cut,
+            cut,
             scale,
             track.map(|t| t.weights.as_slice()),
+            keep_unserved,
         );
+        unserved.push(std::mem::take(&mut means.unserved));
         let mut by_segment =
             demand::draw_damage(plan_service, &means, run.seed, replication, scale);
         for (segment, hours) in by_segment.iter_mut().zip(&means.stranded_hours) {
@@ -327,6 +357,55 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
             pairwise,
         });
     }
+    let union = plan
+        .union
+        .as_ref()
+        .zip(outsides.as_ref())
+        .map(|(u, outsides)| {
+            let segments = scenario.segments.len();
+            let mut cut_off = vec![0.0; segments];
+            let mut stranded = u.pairwise.is_none().then(|| vec![0.0; segments]);
+            for (s, slice) in slices.iter().enumerate() {
+                let hours = slice.length() * scale;
+                let add = |by_segment: &[f64], into: &mut Vec<f64>| {
+                    for (total, agents) in into.iter_mut().zip(by_segment) {
+                        *total += agents * hours;
+                    }
+                };
+                add(&u.cut_by_segment(&outsides[s], segments), &mut cut_off);
+                if let (Some(p), Some(free)) = (u.pairwise, outsides[s].free.as_ref()) {
+                    let only = match switched.as_ref().and_then(|run| run.tracks[p].as_ref()) {
+                        Some(track) => track.pairwise_only[s].clone(),
+                        None => match (&world.contacts, &world.pairwise[p]) {
+                            (Some(graph), Some(pairwise)) => {
+                                let reach = plan.reach.get(
+                                    p,
+                                    pairwise.set_of(up_platforms[s]),
+                                    pairwise,
+                                    &world.people,
+                                    graph,
+                                );
+                                union::pairwise_only_by_segment(
+                                    &world.people,
+                                    &pairwise.reaches_normally,
+                                    &reach.reaching,
+                                    free,
+                                )
+                            }
+                            _ => vec![0.0; segments],
+                        },
+                    };
+                    add(&only, &mut cut_off);
+                }
+                if let Some(stranded) = stranded.as_mut() {
+                    let by_segment = u.stranded_by_segment(segments, &|service, class| {
+                        unserved[service][s * plan.services[service].classes.len() + class]
+                    });
+                    add(&by_segment, stranded);
+                }
+            }
+            UnionDamage { cut_off, stranded }
+        });
     // The last slice ends at the horizon and nothing changes within it (a ramp is cut in pieces).
     let below_full_at_end = capacity
         .last()
@@ -351,6 +430,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         holders_before: plan.holders_before.clone(),
         services,
         below_full_at_end,
+        union,
         series: Series {
             cut_off_share,
             reachable_share,

@@ -56,8 +56,22 @@ pub struct ReplicationOutcome {
     /// Whether some node was still below full capacity (down, restoring or ramping) at the
     /// horizon: damage after it is not counted.
     pub below_full_at_end: bool,
+    /// The union over services, person by person; `None` for a scenario with two or more
+    /// pairwise services.
+    pub union: Option<UnionDamage>,
     /// Its time series by kind.
     pub series: Series,
+}
+
+/// Person-hours in which people were cut off from (stranded in) at least one service: each
+/// person counted once, however many services they lost (scaled to the real population).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDamage {
+    /// By segment: person-hours cut off from at least one service.
+    pub cut_off: Vec<f64>,
+    /// By segment: person-hours stranded in at least one service, beyond the baseline; `None`
+    /// for a scenario with a pairwise service.
+    pub stranded: Option<Vec<f64>>,
 }
 
 /// The time series of one replication: one value per output step, each the mean over the step.

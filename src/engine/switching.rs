@@ -19,6 +19,7 @@ use rand_distr::{Distribution as _, Geometric};
 
 use super::reach::{self, Reach, ReachMemo};
 use super::slices::Slice;
+use super::union;
 use crate::agent_set;
 use crate::contacts::{AtThreshold, ContactGraph, spread, waiting_for};
 use crate::locality;
@@ -30,6 +31,9 @@ use crate::world::{Pairwise, People, World};
 pub struct ServiceTrack {
     /// `[slice][segment]`: agents cut off.
     pub cut_by_segment: Vec<Vec<f64>>,
+    /// `[slice][segment]`: agents cut off from this service and from no other (for the union
+    /// over services; empty without one).
+    pub pairwise_only: Vec<Vec<f64>>,
     pub ties_cut_share: Vec<f64>,
     /// Share of agents in the largest component of working ties, as of the last change of the
     /// platforms up (installs only join components, so its lowest value is exact).
@@ -145,7 +149,8 @@ struct RuleState {
 }
 
 /// Runs switching over the slices of one replication. `up_platforms[s]` are the platform bits
-/// with some capacity in slice `s`; `memo` holds the counts before anyone switches.
+/// with some capacity in slice `s`; `memo` holds the counts before anyone switches; `outsides`,
+/// for the union over services, who is cut off from no other service in each slice.
 pub fn simulate(
     world: &World,
     plan: &SwitchingPlan,
@@ -153,6 +158,7 @@ pub fn simulate(
     slices: &[Slice],
     up_platforms: &[u64],
     replication: u64,
+    outsides: Option<&[Arc<union::Outside>]>,
 ) -> SwitchingRun {
     let scenario = &world.scenario;
     let Some(graph) = world.contacts.as_ref() else {
@@ -199,6 +205,7 @@ pub fn simulate(
                 weights: Arc::new(pairwise.weights.clone()),
                 track: ServiceTrack {
                     cut_by_segment: Vec::with_capacity(slices.len()),
+                    pairwise_only: Vec::new(),
                     ties_cut_share: Vec::with_capacity(slices.len()),
                     reachable_share: Vec::with_capacity(slices.len()),
                     weights: Vec::with_capacity(slices.len()),
@@ -242,6 +249,17 @@ pub fn simulate(
                 .track
                 .cut_by_segment
                 .push(reach.cut_by_segment.clone());
+            if let Some(free) = outsides.and_then(|o| o[s].free.as_ref()) {
+                state
+                    .track
+                    .pairwise_only
+                    .push(union::pairwise_only_by_segment(
+                        people,
+                        &state.pairwise.reaches_normally,
+                        &reach.reaching,
+                        free,
+                    ));
+            }
             state.track.ties_cut_share.push(reach.ties_cut_share);
             state.track.reachable_share.push(reach.reachable_share);
             state.track.weights.push(Arc::clone(&state.weights));

@@ -207,7 +207,8 @@ fn compare_section(c: &CompareFile, saved: &Saved) -> Markup {
             h2 { "Policy variants" }
             p {
                 "Each variant ran on the same seed as the baseline (" (c.replications)
-                " replications): the same fire, the same draws wherever the scenario is the same, \
+                " replications): the same events at the same moments, the same draws wherever the \
+                 scenario is the same, \
                  so the difference per replication is the policy's effect alone. The interval is \
                  the 95\u{a0}% confidence interval of the mean difference (Student t on the paired \
                  replications); \"unpaired\" is the width the same runs would give if drawn \

@@ -11,6 +11,10 @@ use crate::results::summary::Summary;
 /// Shown for a value that is not a number.
 pub(crate) const MISSING: &str = "–";
 
+/// The one minus sign of every page, figure and terminal line (U+2212, as wide as a plus and
+/// never taken for a hyphen).
+pub const MINUS: &str = "\u{2212}";
+
 /// Between a number and its unit: a no-break space, so that "2.2 tn" never breaks across lines
 /// in a legend or on the page.
 pub(crate) const NBSP: char = '\u{a0}';
@@ -23,7 +27,7 @@ pub(crate) fn count(x: f64) -> String {
     if !x.is_finite() {
         return MISSING.to_string();
     }
-    let sign = if x < 0.0 { "-" } else { "" };
+    let sign = if x < 0.0 { MINUS } else { "" };
     let body = magnitude(x.abs());
     if body == "0" {
         body
@@ -78,26 +82,36 @@ pub(crate) fn money(x: f64, currency: &str) -> String {
     }
 }
 
-/// A share in [0, 1] as a percentage: `12.5 %`; shares under 1 % keep two decimals so that a
-/// small but real effect does not print as `0.0 %`.
+/// A share in [0, 1] as a percentage: `12.5 %`; shares under 1 % keep two significant digits
+/// (at least two decimals), so that a small but real effect never prints as `0.0 %`:
+/// 1.3e-05 is `0.0013 %`.
 pub(crate) fn share(x: f64) -> String {
     if !x.is_finite() {
         return MISSING.to_string();
     }
     let p = x * 100.0;
-    let text = if p.abs() < 0.995 && p != 0.0 {
-        format!("{p:.2}")
-    } else {
-        format!("{p:.1}")
-    };
-    let text = if text
-        .trim_start_matches('-')
-        .trim_matches(|c| c == '0' || c == '.')
-        .is_empty()
-    {
+    let sign = if p < 0.0 { MINUS } else { "" };
+    let a = p.abs();
+    let text = if a == 0.0 {
         "0.0".to_string()
+    } else if a < 0.995 {
+        let decimals = (1.0 - a.log10().floor()).clamp(2.0, 12.0) as usize;
+        let text = format!("{a:.decimals$}");
+        let trimmed = text.trim_end_matches('0');
+        // Keep at least two decimals ("0.50", not "0.5").
+        let keep = text.find('.').map_or(text.len(), |dot| dot + 3);
+        let text = if trimmed.len() < keep {
+            &text[..keep]
+        } else {
+            trimmed
+        };
+        if text.trim_matches(|c| c == '0' || c == '.').is_empty() {
+            format!("{a:.1e}")
+        } else {
+            format!("{sign}{text}")
+        }
     } else {
-        text
+        format!("{sign}{a:.1}")
     };
     format!("{text}{NBSP}%")
 }
@@ -136,7 +150,7 @@ pub(crate) fn exact(x: f64) -> String {
     if !x.is_finite() {
         MISSING.to_string()
     } else if x.fract() == 0.0 && x.abs() < 1e15 {
-        let sign = if x < 0.0 { "-" } else { "" };
+        let sign = if x < 0.0 { MINUS } else { "" };
         format!("{sign}{}", grouped(x.abs() as u64))
     } else {
         x.to_string()
@@ -257,8 +271,8 @@ mod tests {
             (3.2e9, "3.2 bn"),
             (1.2e12, "1.2 tn"),
             (5.0e15, "5000.0 tn"),
-            (-12_345.0, "-12.3 k"),
-            (-950.0, "-950"),
+            (-12_345.0, "\u{2212}12.3 k"),
+            (-950.0, "\u{2212}950"),
             (f64::NAN, "–"),
             (f64::INFINITY, "–"),
         ];
@@ -270,7 +284,7 @@ mod tests {
     #[test]
     fn money_puts_the_currency_first() {
         assert_eq!(spaced(money(1.2e12, "KRW")), "KRW 1.2 tn");
-        assert_eq!(spaced(money(-3.4e6, "KRW")), "KRW -3.4 M");
+        assert_eq!(spaced(money(-3.4e6, "KRW")), "KRW \u{2212}3.4 M");
         assert_eq!(spaced(money(950.0, "")), "950");
         assert_eq!(spaced(money(f64::NAN, "KRW")), "–");
     }
@@ -281,7 +295,10 @@ mod tests {
         assert_eq!(spaced(share(0.0)), "0.0 %");
         assert_eq!(spaced(share(1.0)), "100.0 %");
         assert_eq!(spaced(share(0.0004)), "0.04 %");
-        assert_eq!(spaced(share(0.00001)), "0.0 %");
+        assert_eq!(spaced(share(0.00001)), "0.001 %");
+        assert_eq!(spaced(share(1.3e-05)), "0.0013 %");
+        assert_eq!(spaced(share(0.005)), "0.50 %");
+        assert_eq!(spaced(share(-0.25)), "\u{2212}25.0 %");
         assert_eq!(spaced(share(0.99999)), "100.0 %");
         assert_eq!(spaced(share(f64::NAN)), "–");
     }
@@ -293,7 +310,7 @@ mod tests {
         assert_eq!(grouped(1000), "1,000");
         assert_eq!(grouped(51_740_000), "51,740,000");
         assert_eq!(exact(10_000.0), "10,000");
-        assert_eq!(exact(-2500.0), "-2,500");
+        assert_eq!(exact(-2500.0), "\u{2212}2,500");
         assert_eq!(exact(12.5), "12.5");
     }
 

@@ -28,6 +28,7 @@ h3 { font-size: 1.1rem; margin: 1.6rem 0 0.4rem; break-after: avoid; page-break-
 .meta { color: #555; }
 ul.headline { padding-left: 1.2rem; font-size: 1.1rem; }
 ul.headline li { margin: 0.4rem 0; }
+div.warnings { border-left: 4px solid #D55E00; padding: 0.2rem 0.8rem; background: #FFF4EC; }
 figure { margin: 1.5rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #ddd; }
 figcaption { color: #444; font-size: 0.95rem; margin-top: 0.4rem; }
@@ -121,23 +122,59 @@ fn headline(s: &Summary) -> Markup {
     let population = s.population as f64;
     for service in &s.services {
         if let Some(m) = metric(s, &PEAK_CUT_OFF_SHARE.name_of(&service.id)) {
+            let stranded = metric(s, &format!("peak_stranded_share.{}", service.id));
             items.push((
                 Item::Other,
                 html! {
                     "At the worst moment, on average "
                     strong { (format::count(m.mean * population)) " people" }
                     " (" (format::share(m.mean)) "; p95: " (format::count(m.p95 * population))
-                    ") were cut off from " (service.display_name().to_lowercase()) "."
+                    ") had lost their platform for " (service.display_name().to_lowercase())
+                    @if let Some(st) = stranded {
+                        "; counting what still served them (offline channels, other platforms), "
+                        (format::count(st.mean * population)) " (" (format::share(st.mean)) ") \
+                         had no channel that served"
+                    }
+                    "."
                 },
             ));
         }
     }
-    if let Some(m) = total(s, &PERSON_HOURS_CUT_OFF) {
+    let population_hours = |x: f64| format::hours(x / population.max(1.0));
+    let cut_off_any = metric(s, "person_hours_cut_off.any");
+    if let Some(m) = cut_off_any.or_else(|| total(s, &PERSON_HOURS_CUT_OFF)) {
         items.push((
             Item::PersonHours,
             html! {
-                "People lost " strong { (format::count(m.mean)) " person-hours" }
-                " of access to services (p95: " (format::count(m.p95)) ")."
+                @if cut_off_any.is_some() {
+                    "People lost their platform for at least one service for "
+                    strong { (format::count(m.mean)) " person-hours" }
+                    " (each person counted once; " (population_hours(m.mean)) " per resident; 95\u{a0}% \
+                     interval of the mean " (format::count(m.mean_lo)) "–" (format::count(m.mean_hi))
+                    "; p95: " (format::count(m.p95)) ")."
+                } @else {
+                    "Summed over services (a person cut off from two counts twice), people lost \
+                     their platform for "
+                    strong { (format::count(m.mean)) " person-hours" }
+                    " (p95: " (format::count(m.p95)) ")."
+                }
+            },
+        ));
+    }
+    let stranded_any = metric(s, "person_hours_stranded.any");
+    if let Some(m) = stranded_any.or_else(|| metric(s, "person_hours_stranded.total")) {
+        items.push((
+            Item::Other,
+            html! {
+                "Counting the channels that still served them (cash, phone, other platforms), \
+                 people were stranded — no channel served a need — for "
+                strong { (format::count(m.mean)) " person-hours" }
+                @if stranded_any.is_some() {
+                    " (each person once; " (population_hours(m.mean)) " per resident)."
+                } @else {
+                    " (summed over services; " (population_hours(m.mean)) " per resident and \
+                     service)."
+                }
             },
         ));
     }
@@ -156,7 +193,8 @@ fn headline(s: &Summary) -> Markup {
             Item::EconomicLoss,
             html! {
                 "The economic loss was " strong { (money(m.mean)) }
-                " on average (p95: " (money(m.p95)) "; mean of the worst 5\u{a0}% of replications: "
+                " on average (95\u{a0}% interval of the mean " (money(m.mean_lo)) " to "
+                (money(m.mean_hi)) "; p95: " (money(m.p95)) "; mean of the worst 5\u{a0}% of replications: "
                 (money(m.cvar95)) ")."
             },
         ));
@@ -198,6 +236,14 @@ fn headline(s: &Summary) -> Markup {
             } @else {
                 ul.headline {
                     @for (_, item) in &items { li { (item) } }
+                }
+            }
+            @if !s.warnings.is_empty() {
+                div.warnings {
+                    h3 { "Warnings" }
+                    ul {
+                        @for w in &s.warnings { li { strong { (w.kind) } ": " (w.message) } }
+                    }
                 }
             }
             p.note {
@@ -266,7 +312,8 @@ fn metrics_section(s: &Summary) -> Markup {
         section id="metrics" {
             h2 { "All metrics" }
             p.note {
-                "Across " (format::grouped(s.replications)) " replications: mean; p05, p50 and p95 \
+                "Across " (format::grouped(s.replications)) " replications: mean, its standard \
+                 error (s.e.) and the 95\u{a0}% interval of the mean (Student t); p05, p50 and p95 \
                  are the 5th, 50th and 95th percentiles; CVaR95 is the mean of the worst 5\u{a0}% of \
                  replications."
             }
@@ -297,7 +344,8 @@ fn family_table(s: &Summary, family: &str) -> Markup {
         table {
             thead {
                 tr {
-                    th { "Metric" } th.num { "Mean" } th.num { "p05" } th.num { "p50" }
+                    th { "Metric" } th.num { "Mean" } th.num { "s.e." }
+                    th.num { "95\u{a0}% interval of the mean" } th.num { "p05" } th.num { "p50" }
                     th.num { "p95" } th.num { "CVaR95" }
                 }
             }
@@ -306,6 +354,8 @@ fn family_table(s: &Summary, family: &str) -> Markup {
                     tr {
                         td title=(name) { (row_label(s, name)) }
                         td.num { (fmt(m.mean)) }
+                        td.num { (fmt(m.se)) }
+                        td.num { (fmt(m.mean_lo)) "\u{a0}to\u{a0}" (fmt(m.mean_hi)) }
                         td.num { (fmt(m.p05)) }
                         td.num { (fmt(m.p50)) }
                         td.num { (fmt(m.p95)) }
@@ -436,7 +486,8 @@ fn row_label(s: &Summary, name: &str) -> String {
     let service = |id: &str| s.services.iter().find(|x| x.id == id);
     let node = |id: &str| s.nodes.iter().find(|x| x.id == id);
     let subject = match (subject, scope) {
-        (None, _) if name.contains('.') => "Total".to_string(),
+        (None, _) if name.contains('.') => "Sum over services".to_string(),
+        (Some("any"), _) => "At least one service (each person once)".to_string(),
         (None, _) => name.to_string(),
         (Some(id), Some(Scope::SwitchedPlatform | Scope::Node)) => {
             node(id).map_or(id, |n| n.display_name()).to_string()

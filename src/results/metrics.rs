@@ -22,6 +22,8 @@ pub enum Subject {
     Service(usize),
     /// The family's total over services.
     Total,
+    /// The family's union over services (`.any`): each person counted once.
+    Any,
     /// The platform of a switching rule, by the rule's index.
     Switched(usize),
 }
@@ -49,6 +51,7 @@ impl Column {
         let mut name = match subject {
             Subject::Service(s) => family.name_of(&scenario.services[s].id),
             Subject::Total => format!("{}.total", family.name),
+            Subject::Any => format!("{}.any", family.name),
             Subject::Switched(r) => {
                 family.name_of(&scenario.nodes[scenario.switching[r].platform].id)
             }
@@ -90,6 +93,18 @@ impl Column {
                 match self.segment {
                     Some(g) => segment(g),
                     None => (0..scenario.segments.len()).map(segment).sum(),
+                }
+            }
+            (_, Subject::Any) => {
+                let by_segment = self
+                    .family
+                    .union
+                    .and_then(|union| outcome.union.as_ref().and_then(union));
+                match (by_segment, self.segment) {
+                    (Some(values), Some(g)) => values.get(g).copied().unwrap_or(0.0),
+                    (Some(values), None) => values.iter().sum(),
+                    // [`columns`] makes `.any` only where the engine counts it.
+                    (None, _) => 0.0,
                 }
             }
             (Source::Service(value), Subject::Service(s)) => value(&outcome.services[s]),
@@ -143,6 +158,9 @@ pub fn columns(scenario: &Scenario) -> Vec<Column> {
     }
     for family in totalled() {
         push(family, Subject::Total, None);
+        if has_union(scenario, family) {
+            push(family, Subject::Any, None);
+        }
     }
     for r in 0..scenario.switching.len() {
         for family in of_scope(Scope::SwitchedPlatform) {
@@ -151,13 +169,31 @@ pub fn columns(scenario: &Scenario) -> Vec<Column> {
     }
     for family in FAMILIES.iter().copied().filter(|f| f.by_segment()) {
         let total = (family.total == Total::SumOverServices).then_some(Subject::Total);
-        for subject in services.clone().map(Subject::Service).chain(total) {
+        let any = has_union(scenario, family).then_some(Subject::Any);
+        for subject in services
+            .clone()
+            .map(Subject::Service)
+            .chain(total)
+            .chain(any)
+        {
             for g in 0..scenario.segments.len() {
                 push(family, subject, Some(g));
             }
         }
     }
     columns
+}
+
+/// Whether `family` has `.any` in `scenario`: the engine counts the union of cut-off with at most
+/// one pairwise service, and of stranded with none (see `engine/union.rs`).
+pub fn has_union(scenario: &Scenario, family: &Family) -> bool {
+    let pairwise = scenario.services.iter().filter(|s| s.pairwise).count();
+    family.has_union()
+        && if family.name == PERSON_HOURS_CUT_OFF.name {
+            pairwise <= 1
+        } else {
+            pairwise == 0
+        }
 }
 
 /// The metric names of a scenario, in the order of `replications.csv`'s columns.
@@ -384,6 +420,7 @@ duration_hours = 2
         "reachable_min_share.messaging",
         "unmet_needs.total",
         "person_hours_cut_off.total",
+        "person_hours_cut_off.any",
         "person_hours_stranded.total",
         "economic_loss.total",
         "installs.rival",
@@ -401,6 +438,8 @@ duration_hours = 2
         "person_hours_cut_off.payments.by_segment.old",
         "person_hours_cut_off.total.by_segment.young",
         "person_hours_cut_off.total.by_segment.old",
+        "person_hours_cut_off.any.by_segment.young",
+        "person_hours_cut_off.any.by_segment.old",
         "person_hours_stranded.messaging.by_segment.young",
         "person_hours_stranded.messaging.by_segment.old",
         "person_hours_stranded.payments.by_segment.young",
@@ -447,6 +486,10 @@ duration_hours = 2
             installs: vec![50.0],
             holders_before: vec![200.0],
             below_full_at_end: false,
+            union: Some(crate::engine::UnionDamage {
+                cut_off: vec![30.0, 50.0],
+                stranded: None,
+            }),
             services: vec![
                 ServiceDamage {
                     by_segment: vec![damage(10.0), damage(20.0)],
@@ -507,6 +550,8 @@ duration_hours = 2
             ("peak_stranded_share.payments", 0.375),
             ("person_hours_stranded.total", 40.0 + 105.0 + 205.0),
             ("person_hours_stranded.payments.by_segment.old", 205.0),
+            ("person_hours_cut_off.any", 80.0),
+            ("person_hours_cut_off.any.by_segment.old", 50.0),
             ("extra_hours.payments", 103.0 + 203.0),
             ("ties_cut_peak_share.messaging", 0.5),
             ("reachable_min_share.messaging", 0.125),

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{PairwiseDamage, SegmentDamage, Series, ServiceDamage};
+use crate::engine::{PairwiseDamage, SegmentDamage, Series, ServiceDamage, UnionDamage};
 
 /// What a metric's values are measured in; the report formats every number from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +62,10 @@ pub enum Total {
     SumOverServices,
 }
 
+/// Where a family's union over services (`<family>.any`, by segment) comes from: person-hours
+/// in which a person was affected by at least one service, each person counted once.
+pub(crate) type UnionSource = fn(&UnionDamage) -> Option<&[f64]>;
+
 /// Prices of one service's damage: what an unmet need and an hour cost.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Prices {
@@ -107,6 +111,8 @@ pub struct Family {
     /// What a value means, in one line.
     pub meaning: &'static str,
     pub(crate) source: Source,
+    /// The family's `.any` (the union over services), when it has one.
+    pub(crate) union: Option<UnionSource>,
 }
 
 impl Family {
@@ -133,6 +139,11 @@ impl Family {
     /// The name of the family's total, `<family>.total`, when it has one.
     pub fn total_name(&self) -> Option<String> {
         (self.total == Total::SumOverServices).then(|| format!("{}.total", self.name))
+    }
+
+    /// Whether the family has `<family>.any`: the union over services.
+    pub fn has_union(&self) -> bool {
+        self.union.is_some()
     }
 
     /// The name of the family's metric about `subject` (a service or platform id).
@@ -169,6 +180,7 @@ pub static UNMET_NEEDS: Family = Family {
     total: Total::SumOverServices,
     title: "Unmet needs",
     meaning: "needs that the run with nothing failed met and the event run did not, not even late",
+    union: None,
     source: Source::Segments {
         value: |_, d| d.unmet_needs,
         by_segment: true,
@@ -182,6 +194,7 @@ pub static DELAYED_NEEDS: Family = Family {
     total: Total::None,
     title: "Needs met late",
     meaning: "needs of a deferrable service that the event run met late instead of on time",
+    union: None,
     source: Source::Segments {
         value: |_, d| d.delayed_needs,
         by_segment: false,
@@ -195,7 +208,10 @@ pub static PERSON_HOURS_CUT_OFF: Family = Family {
     total: Total::SumOverServices,
     title: "Person-hours cut off",
     meaning: "hours in which people held some of the service's platform channels and every one \
-              of them was down, summed over people",
+              of them was down (they lost their platform), summed over people; `.total` sums \
+              the services (a person cut off from two counts twice), `.any` counts each person \
+              once: cut off from at least one service",
+    union: Some(|u| Some(u.cut_off.as_slice())),
     source: Source::Segments {
         value: |_, d| d.person_hours_cut_off,
         by_segment: true,
@@ -209,6 +225,7 @@ pub static PEAK_CUT_OFF_SHARE: Family = Family {
     total: Total::None,
     title: "Peak share of the population cut off",
     meaning: "the largest share of the population cut off from the service at any moment",
+    union: None,
     source: Source::Service(|s| s.peak_cut_off_share),
 };
 
@@ -220,7 +237,10 @@ pub static PERSON_HOURS_STRANDED: Family = Family {
     title: "Person-hours stranded",
     meaning: "hours weighted by the chance that a need at that moment found no channel open to \
               the person that served it (offline channels included, with their success and \
-              capacity), beyond the chance with nothing failed, summed over people",
+              capacity), beyond the chance with nothing failed, summed over people; `.total` \
+              sums the services, `.any` weighs each person once by the chance that the event \
+              lost a need of at least one service",
+    union: Some(|u| u.stranded.as_deref()),
     source: Source::Segments {
         value: |_, d| d.person_hours_stranded,
         by_segment: true,
@@ -235,6 +255,7 @@ pub static PEAK_STRANDED_SHARE: Family = Family {
     title: "Peak share of the population stranded",
     meaning: "the largest share of the population, weighted by the chance that no channel open \
               to them served a need (beyond the chance with nothing failed), at any moment",
+    union: None,
     source: Source::Service(|s| s.peak_stranded_share),
 };
 
@@ -245,6 +266,7 @@ pub static EXTRA_HOURS: Family = Family {
     total: Total::None,
     title: "Extra person-hours on offline channels",
     meaning: "time spent on offline channels beyond what the run with nothing failed spent there",
+    union: None,
     source: Source::Segments {
         value: |_, d| d.extra_hours,
         by_segment: false,
@@ -259,6 +281,7 @@ pub static ECONOMIC_LOSS: Family = Family {
     title: "Economic loss",
     meaning: "unmet needs at the service's value per unmet need, plus extra hours at the value \
               of time",
+    union: None,
     source: Source::Segments {
         value: |p, d| d.unmet_needs * p.value_per_unmet + d.extra_hours * p.value_of_time_per_hour,
         by_segment: true,
@@ -273,6 +296,7 @@ pub static TIES_CUT_PEAK_SHARE: Family = Family {
     title: "Peak share of contact ties cut",
     meaning: "the largest share of all contact ties that normally share a platform channel and \
               had no working one, at any moment",
+    union: None,
     source: Source::Pairwise(|p| p.ties_cut_peak_share),
 };
 
@@ -284,6 +308,7 @@ pub static REACHABLE_MIN_SHARE: Family = Family {
     title: "Lowest share of people in the largest reachable group",
     meaning: "the lowest share of people in the largest group connected by working ties (a \
               level, not a difference against the baseline)",
+    union: None,
     source: Source::Pairwise(|p| p.reachable_min_share),
 };
 
@@ -294,6 +319,7 @@ pub static INSTALLS: Family = Family {
     total: Total::None,
     title: "Installs during the run",
     meaning: "people who installed the platform during the run (scaled to the population)",
+    union: None,
     source: Source::Switching(|h| h.installs),
 };
 
@@ -304,6 +330,7 @@ pub static PLATFORM_SHARE_BEFORE: Family = Family {
     total: Total::None,
     title: "Share of people holding the platform before the event",
     meaning: "people who held the platform before anything happened, over the population",
+    union: None,
     source: Source::Switching(|h| h.before / h.population),
 };
 
@@ -315,6 +342,7 @@ pub static PLATFORM_SHARE_AFTER: Family = Family {
     title: "Share of people holding the platform at the end of the run",
     meaning: "people who held the platform at the end of the run (before the event, plus \
               installs), over the population",
+    union: None,
     source: Source::Switching(|h| (h.before + h.installs) / h.population),
 };
 

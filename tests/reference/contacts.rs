@@ -24,6 +24,8 @@ pub struct Social {
     pub installs: Vec<f64>,
     /// `[rule]`: agents who held its platform at the start.
     pub holders_before: Vec<f64>,
+    /// `[tick][agent]`: cut off from at least one pairwise service (empty without contacts).
+    pub cut_off_from_any: Vec<Vec<bool>>,
 }
 
 /// Cut-off, ties and the largest component of one pairwise service.
@@ -162,6 +164,7 @@ pub fn simulate(
         pairwise: vec![],
         installs: vec![0.0; scenario.switching.len()],
         holders_before,
+        cut_off_from_any: Vec::new(),
     };
     let Some(graph) = world.contacts.as_ref() else {
         social.pairwise = scenario.services.iter().map(|_| None).collect();
@@ -244,6 +247,7 @@ pub fn simulate(
         };
         let mut cut_off =
             cut_off_from_any(&counts.iter().map(|t| &t.reaching[..]).collect::<Vec<_>>());
+        social.cut_off_from_any.push(cut_off.clone());
         for (s, tick) in counts.iter().enumerate() {
             let mut cut = 0;
             for (a, (&normally, &reaching)) in normally[s].iter().zip(&tick.reaching).enumerate() {

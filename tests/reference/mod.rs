@@ -87,10 +87,60 @@ pub fn replicate(world: &World, dt: f64, replication: u64) -> Metrics {
     let mut rng = rng_for(run.seed, replication);
     let timeline = timeline::simulate(scenario, dt, extended, replication);
     let social = contacts::simulate(world, &timeline, ticks, &mut rng);
+    let agents = world.people.count();
+    let mut union = needs::Union {
+        cut: social
+            .cut_off_from_any
+            .iter()
+            .take(ticks)
+            .cloned()
+            .chain(std::iter::repeat(vec![false; agents]))
+            .take(ticks)
+            .collect(),
+        // Kept only where the union of stranded is counted: without pairwise services.
+        spared: if scenario.services.iter().any(|s| s.pairwise) {
+            Vec::new()
+        } else {
+            vec![vec![1.0; agents]; ticks]
+        },
+    };
     let damage: Vec<needs::ServiceDamage> = (0..scenario.services.len())
-        .map(|s| needs::simulate(world, s, &timeline, &social, ticks, &mut rng))
+        .map(|s| needs::simulate(world, s, &timeline, &social, ticks, &mut rng, &mut union))
         .collect();
-    metrics(world, &damage, &social)
+    let mut out = metrics(world, &damage, &social);
+    // The union over services, each agent once: cut off from at least one service; stranded in
+    // at least one, beyond the baseline (only without pairwise services, as the engine).
+    let scale = scenario.scale();
+    let pairwise = scenario.services.iter().filter(|s| s.pairwise).count();
+    let starts = &world.people.segment_starts;
+    let mut any = |family: &str, per_agent: &dyn Fn(usize, usize) -> f64| {
+        let mut total = 0.0;
+        for (g, segment) in scenario.segments.iter().enumerate() {
+            let mut hours = 0.0;
+            for k in 0..ticks {
+                for agent in starts[g] as usize..starts[g + 1] as usize {
+                    hours += per_agent(k, agent) * dt;
+                }
+            }
+            out.insert(
+                format!("{family}.any.by_segment.{}", segment.id),
+                hours * scale,
+            );
+            total += hours * scale;
+        }
+        out.insert(format!("{family}.any"), total);
+    };
+    if pairwise <= 1 {
+        any("person_hours_cut_off", &|k, agent| {
+            f64::from(u8::from(union.cut[k][agent]))
+        });
+    }
+    if pairwise == 0 {
+        any("person_hours_stranded", &|k, agent| {
+            1.0 - union.spared[k][agent]
+        });
+    }
+    out
 }
 
 /// Named metrics from the damage, scaled to the real population.

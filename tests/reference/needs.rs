@@ -28,6 +28,15 @@ pub struct ServiceDamage {
     pub peak_stranded_share: f64,
 }
 
+/// The union over services, agent by agent and tick by tick, filled service by service.
+pub struct Union {
+    /// `[tick][agent]`: cut off from at least one service.
+    pub cut: Vec<Vec<bool>>,
+    /// `[tick][agent]`: the chance that the event loses no service's need that the baseline
+    /// serves; empty for a scenario with a pairwise service.
+    pub spared: Vec<Vec<f64>>,
+}
+
 /// The run with nothing failed, or the run with the events.
 #[derive(Clone, Copy, PartialEq)]
 enum Run {
@@ -200,6 +209,7 @@ pub fn simulate(
     social: &Social,
     ticks: usize,
     rng: &mut Xoshiro256PlusPlus,
+    union: &mut Union,
 ) -> ServiceDamage {
     let scenario = &world.scenario;
     let service = &scenario.services[s];
@@ -273,6 +283,7 @@ pub fn simulate(
                 for agent in agents_of(g) {
                     if cut_off(platforms[agent], k) {
                         damage.cut_off_hours[g] += dt;
+                        union.cut[k][agent] = true;
                         cut += 1;
                     }
                 }
@@ -353,6 +364,12 @@ pub fn simulate(
                     };
                     damage.stranded_hours[g] += here * dt;
                     stranded += here;
+                    if graph.is_none() && !union.spared.is_empty() {
+                        let set = usable(agent, None, k);
+                        let lost = view.unserved(Run::Event, (set, g), k, &acceptance_event)
+                            - view.unserved(Run::Baseline, (set, g), k, &acceptance_baseline);
+                        union.spared[k][agent] *= 1.0 - lost.max(0.0);
+                    }
                 }
             }
             damage.peak_stranded_share = damage
