@@ -33,6 +33,8 @@ pub enum Domain {
     Thresholds = 6,
     /// Installs during an outage.
     Behaviour = 7,
+    /// Whether a primary/standby group's failover works, one stream per occurrence.
+    Failover = 8,
     /// The sampling plan of a sweep (Latin hypercube); far from the model's domains so that new
     /// model domains can take the next numbers.
     Design = 16,

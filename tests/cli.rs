@@ -142,6 +142,44 @@ fn unknown_id() {
     );
 }
 
+/// Issue 12: a primary/standby group's mistakes are located at the field.
+#[test]
+fn primary_standby_groups_are_checked_where_written() {
+    let text = with(
+        r#"depends_on = ["dc"]"#,
+        r#"depends_on = [{ primary = "dc", standby = "dc" }]"#,
+    );
+    refuses(
+        &text,
+        &[
+            &at_in(&text, r#"standby = "dc""#, "\"dc\""),
+            "platforms[0].depends_on[0].standby",
+            "is the primary itself",
+        ],
+    );
+    let text = with(
+        r#"depends_on = ["dc"]"#,
+        r#"depends_on = [{ primary = "dc" }]"#,
+    );
+    refuses(
+        &text,
+        &["platforms[0].depends_on[0].primary", "without a `standby`"],
+    );
+    let text = with(
+        r#"depends_on = ["dc"]"#,
+        r#"depends_on = [{ primary = "dc", standby = "app", any_of = ["dc"] }]"#,
+    );
+    refuses(&text, &["platforms[0].depends_on[0]", "not both"]);
+    let text = with(
+        r#"depends_on = ["dc"]"#,
+        r#"depends_on = [{ primary = "dc", standby = "dc2", need = 1 }]"#,
+    );
+    refuses(
+        &text,
+        &["platforms[0].depends_on[0].standby", "unknown id \"dc2\""],
+    );
+}
+
 #[test]
 fn cycle() {
     let text = with(

@@ -254,6 +254,77 @@ proptest! {
     }
 }
 
+/// Issue 12: a standby is no single point of failure. Failing it alone does nothing, and rank
+/// says so instead of ranking it beside its primary; the primary costs the failover (30
+/// minutes, and the rest of the outage when it fails).
+#[test]
+fn rank_says_a_standby_does_no_damage_alone() {
+    let text = r#"
+[scenario]
+name = "card payments"
+
+[run]
+horizon_hours = 24
+replications = 200
+agents = 2000
+
+[population]
+size = 10000000
+
+[[infrastructure]]
+id = "primary_dc"
+[[infrastructure]]
+id = "failover_dc"
+
+[[platforms]]
+id = "switch"
+depends_on = [{ primary = "primary_dc", standby = "failover_dc", failover_minutes = 30, failover_success = 0.9 }]
+
+[[adoption]]
+platform = "switch"
+share = 0.9
+
+[[services]]
+id = "shop_payments"
+demand_per_day = 2
+channels = [{ platform = "switch" }, { offline = "cash", success = 0.6 }]
+value_per_unmet = 20
+
+[[events]]
+id = "outage"
+fails = ["primary_dc"]
+at_hour = 10
+duration_hours = 7.5
+"#;
+    let scenario = scenario::parse(text, "card.toml").unwrap_or_else(|e| panic!("{e}"));
+    let ranking = rank::rank(&scenario, &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let node = |id: &str| {
+        ranking
+            .nodes
+            .iter()
+            .find(|n| n.node == id)
+            .unwrap_or_else(|| panic!("{id} ranked"))
+    };
+    let standby = node("failover_dc");
+    assert_eq!(
+        standby.note.as_deref(),
+        Some("no damage alone (standby of primary_dc)")
+    );
+    assert_eq!(standby.expected_damage.mean, 0.0);
+    assert_eq!(node("primary_dc").note, None);
+    assert!(node("primary_dc").expected_damage.mean > 0.0);
+    assert_eq!(
+        ranking.nodes.last().map(|n| n.node.as_str()),
+        Some("failover_dc")
+    );
+    let json = String::from_utf8(ranking.json().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        json.contains(r#""note": "no damage alone (standby of primary_dc)""#),
+        "{json}"
+    );
+}
+
 #[test]
 fn rank_puts_the_node_everything_depends_on_first() {
     let text = r#"[scenario]

@@ -35,9 +35,9 @@ pub use edit::{Edit, toml_text};
 pub use error::{FORMAT_DOC, Location, MAX_SHOWN, Problem, ScenarioError};
 pub use graph::{DependencyGraph, DependencyKind};
 pub use model::{
-    Adoption, Channel, Event, Layer, Meta, Node, OfflineChannel, RedundancyGroup, Requirement,
-    RunSettings, SWITCHING_SLICE_HOURS, Scenario, Segment, Service, Social, SocialModelKind,
-    Switching, output_steps,
+    Adoption, Channel, Event, GroupMode, Layer, Meta, Node, OfflineChannel, RedundancyGroup,
+    Requirement, RunSettings, SWITCHING_SLICE_HOURS, Scenario, Segment, Service, Social,
+    SocialModelKind, Switching, output_steps,
 };
 pub use read::{MAX_FILE_BYTES, read};
 pub use variants::Variant;

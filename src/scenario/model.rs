@@ -191,11 +191,14 @@ pub enum Requirement {
     Group(RedundancyGroup),
 }
 
-/// `{ any_of, need, failover_minutes, failover_success }`.
+/// `{ any_of, need, failover_minutes, failover_success }`, or `{ primary, standby,
+/// failover_minutes, failover_success }`.
 #[derive(Debug, Clone)]
 pub struct RedundancyGroup {
-    /// Node indices of the members (`any_of`).
+    /// Node indices of the members (`any_of`; for a standby group, the primary then its standby).
     pub members: Vec<usize>,
+    /// How the members stand in for each other.
+    pub mode: GroupMode,
     /// How many members must be up.
     pub need: usize,
     /// Hours the group does not hold while it fails over after a member goes down
@@ -203,6 +206,18 @@ pub struct RedundancyGroup {
     pub failover_hours: f64,
     /// Probability that a failover works at all.
     pub failover_success: f64,
+}
+
+/// How the members of a redundancy group stand in for each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupMode {
+    /// `any_of`: any `need` members up serve; a member going down while the group holds starts a
+    /// failover.
+    AnyOf,
+    /// `primary`/`standby`: the primary (`members[0]`) serves while it is up; the standby
+    /// (`members[1]`, `need` 1) serves only after a failover from a primary that went down, and
+    /// the group fails back to the primary as soon as it is up again.
+    Standby,
 }
 
 /// Who holds a platform: `share[segment]` of those who hold `given` (everyone when `None`).

@@ -125,13 +125,16 @@ pub(super) enum RawRequirement {
     Group(RawGroup),
 }
 
-/// `{ any_of = [..], need, failover_minutes, failover_success }`. Edit paths name a group by its
-/// `id`, or by any member's id.
+/// `{ any_of = [..], need, failover_minutes, failover_success }`, or a primary with its standby,
+/// `{ primary, standby, failover_minutes, failover_success }` (the checks take exactly one of
+/// the two forms). Edit paths name a group by its `id`, or by any member's id.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawGroup {
     pub id: Option<String>,
-    pub any_of: Vec<String>,
+    pub any_of: Option<Vec<String>>,
+    pub primary: Option<String>,
+    pub standby: Option<String>,
     pub need: Option<i64>,
     pub failover_minutes: Option<f64>,
     pub failover_success: Option<f64>,
