@@ -137,6 +137,24 @@ pub struct RunSettings {
     pub step_minutes: f64,
     /// Clock hour (0–24) at hour 0 of the simulation.
     pub start_hour: f64,
+    /// `start`: the local date and time of hour 0 with its offset from UTC, when the file gives
+    /// it (its clock hour is then `start_hour`).
+    pub start: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl RunSettings {
+    /// `start` as RFC 3339 (`2022-10-15T15:30:00+09:00`), the form `summary.json` carries.
+    pub fn start_text(&self) -> Option<String> {
+        self.start
+            .map(|start| start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+    }
+
+    /// The local calendar day of day `day` of the run (0: the day hour 0 falls on), when the run
+    /// has a `start`.
+    pub fn date_of_day(&self, day: i64) -> Option<chrono::NaiveDate> {
+        let first = self.start?.date_naive();
+        first.checked_add_signed(chrono::TimeDelta::try_days(day)?)
+    }
 }
 
 /// A group of the population with its own demand and adoption.

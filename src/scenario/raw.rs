@@ -70,8 +70,8 @@ pub(super) struct RawRun {
     pub agents: Option<u64>,
     #[serde(default = "default_step_minutes")]
     pub step_minutes: f64,
-    #[serde(default)]
-    pub start_hour: f64,
+    pub start_hour: Option<f64>,
+    pub start: Option<String>,
 }
 
 fn default_replications() -> u64 {
