@@ -64,7 +64,7 @@ pub(super) fn events(
 
 /// The most occurrences a year an event may have: more is not a rare shock, and bounds the
 /// Poisson draws of `annual`.
-pub const MAX_RATE_PER_YEAR: f64 = 1000.0;
+pub const MAX_RATE_PER_YEAR: f64 = 100.0;
 
 fn rate_per_year(cx: &mut Checker<'_, '_>, path: &FieldPath, rate: f64) -> Option<f64> {
     if rate.is_finite() && (0.0..=MAX_RATE_PER_YEAR).contains(&rate) {
