@@ -13,6 +13,7 @@
 //! occurrence while the first still runs would in truth do less, so the sum errs high).
 
 pub mod benefit;
+pub mod export;
 pub mod stats;
 pub mod table;
 pub mod years;
