@@ -893,6 +893,16 @@ fn annual_writes_its_files_the_same_on_any_thread_count_and_weighs_variants() {
         "{years}"
     );
     assert_eq!(years.lines().count(), 2001);
+    for name in ["plots/annual_exceedance.svg", "plots/annual_exceedance.png"] {
+        assert!(one.join(name).exists(), "{name} written");
+    }
+    let page = read(&one.join("report.html"));
+    assert!(page.contains("id=\"annual\"") && page.contains("id=\"fig-annual_exceedance\""));
+    assert!(
+        page.contains("Once in 100 years, the yearly total exceeds"),
+        "{page}"
+    );
+    assert!(page.contains("benefit–cost ratio"));
 }
 
 #[test]

@@ -56,6 +56,26 @@ pre { background: #f3f3f3; padding: 0.8rem 1rem; overflow-x: auto; white-space: 
 "#;
 
 /// The whole page.
+/// A page of analysis sections alone, for a folder without a run (`annual`).
+pub(crate) fn plain_page(title: &str, sections: &Markup) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                // Safe unescaped: the fixed stylesheet above, with no input in it.
+                style { (PreEscaped(CSS)) }
+            }
+            body { main { h1 { (title) } (sections) } }
+        }
+    };
+    let mut page = page.into_string();
+    page.push('\n');
+    page
+}
+
 pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &Markup) -> String {
     let s = &input.summary;
     let page = html! {
