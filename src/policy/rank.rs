@@ -83,6 +83,7 @@ pub fn failing_alone(scenario: &Scenario, node: usize) -> Option<Scenario> {
         at_hour: main.at_hour.clone(),
         duration_hours: main.duration_hours.clone(),
         probability: 1.0,
+        rate_per_year: None,
     }];
     Some(alone)
 }

@@ -32,6 +32,46 @@ pub struct Scenario {
     pub social: Option<Social>,
     /// `[[behaviour.switching]]` rules in file order.
     pub switching: Vec<Switching>,
+    /// `[economics]`, when the file has it: how `annual` discounts a variant's benefit and cost.
+    pub economics: Option<Economics>,
+}
+
+/// `[economics]`: the discounting of a measure's benefits and costs over its life.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Economics {
+    /// Yearly discount rate, a share in [0, 1).
+    pub discount_rate: f64,
+    /// Years over which benefits and per-year costs count (1 to 1000).
+    pub horizon_years: u32,
+}
+
+impl Economics {
+    /// The present value of 1 paid at the end of each year of the horizon:
+    /// Σ_{t=1..H} (1 + r)^−t = (1 − (1 + r)^−H) / r, and H when r = 0.
+    pub fn annuity(&self) -> f64 {
+        let (r, h) = (self.discount_rate, f64::from(self.horizon_years));
+        if r == 0.0 {
+            h
+        } else {
+            (1.0 - (1.0 + r).powf(-h)) / r
+        }
+    }
+}
+
+/// A variant's `cost`: what the measure costs, in the scenario's currency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VariantCost {
+    /// Paid once, at the start.
+    pub upfront: f64,
+    /// Paid at the end of each year of the horizon.
+    pub per_year: f64,
+}
+
+impl VariantCost {
+    /// The present value of the cost under `economics`: upfront + per_year × annuity.
+    pub fn present_value(&self, economics: &Economics) -> f64 {
+        self.upfront + self.per_year * economics.annuity()
+    }
 }
 
 /// `[social]`: how the contact graph is drawn.
@@ -310,6 +350,8 @@ pub struct Event {
     pub duration_hours: Distribution,
     /// Probability that it happens in a replication.
     pub probability: f64,
+    /// Occurrences per year (a Poisson process), for `annual`; `None` when the file gives none.
+    pub rate_per_year: Option<f64>,
 }
 
 impl Scenario {

@@ -35,6 +35,7 @@ pub(super) struct RawScenarioFile {
     pub events: Vec<RawEvent>,
     pub social: Option<RawSocial>,
     pub behaviour: Option<RawBehaviour>,
+    pub economics: Option<RawEconomics>,
     // `[[variants]]` are read by `variants.rs` (as `RawVariant`s) before the rest, their `set`
     // values kept as TOML with spans.
 }
@@ -215,6 +216,7 @@ pub(super) struct RawEvent {
     pub duration_hours: RawDistribution,
     #[serde(default = "default_probability")]
     pub probability: f64,
+    pub rate_per_year: Option<f64>,
 }
 
 fn default_probability() -> f64 {
@@ -271,6 +273,25 @@ pub(super) struct RawVariant {
     #[serde(default)]
     pub description: String,
     pub set: BTreeMap<String, toml::Value>,
+    pub cost: Option<RawCost>,
+}
+
+/// A variant's `cost = { upfront, per_year }`, in the scenario's currency.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCost {
+    #[serde(default)]
+    pub upfront: f64,
+    #[serde(default)]
+    pub per_year: f64,
+}
+
+/// `[economics]`: how `annual` discounts a variant's benefits and costs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEconomics {
+    pub discount_rate: f64,
+    pub horizon_years: u64,
 }
 
 /// A number that may be drawn: a bare number (fixed) or a table with `dist`.
