@@ -1,6 +1,8 @@
 //! The results stage: per-replication metric vectors, their summaries and time-series bands, and
-//! the files a run writes (`summary.json`, `replications.csv`, `timeseries.csv`, `run.json`).
+//! the files a run writes (`summary.json`, `replications.csv`, `timeseries.csv`, `daily.csv`,
+//! `run.json`).
 
+pub mod daily;
 mod export;
 pub mod metrics;
 pub mod registry;
@@ -51,6 +53,8 @@ pub struct RunResults<'w> {
     pub series: Vec<metrics::SeriesColumn>,
     /// Per series, in the order of `series`.
     pub bands: Vec<Band>,
+    /// The metrics per local calendar day (`daily.csv`).
+    pub daily: daily::Daily,
 }
 
 impl<'w> RunResults<'w> {
@@ -94,9 +98,11 @@ impl<'w> RunResults<'w> {
                 band
             })
             .collect();
+        let daily = daily::Daily::collect(scenario, &columns, outcomes);
         RunResults {
             world,
             info,
+            daily,
             metric_names: columns.iter().map(|c| c.name.clone()).collect(),
             columns,
             replication_ids: outcomes.iter().map(|o| o.replication).collect(),
