@@ -57,6 +57,9 @@ pub struct Summary {
     /// Clock hour at hour 0 of the run.
     #[serde(default)]
     pub start_hour: f64,
+    /// The date and time of hour 0 with its UTC offset (RFC 3339), when the scenario gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
     /// The concrisk version that wrote the file.
     pub version: String,
     /// The command that reproduces the run.
@@ -260,6 +263,7 @@ impl Summary {
             horizon_hours: scenario.run.horizon_hours,
             step_minutes: scenario.run.step_minutes,
             start_hour: scenario.run.start_hour,
+            start: None,
             version: env!("CARGO_PKG_VERSION").to_string(),
             command: Some(results.info.command.clone()),
             headline_metric: Some(super::metrics::headline(scenario)),
