@@ -284,6 +284,43 @@ fn compare_rank_and_sweep_figures_are_legible() {
     assert_legible(&dirs);
 }
 
+/// A run whose summary has a start date (the field `run.start` writes): the hour axes label local
+/// dates and clock times in the start's offset, still legibly.
+#[test]
+fn a_start_date_puts_clock_times_on_the_hour_axes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("kakao");
+    let mut args = vec!["run", "scenarios/kakao-fire-2022.toml"];
+    args.extend(SMALL);
+    concrisk(&args, &out);
+    let path = out.join("summary.json");
+    let mut summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("summary")).expect("JSON");
+    summary["start"] = serde_json::Value::from("2022-10-15T15:30:00+09:00");
+    fs::write(&path, serde_json::to_vec_pretty(&summary).expect("JSON")).expect("write");
+    assert_cmd::Command::cargo_bin("concrisk")
+        .expect("binary")
+        .arg("report")
+        .arg(&out)
+        .assert()
+        .success();
+    for figure in ["timeline", "capacity"] {
+        let svg = fs::read_to_string(out.join("plots").join(format!("{figure}.svg"))).expect("svg");
+        let (texts, _, _) = boxes(&svg);
+        let texts: Vec<&str> = texts.iter().map(|b| b.text.as_str()).collect();
+        assert!(
+            texts.contains(&"Local time (UTC+09:00); the run starts 15 Oct 2022, 15:30"),
+            "{figure}: {texts:?}"
+        );
+        // Kakao runs 144 h from 15:30 on 15 October: midnights of the 16th to the 21st.
+        assert!(
+            texts.iter().any(|t| *t == "16 Oct" || *t == "17 Oct"),
+            "{figure} has no dated tick: {texts:?}"
+        );
+    }
+    assert_legible(&[out]);
+}
+
 #[test]
 fn the_measure_finds_touching_and_cut_text() {
     let svg = |body: &str| {

@@ -30,14 +30,19 @@ impl Start {
         f64::from(self.0.num_seconds_from_midnight()) / 3600.0
     }
 
-    /// A tick label: the time of day, with the date on the first tick and at each midnight.
-    pub(crate) fn tick(&self, hours: f64, first: bool) -> String {
-        match self.at(hours) {
-            Some(t) if first || (t.hour() == 0 && t.minute() == 0) => {
-                t.format("%-d %b %H:%M").to_string()
-            }
-            Some(t) => t.format("%H:%M").to_string(),
-            None => format!("{hours:.0}"),
+    /// A tick label: the date alone on an axis of `days`; else the time of day, with the date
+    /// on the first tick and the date alone at each midnight.
+    pub(crate) fn tick(&self, hours: f64, first: bool, days: bool) -> String {
+        let Some(t) = self.at(hours) else {
+            return format!("{hours:.0}");
+        };
+        let midnight = t.hour() == 0 && t.minute() == 0;
+        if days || midnight {
+            t.format("%-d %b").to_string()
+        } else if first {
+            t.format("%-d %b %H:%M").to_string()
+        } else {
+            t.format("%H:%M").to_string()
         }
     }
 
@@ -70,10 +75,11 @@ mod tests {
     fn ticks_are_local_clock_times_with_the_date_at_midnight() {
         let s = start("2022-10-15T15:30:00+09:00");
         assert!((s.offset_hours() - 15.5).abs() < 1e-12);
-        assert_eq!(s.tick(0.0, true), "15 Oct 15:30");
-        assert_eq!(s.tick(2.5, false), "18:00");
+        assert_eq!(s.tick(0.0, true, false), "15 Oct 15:30");
+        assert_eq!(s.tick(2.5, false, false), "18:00");
         // 8.5 hours after 15:30 is midnight: the date shows.
-        assert_eq!(s.tick(8.5, false), "16 Oct 00:00");
+        assert_eq!(s.tick(8.5, false, false), "16 Oct");
+        assert_eq!(s.tick(32.5, false, true), "17 Oct");
         assert_eq!(s.words(32.5), "17 Oct 00:00");
         assert_eq!(
             s.axis_title(),
@@ -84,9 +90,9 @@ mod tests {
     #[test]
     fn a_negative_offset_keeps_its_own_clock() {
         let s = start("2021-10-04T11:40:00-04:00");
-        assert_eq!(s.tick(0.0, true), "4 Oct 11:40");
+        assert_eq!(s.tick(0.0, true, false), "4 Oct 11:40");
         // 12 h 20 min after 11:40 is local midnight of the next day, whatever UTC says.
-        assert_eq!(s.tick(12.0 + 20.0 / 60.0, false), "5 Oct 00:00");
-        assert_eq!(s.tick(1.0 + 20.0 / 60.0, false), "13:00");
+        assert_eq!(s.tick(12.0 + 20.0 / 60.0, false, false), "5 Oct");
+        assert_eq!(s.tick(1.0 + 20.0 / 60.0, false, false), "13:00");
     }
 }

@@ -286,13 +286,37 @@ pub(crate) fn hour_axis<DB: DrawingBackend>(
     let horizon = summary.horizon_hours.max(1e-9);
     match clock::Start::of(summary) {
         Some(start) => {
-            let sample = start.tick(horizon * 0.37, true);
-            let most = fit(area, width_px, &[sample]);
-            let axis = TickAxis::clock(horizon, start.offset_hours(), most);
-            let first = axis.ticks.first().copied().unwrap_or(0.0);
+            // The finest step whose labels all fit: times of day (dates at midnight) below a
+            // day, dates alone from a day up.
+            let mut chosen = None;
+            for most in (2..=24).rev() {
+                let axis = TickAxis::clock(horizon, start.offset_hours(), most);
+                let step = match axis.ticks.as_slice() {
+                    [a, b, ..] => b - a,
+                    _ => horizon,
+                };
+                let first = axis.ticks.first().copied().unwrap_or(0.0);
+                let labels: Vec<String> = axis
+                    .ticks
+                    .iter()
+                    .map(|h| start.tick(*h, (*h - first).abs() < 1e-9, step >= 24.0))
+                    .collect();
+                let widest = labels
+                    .iter()
+                    .map(|l| text_width(area, l, palette::TICK))
+                    .max()
+                    .unwrap_or(40);
+                let fits = labels.len() as u32 * (widest + 24) <= width_px;
+                chosen = Some((axis, first, step));
+                if fits {
+                    break;
+                }
+            }
+            let (axis, first, step) =
+                chosen.unwrap_or_else(|| (TickAxis::clock(horizon, 0.0, 2), 0.0, horizon));
             (
                 axis,
-                Box::new(move |h: &f64| start.tick(*h, (*h - first).abs() < 1e-9)),
+                Box::new(move |h: &f64| start.tick(*h, (*h - first).abs() < 1e-9, step >= 24.0)),
             )
         }
         None => {
