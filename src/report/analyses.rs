@@ -119,6 +119,9 @@ pub(crate) fn render(
             }
         });
     }
+    if let Some((_, section)) = super::annual::section(dir, plots, files)? {
+        sections.push(section);
+    }
     Ok(html! { @for section in &sections { (section) } })
 }
 
@@ -466,6 +469,15 @@ pub(crate) fn figures_only(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
         source,
     })?;
     let mut files = Vec::new();
-    render(dir, &plots, &mut files)?;
+    let sections = render(dir, &plots, &mut files)?;
+    // An annual study's folder has no run, but a page of its own.
+    if dir.join("annual.json").exists() {
+        let page = dir.join("report.html");
+        super::write_whole(
+            &page,
+            super::html::plain_page("concrisk annual risk", &sections).as_bytes(),
+        )?;
+        files.push(page);
+    }
     Ok(files)
 }

@@ -56,18 +56,39 @@ pre { background: #f3f3f3; padding: 0.8rem 1rem; overflow-x: auto; white-space: 
 "#;
 
 /// The whole page.
+/// The page's head: its title and the stylesheet.
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) }
+            // Safe unescaped: the fixed stylesheet above, written here, with no input in it.
+            style { (PreEscaped(CSS)) }
+        }
+    }
+}
+
+/// A page of analysis sections alone, for a folder without a run (`annual`).
+pub(crate) fn plain_page(title: &str, sections: &Markup) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title))
+            body { main { h1 { (title) } (sections) } }
+        }
+    };
+    let mut page = page.into_string();
+    page.push('\n');
+    page
+}
+
 pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &Markup) -> String {
     let s = &input.summary;
     let page = html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (s.scenario) " — concrisk report" }
-                // Safe unescaped: the fixed stylesheet above, written here, with no input in it.
-                style { (PreEscaped(CSS)) }
-            }
+            (head(&format!("{} — concrisk report", s.scenario)))
             body {
                 main {
                     (header(s))

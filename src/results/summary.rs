@@ -57,8 +57,9 @@ pub struct Summary {
     /// Clock hour at hour 0 of the run.
     #[serde(default)]
     pub start_hour: f64,
-    /// The date and time of hour 0 with its UTC offset (RFC 3339), when the scenario gives one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The local date and time of hour 0, RFC 3339 with its offset (`[run] start`); `null`
+    /// when the scenario gives none.
+    #[serde(default)]
     pub start: Option<String>,
     /// The concrisk version that wrote the file.
     pub version: String,
@@ -263,7 +264,7 @@ impl Summary {
             horizon_hours: scenario.run.horizon_hours,
             step_minutes: scenario.run.step_minutes,
             start_hour: scenario.run.start_hour,
-            start: None,
+            start: scenario.run.start_text(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             command: Some(results.info.command.clone()),
             headline_metric: Some(super::metrics::headline(scenario)),

@@ -11,7 +11,7 @@ use toml::de::{DeTable, DeValue};
 use super::check;
 use super::edit::{self, Edit};
 use super::error::{FORMAT_DOC, Pending, ScenarioError, Sources};
-use super::model::Scenario;
+use super::model::{Scenario, VariantCost};
 use super::variants::{self, Declared, Variant};
 
 /// A scenario file parsed into a TOML document with spans, its `[[variants]]` read.
@@ -106,6 +106,14 @@ impl<'t> Document<'t> {
     /// The variants the file declares, in file order.
     pub fn variants(&self) -> impl Iterator<Item = &Variant> {
         self.declared.iter().map(|d| &d.variant)
+    }
+
+    /// The `cost` of variant `name`, when it is declared with one.
+    pub fn cost(&self, name: &str) -> Option<VariantCost> {
+        self.declared
+            .iter()
+            .find(|d| d.variant.name == name)
+            .and_then(|d| d.cost)
     }
 
     /// The baseline scenario with `edits` applied (none: the file as written).

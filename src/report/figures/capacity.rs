@@ -62,16 +62,14 @@ impl Back {
             None => format!("hour {}", format::count(h)),
         };
         match (self.early, self.late) {
-            (Some(early), Some(late)) if late - early > 1e-9 => format!(
-                "back at {}{}{} (5–95\u{a0}%)",
-                at(early),
-                if start.is_some() { " – " } else { "–" },
-                if start.is_some() {
-                    at(late)
-                } else {
+            (Some(early), Some(late)) if late - early > 1e-9 => match start {
+                Some(s) => format!("back at {} (5–95\u{a0}%)", s.span(early, late)),
+                None => format!(
+                    "back at hour {}–{} (5–95\u{a0}%)",
+                    format::count(early),
                     format::count(late)
-                }
-            ),
+                ),
+            },
             (_, Some(late)) => format!("back by {} (95\u{a0}%)", at(late)),
             (Some(early), None) => format!("5\u{a0}% back by {}; not all by the end", at(early)),
             (None, None) => "not back by the end of the run".to_string(),
@@ -215,10 +213,13 @@ impl Figure for Capacity<'_> {
             let text_w = super::text_width(&plot, &text, text_size) as i32;
             // Right of the span when it fits there, else left of it; on a light box either way,
             // so that it reads over a dark row.
-            let left = if x_end - x_at >= text_w + 16 || x_at - x0 < text_w + 16 {
-                x_at + 8
+            let x_early = chart.backend_coord(&(back.early.unwrap_or(at), y)).0;
+            let (right, left) = (x_end - x_at - 8, x_early - 8 - x0);
+            let left = if right >= text_w || (right >= left && left < text_w) {
+                // Right of the span; when neither side has room, as far right as the plot allows.
+                (x_at + 8).min(x_end - text_w - 4)
             } else {
-                chart.backend_coord(&(back.early.unwrap_or(at), y)).0 - 8 - text_w
+                (x_early - 8 - text_w).max(x0 + 4)
             };
             let (bx, by) = plot.get_base_pixel();
             let (left, row_y) = (left - bx, row_y - by);
@@ -269,5 +270,56 @@ impl Figure for Capacity<'_> {
                     .to_string(),
             ],
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Twenty replications of a node down from hour 1, back at hour 2 + r/2 in replication r
+    /// (r = 0 … 19): the quantile series of capacity step by step, as the engine writes them
+    /// (quantiles by linear interpolation, as `results::stats`). 5 % of them (one) are back at
+    /// hour 2, 95 % (nineteen) at hour 11; the figure must say exactly these.
+    #[test]
+    fn back_reads_the_return_hours_percentiles_off_the_quantile_series() {
+        let hours: Vec<f64> = (0..24).map(|h| h as f64 * 0.5).collect();
+        let back = |r: usize| 2.0 + r as f64 / 2.0;
+        let at = |h: f64| -> Vec<f64> {
+            let mut c: Vec<f64> = (0..20)
+                .map(|r| if h >= 1.0 && h < back(r) { 0.0 } else { 1.0 })
+                .collect();
+            c.sort_by(f64::total_cmp);
+            c
+        };
+        let q = |sorted: &[f64], p: f64| {
+            let x = p * (sorted.len() - 1) as f64;
+            let (i, f) = (x.floor() as usize, x.fract());
+            sorted[i] + (sorted[(i + 1).min(sorted.len() - 1)] - sorted[i]) * f
+        };
+        let s = Series {
+            mean: hours
+                .iter()
+                .map(|&h| at(h).iter().sum::<f64>() / 20.0)
+                .collect(),
+            p05: hours.iter().map(|&h| q(&at(h), 0.05)).collect(),
+            p95: hours.iter().map(|&h| q(&at(h), 0.95)).collect(),
+            hours,
+        };
+        let b = Back::of(&s);
+        // The p95 is full once two replications (of 20) are back: the second is back at 2.5 h,
+        // and linear interpolation between 19 × 0.95 = 18.05 keeps it below full until then.
+        assert_eq!(b.early, Some(2.5));
+        assert_eq!(b.late, Some(11.5));
+        // The mean, which the figure used to read, is full only when the slowest is back.
+        assert_eq!(full_from(&s.hours, &s.mean), Some(11.5));
+        assert_eq!(
+            b.words(None),
+            format!(
+                "back at hour {}–{} (5–95\u{a0}%)",
+                format::count(2.5),
+                format::count(11.5)
+            )
+        );
     }
 }

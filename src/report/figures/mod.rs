@@ -2,6 +2,7 @@
 //! one drawing routine serve both the SVG and the PNG backend, a legend panel drawn beside the plot
 //! (never over the data), and helpers for hour axes and event windows.
 
+pub(crate) mod annual;
 pub(crate) mod bars;
 pub(crate) mod capacity;
 pub(crate) mod clock;

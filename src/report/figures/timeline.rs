@@ -177,3 +177,38 @@ impl Figure for Timeline<'_> {
         legend(&side, &entries, &notes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(mean: &[f64]) -> Series {
+        Series {
+            hours: (0..mean.len()).map(|h| h as f64).collect(),
+            mean: mean.to_vec(),
+            p05: mean.to_vec(),
+            p95: mean.to_vec(),
+        }
+    }
+
+    #[test]
+    fn coinciding_curves_are_named_and_distinct_ones_are_not() {
+        let (a, b, c) = (
+            series(&[0.0, 0.5, 0.2]),
+            series(&[0.0, 0.5, 0.2]),
+            series(&[0.0, 0.5, 0.3]),
+        );
+        let lines = vec![
+            ("Payments".to_string(), &a),
+            ("Shops".to_string(), &c),
+            ("Cards".to_string(), &b),
+        ];
+        assert_eq!(
+            same_curves(&lines),
+            vec!["Payments and Cards have the same curve: their dashed lines lie on each other."]
+        );
+        assert!(same_curves(&lines[..2]).is_empty());
+        // Different dash patterns for each, so the one drawn last does not hide the other.
+        assert_ne!(dash(0), dash(2));
+    }
+}
