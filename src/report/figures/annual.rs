@@ -86,11 +86,11 @@ impl Figure for AnnualExceedance {
             &side,
             &[
                 (
-                    Swatch::LineBand(palette::series(0)),
+                    Swatch::Pattern(palette::series(0), 0, 0),
                     "AEP: the year's total".to_string(),
                 ),
                 (
-                    Swatch::LineBand(palette::series(1)),
+                    Swatch::Pattern(palette::series(1), 0, 0),
                     "OEP: the year's largest outage".to_string(),
                 ),
             ],
