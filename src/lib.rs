@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 
 pub mod agent_set;
+pub mod annual;
 pub mod contacts;
 pub mod engine;
 // The one exception to `deny(unsafe_code)`: memory hints (prefetch, madvise), each argued sound.

@@ -33,9 +33,14 @@ pub enum Domain {
     Thresholds = 6,
     /// Installs during an outage.
     Behaviour = 7,
+    /// Whether a primary/standby group's failover works, one stream per occurrence.
+    Failover = 8,
     /// The sampling plan of a sweep (Latin hypercube); far from the model's domains so that new
     /// model domains can take the next numbers.
     Design = 16,
+    /// `annual`: the seeds of the event-loss tables, the occurrences of each year and the
+    /// bootstrap of the curves' intervals (a study's draws, beside `Design`).
+    Annual = 20,
 }
 
 /// The SplitMix64 finaliser (Steele, Lea & Flood 2014), the only one in the crate: a bijective

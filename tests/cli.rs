@@ -142,6 +142,79 @@ fn unknown_id() {
     );
 }
 
+/// Issue 12: a primary/standby group's mistakes are located at the field.
+#[test]
+fn primary_standby_groups_are_checked_where_written() {
+    let text = with(
+        r#"depends_on = ["dc"]"#,
+        r#"depends_on = [{ primary = "dc", standby = "dc" }]"#,
+    );
+    refuses(
+        &text,
+        &[
+            &at_in(&text, r#"standby = "dc""#, "\"dc\""),
+            "platforms[0].depends_on[0].standby",
+            "is the primary itself",
+        ],
+    );
+    let text = with(
+        r#"depends_on = ["dc"]"#,
+        r#"depends_on = [{ primary = "dc" }]"#,
+    );
+    refuses(
+        &text,
+        &["platforms[0].depends_on[0].primary", "without a `standby`"],
+    );
+    let text = with(
+        r#"depends_on = ["dc"]"#,
+        r#"depends_on = [{ primary = "dc", standby = "app", any_of = ["dc"] }]"#,
+    );
+    refuses(&text, &["platforms[0].depends_on[0]", "not both"]);
+    let text = with(
+        r#"depends_on = ["dc"]"#,
+        r#"depends_on = [{ primary = "dc", standby = "dc2", need = 1 }]"#,
+    );
+    refuses(
+        &text,
+        &["platforms[0].depends_on[0].standby", "unknown id \"dc2\""],
+    );
+}
+
+/// Issue 12: `[run] start` is RFC 3339 with an offset, and agrees with `start_hour` when both
+/// are given; each mistake is located at its field.
+#[test]
+fn start_is_checked_where_written() {
+    let text = with(
+        "replications = 20",
+        "replications = 20\nstart = \"2022-10-15 15:30\"",
+    );
+    refuses(
+        &text,
+        &[&at(&text, "\"2022-10-15 15:30\""), "run.start", "RFC 3339"],
+    );
+    let text = with(
+        "replications = 20",
+        "replications = 20\nstart = \"2022-10-15T15:30:00\"",
+    );
+    refuses(
+        &text,
+        &["run.start", "not an RFC 3339 date and time with an offset"],
+    );
+    let text = with(
+        "replications = 20",
+        "replications = 20\nstart_hour = 15\nstart = \"2022-10-15T15:30:00+09:00\"",
+    );
+    refuses(
+        &text,
+        &[
+            &at(&text, "15\nstart"),
+            "run.start_hour",
+            "puts hour 0 at 15.5 o'clock",
+            "start_hour = 15.5",
+        ],
+    );
+}
+
 #[test]
 fn cycle() {
     let text = with(
@@ -347,6 +420,12 @@ fn shipped_scenarios_check_and_run() {
             serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap_or_default())
                 .unwrap_or_else(|e| panic!("summary.json parses: {e}"));
         assert_eq!(summary["replications"], 40);
+        // Issue 12: every shipped scenario is dated, and summary.json says when hour 0 was.
+        let start = summary["start"].as_str().unwrap_or_default();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(start).is_ok(),
+            "{scenario}: start {start:?}"
+        );
         let headline = summary["headline_metric"]
             .as_str()
             .unwrap_or("economic_loss.total");

@@ -414,6 +414,7 @@ ramp_hours = { dist = "uniform", min = 1, max = 4 }
 
 [[platforms]]
 id = "other_chat"
+depends_on = [{ primary = "dc_c", standby = "dc_a", failover_minutes = 15, failover_success = 0.7 }]
 
 [[adoption]]
 platform = "chat"
@@ -626,6 +627,7 @@ ramp_hours = 3
 
 [[platforms]]
 id = "app4"
+depends_on = [{ primary = "c", standby = "a", failover_minutes = 30, failover_success = 0.7 }]
 
 [[adoption]]
 platform = "app1"

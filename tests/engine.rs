@@ -153,9 +153,10 @@ fn fixed_outage_times_adoption_times_demand() {
     assert!((holders - 70_000.0).abs() <= 4.0 * sd, "holders {holders}");
 }
 
-#[test]
-fn redundancy_group_with_failover_and_failover_success() {
-    let text = scenario(
+/// An app on the redundancy group `group` of `dc_a` and `dc_b`; the fire holds `failed` down
+/// from hour 2 for 6 hours.
+fn redundant_app(group: &str, failed: &str) -> String {
+    scenario(&format!(
         r#"
 [[infrastructure]]
 id = "dc_a"
@@ -164,7 +165,7 @@ id = "dc_b"
 
 [[platforms]]
 id = "app"
-depends_on = [{ any_of = ["dc_a", "dc_b"], need = 1, failover_minutes = 30, failover_success = 0.6 }]
+depends_on = [{group}]
 
 [[adoption]]
 platform = "app"
@@ -173,14 +174,23 @@ share = 0.5
 [[services]]
 id = "pay"
 demand_per_day = 24
-channels = [{ platform = "app" }]
+channels = [{{ platform = "app" }}]
+value_per_unmet = 3
 
 [[events]]
 id = "fire"
-fails = ["dc_a"]
+fails = ["{failed}"]
 at_hour = 2
 duration_hours = 6
-"#,
+"#
+    ))
+}
+
+#[test]
+fn redundancy_group_with_failover_and_failover_success() {
+    let text = redundant_app(
+        r#"{ any_of = ["dc_a", "dc_b"], need = 1, failover_minutes = 30, failover_success = 0.6 }"#,
+        "dc_a",
     );
     // Whether the failover works is one coin per replication, a large variance: 4 000
     // replications make 4 standard errors about 1.5 % of the mean.
@@ -195,6 +205,68 @@ duration_hours = 6
     sim.assert_mean(
         "person_hours_cut_off.pay",
         holders * expected_hours_down * sim.scale(),
+    );
+}
+
+/// A primary with its standby: failover 30 minutes, success 0.9.
+const STANDBY: &str =
+    r#"{ primary = "dc_a", standby = "dc_b", failover_minutes = 30, failover_success = 0.9 }"#;
+
+/// Issue 12: a standby serves only after its primary fails, so failing it alone does nothing.
+#[test]
+fn a_failed_standby_alone_does_no_damage() {
+    let sim = Simulated::new(&redundant_app(STANDBY, "dc_b"));
+    for (index, name) in sim.names.iter().enumerate() {
+        for row in &sim.values {
+            assert_eq!(
+                row[index], 0.0,
+                "{name} must be exactly 0 with only the standby down"
+            );
+        }
+    }
+}
+
+/// Issue 12: a failed primary costs the failover's 30 minutes, and when the failover fails (one
+/// draw, probability 0.1) the rest of the primary's 6 hours.
+#[test]
+fn a_failed_primary_costs_the_failover_and_its_failures() {
+    // One coin per replication with a large variance: at 4 000 replications 4 standard errors
+    // are about 2.4 % of the mean, so a failover time or a success probability off by a tenth
+    // (0.5 vs 0.55 h, 0.9 vs 0.81) is caught.
+    let sim = Simulated::new(
+        &redundant_app(STANDBY, "dc_a").replace("replications = 400", "replications = 4000"),
+    );
+    let holders = sim.holders("app", None);
+    let expected_hours_down = 0.5 + (1.0 - 0.9) * (6.0 - 0.5);
+    sim.assert_mean(
+        "person_hours_cut_off.pay",
+        holders * expected_hours_down * sim.scale(),
+    );
+    sim.assert_mean(
+        "unmet_needs.pay",
+        holders * expected_hours_down * sim.scale(),
+    );
+    sim.assert_mean(
+        "economic_loss.pay",
+        3.0 * holders * expected_hours_down * sim.scale(),
+    );
+    // The share of replications with the whole outage is the failure probability: the
+    // cut-off hours are 0.5 or 6 per holder, nothing else.
+    let hours: Vec<f64> = sim
+        .column("person_hours_cut_off.pay")
+        .iter()
+        .map(|v| v / (holders * sim.scale()))
+        .collect();
+    assert!(
+        hours
+            .iter()
+            .all(|h| (h - 0.5).abs() < 1e-9 || (h - 6.0).abs() < 1e-9)
+    );
+    let failed = hours.iter().filter(|h| **h > 1.0).count() as f64 / hours.len() as f64;
+    let se = (0.1 * 0.9 / hours.len() as f64).sqrt();
+    assert!(
+        (failed - 0.1).abs() <= 4.0 * se,
+        "failover failed in {failed} of replications"
     );
 }
 
@@ -1084,4 +1156,91 @@ fn the_union_equals_the_sum_for_disjoint_services_and_is_below_it_for_overlappin
     cash.assert_mean("person_hours_stranded.total", people * 5.0 * 0.8);
     cash.assert_mean("person_hours_stranded.any", people * 5.0 * 0.64);
     cash.assert_mean("person_hours_cut_off.any", people * 5.0);
+}
+
+/// Issue 12: `daily.csv`'s days. A fixed outage from 22:00 to 03:00 local time spans midnight:
+/// 2 hours of it fall on the first day and 3 on the second, in closed form; and every additive
+/// metric's days add up to the run's total, replication by replication.
+#[test]
+fn damage_per_local_day_splits_at_midnight_and_adds_up() {
+    let text = one_app("", r#"{ platform = "app" }"#, "", "5").replace(
+        "seed = 7",
+        "seed = 7\nstart = \"2022-10-15T20:00:00+09:00\"",
+    );
+    let scenario = scenario::parse(&text, "test.toml").unwrap_or_else(|e| panic!("{e}"));
+    let world = World::build(scenario).unwrap_or_else(|e| panic!("{e}"));
+    let outcomes = engine::run(
+        &world,
+        &RunConfig {
+            first_replication: 0,
+            replications: 400,
+        },
+        &Silent,
+    );
+    let scenario = &world.scenario;
+    let columns = concrisk::results::metrics::columns(scenario);
+    let daily = concrisk::results::daily::Daily::collect(scenario, &columns, &outcomes);
+    assert_eq!(daily.dates, ["2022-10-15", "2022-10-16"]);
+    let sim = Simulated::new(&text);
+    let holders = sim.holders("app", None);
+    let metric = |name: &str| {
+        daily
+            .metrics
+            .iter()
+            .position(|m| m == name)
+            .unwrap_or_else(|| panic!("no daily {name}"))
+    };
+    // Cut-off time has no noise: exact to rounding.
+    for (day, hours) in [(0, 2.0), (1, 3.0)] {
+        let expected = holders * hours * sim.scale();
+        let got = daily.mean[day][metric("person_hours_cut_off.pay")];
+        assert!(
+            (got - expected).abs() <= 1e-9 * expected,
+            "day {day}: {got} vs {expected}"
+        );
+        let peak = daily.mean[day][metric("peak_cut_off_share.pay")];
+        assert!(
+            (peak - holders / 100_000.0).abs() < 1e-12,
+            "day {day}: peak {peak}"
+        );
+    }
+    // Unmet needs per day: Poisson with mean holders × 1 an hour × hours × scale per
+    // replication; the mean of 400 is within 4 standard errors (sqrt(mean / scale) × scale / 20),
+    // which detects a bias of about 0.5 % (a need counted on the wrong side of midnight).
+    for (day, hours) in [(0, 2.0), (1, 3.0)] {
+        let expected = holders * hours * sim.scale();
+        let se = (expected * sim.scale() / 400.0).sqrt();
+        let got = daily.mean[day][metric("unmet_needs.pay")];
+        assert!(
+            (got - expected).abs() <= 4.0 * se,
+            "day {day}: {got} vs {expected}"
+        );
+    }
+    // Additive metrics: the days of each replication add up to its total.
+    let additive = [
+        "unmet_needs.pay",
+        "unmet_needs.total",
+        "person_hours_cut_off.total",
+        "economic_loss.total",
+        "extra_hours.pay",
+    ];
+    for outcome in &outcomes {
+        let days = concrisk::results::daily::values(
+            scenario,
+            &concrisk::results::daily::columns(&columns),
+            outcome,
+        );
+        for name in additive {
+            let column = columns
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap_or_else(|| panic!("{name}"));
+            let total = column.value(scenario, outcome);
+            let sum: f64 = days.iter().map(|row| row[metric(name)]).sum();
+            assert!(
+                (sum - total).abs() <= 1e-12 * total.abs(),
+                "{name}: days {sum} vs total {total}"
+            );
+        }
+    }
 }

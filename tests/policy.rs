@@ -254,6 +254,77 @@ proptest! {
     }
 }
 
+/// Issue 12: a standby is no single point of failure. Failing it alone does nothing, and rank
+/// says so instead of ranking it beside its primary; the primary costs the failover (30
+/// minutes, and the rest of the outage when it fails).
+#[test]
+fn rank_says_a_standby_does_no_damage_alone() {
+    let text = r#"
+[scenario]
+name = "card payments"
+
+[run]
+horizon_hours = 24
+replications = 200
+agents = 2000
+
+[population]
+size = 10000000
+
+[[infrastructure]]
+id = "primary_dc"
+[[infrastructure]]
+id = "failover_dc"
+
+[[platforms]]
+id = "switch"
+depends_on = [{ primary = "primary_dc", standby = "failover_dc", failover_minutes = 30, failover_success = 0.9 }]
+
+[[adoption]]
+platform = "switch"
+share = 0.9
+
+[[services]]
+id = "shop_payments"
+demand_per_day = 2
+channels = [{ platform = "switch" }, { offline = "cash", success = 0.6 }]
+value_per_unmet = 20
+
+[[events]]
+id = "outage"
+fails = ["primary_dc"]
+at_hour = 10
+duration_hours = 7.5
+"#;
+    let scenario = scenario::parse(text, "card.toml").unwrap_or_else(|e| panic!("{e}"));
+    let ranking = rank::rank(&scenario, &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let node = |id: &str| {
+        ranking
+            .nodes
+            .iter()
+            .find(|n| n.node == id)
+            .unwrap_or_else(|| panic!("{id} ranked"))
+    };
+    let standby = node("failover_dc");
+    assert_eq!(
+        standby.note.as_deref(),
+        Some("no damage alone (standby of primary_dc)")
+    );
+    assert_eq!(standby.expected_damage.mean, 0.0);
+    assert_eq!(node("primary_dc").note, None);
+    assert!(node("primary_dc").expected_damage.mean > 0.0);
+    assert_eq!(
+        ranking.nodes.last().map(|n| n.node.as_str()),
+        Some("failover_dc")
+    );
+    let json = String::from_utf8(ranking.json().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        json.contains(r#""note": "no damage alone (standby of primary_dc)""#),
+        "{json}"
+    );
+}
+
 #[test]
 fn rank_puts_the_node_everything_depends_on_first() {
     let text = r#"[scenario]
@@ -820,4 +891,126 @@ fn entry_points_say_the_input_is_at_fault_and_write_nothing() {
         assert!(failure.to_string().contains(expected), "{failure}");
     }
     assert!(!out.exists(), "a refused study writes nothing");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14: `annual`.
+
+/// The fixture with a rated fire, costed variants and `[economics]`.
+fn annual_text() -> String {
+    let base = BASE.replace(
+        "duration_hours = { dist = \"lognormal\", median = 6, p95 = 20 }\n",
+        "duration_hours = { dist = \"lognormal\", median = 6, p95 = 20 }\nrate_per_year = 0.5\n",
+    );
+    let variants = VARIANTS
+        .replace(
+            "name = \"same\"\n",
+            "name = \"same\"\ncost = { upfront = 1000, per_year = 10 }\n",
+        )
+        .replace(
+            "name = \"dual_site\"\n",
+            "name = \"dual_site\"\ncost = { upfront = 5000, per_year = 100 }\n",
+        );
+    format!("{base}{variants}\n[economics]\ndiscount_rate = 0.045\nhorizon_years = 20\n")
+}
+
+fn annual_of(threads: usize, out: &Path) -> study::AnnualResult {
+    let request = study::AnnualRequest {
+        study: study_of(&annual_text(), 60, threads, out),
+        years: 2000,
+        variants: vec!["same".to_string(), "dual_site".to_string()],
+    };
+    study::annual(&request, &Silent).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The files of `annual`, the same bytes on any thread count; the AAL is the rate times the mean
+/// loss of an occurrence (within 4 standard errors); a variant that changes nothing averts
+/// exactly 0, so its NPV is minus its cost and its BCR 0; the measure that helps averts more.
+#[test]
+fn annual_writes_its_files_the_same_on_any_thread_count_and_weighs_variants() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    let done = annual_of(1, &one);
+    annual_of(2, &two);
+    for name in ["annual.json", "years.csv", "events.csv", "benefit_cost.csv"] {
+        assert_eq!(read(&one.join(name)), read(&two.join(name)), "{name}");
+    }
+    let loss = &done.annual.metrics["economic_loss.total"];
+    assert_eq!(loss.aep.len(), 10);
+    assert_eq!(loss.aep[5].return_period_years, 100.0);
+    assert!(loss.aep.iter().all(|p| p.lo <= p.value && p.value <= p.hi));
+    assert!(loss.aep.windows(2).all(|w| w[0].value <= w[1].value));
+    let events = read(&one.join("events.csv"));
+    let row = events
+        .lines()
+        .find(|l| l.starts_with("fire,0.5,60,economic_loss.total,"))
+        .unwrap_or_else(|| panic!("{events}"));
+    let mean: f64 = row
+        .split(',')
+        .nth(4)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    assert!(
+        (loss.aal.mean - 0.5 * mean).abs() < 4.0 * loss.aal.se,
+        "{:?} against {}",
+        loss.aal,
+        0.5 * mean
+    );
+    let same = &done.benefit_cost[0];
+    assert_eq!(
+        (same.averted.mean, same.averted.lo, same.averted.hi),
+        (0.0, 0.0, 0.0)
+    );
+    let annuity = (1.0 - 1.045f64.powi(-20)) / 0.045;
+    assert!((same.npv[0] + (1000.0 + 10.0 * annuity)).abs() < 1e-9);
+    assert_eq!(same.bcr, [0.0, 0.0, 0.0]);
+    let dual = &done.benefit_cost[1];
+    assert!(dual.averted.lo > 0.0, "{dual:?}");
+    let pv = 5000.0 + 100.0 * annuity;
+    assert!((dual.bcr[0] - dual.averted.mean * annuity / pv).abs() < 1e-9 * dual.bcr[0]);
+    let csv = read(&one.join("benefit_cost.csv"));
+    assert!(csv.starts_with(
+        "variant,averted_aal,averted_aal_lo,averted_aal_hi,npv,npv_lo,npv_hi,bcr,bcr_lo,bcr_hi\nsame,0,0,0,"
+    ), "{csv}");
+    let years = read(&one.join("years.csv"));
+    assert!(
+        years.starts_with("year,occurrences,unmet_needs.messaging.sum,"),
+        "{years}"
+    );
+    assert_eq!(years.lines().count(), 2001);
+    for name in ["plots/annual_exceedance.svg", "plots/annual_exceedance.png"] {
+        assert!(one.join(name).exists(), "{name} written");
+    }
+    let page = read(&one.join("report.html"));
+    assert!(page.contains("id=\"annual\"") && page.contains("id=\"fig-annual_exceedance\""));
+    assert!(
+        page.contains("Once in 100 years, the yearly total exceeds"),
+        "{page}"
+    );
+    assert!(page.contains("benefit–cost ratio"));
+}
+
+#[test]
+fn annual_refuses_a_file_without_rates_and_a_variant_without_cost() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let file = write_fixture(dir.path(), &text());
+    concrisk()
+        .args(["annual"])
+        .arg(&file)
+        .args(["--out"])
+        .arg(dir.path().join("a"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no [[events]] has rate_per_year"));
+    let file = write_fixture(dir.path(), &annual_text());
+    concrisk()
+        .args(["annual"])
+        .arg(&file)
+        .args(["--variants", "faster_restore", "--out"])
+        .arg(dir.path().join("b"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "variant \"faster_restore\" has no cost",
+        ));
 }

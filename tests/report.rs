@@ -549,6 +549,34 @@ fn edit(dir: &Path, name: &str, from: &str, to: &str) {
     fs::write(&path, text.replacen(from, to, 1)).expect("write");
 }
 
+/// Issue 12: `daily.csv` belongs to the run beside it: its metrics are the summary's and its
+/// first day is the summary's start (`day 1` without one).
+#[test]
+fn report_refuses_a_daily_csv_of_another_run() {
+    let dir = fixture_copy();
+    let daily = dir.path().join("daily.csv");
+    fs::write(
+        &daily,
+        "date,metric,mean,p05,p95\nday 1,not_a_metric.total,1,0,2\n",
+    )
+    .expect("write");
+    refused(
+        dir.path(),
+        &["daily.csv", "summary.json", "not_a_metric.total"],
+    );
+    let dir = fixture_copy();
+    let daily = dir.path().join("daily.csv");
+    fs::write(
+        &daily,
+        "date,metric,mean,p05,p95\n2022-10-15,unmet_needs.total,1,0,2\n",
+    )
+    .expect("write");
+    refused(
+        dir.path(),
+        &["daily.csv", "starts on \"2022-10-15\"", "\"day 1\""],
+    );
+}
+
 /// Issue 11 row 14: a summary that says 999 999 replications beside a CSV file of 200 rows.
 #[test]
 fn report_refuses_a_replication_count_the_csv_does_not_have() {

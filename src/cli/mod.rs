@@ -2,6 +2,7 @@
 //! progress bars as the observer, and prints what it returns. Binary-only: nothing here is part
 //! of the library's API. Only `main` prints errors.
 
+mod annual;
 mod bench;
 mod describe;
 mod policy;
@@ -45,6 +46,9 @@ enum Command {
     Sweep(policy::SweepArgs),
     /// Fail each node alone and rank nodes by expected damage; concentration per service.
     Rank(policy::StudyArgs),
+    /// Annual risk: rated events in simulated years (AAL, AEP/OEP, TVaR); --variants weighs
+    /// measures' costs against averted losses.
+    Annual(annual::AnnualArgs),
     /// Time the world build and the replications, and measure peak memory, at several agent counts.
     Bench(bench::BenchArgs),
     /// One row of `bench`, in its own process.
@@ -76,6 +80,7 @@ pub fn execute(cli: Cli) -> Result<(), StudyError> {
         Command::Compare(args) => policy::compare(&args),
         Command::Sweep(args) => policy::sweep(&args),
         Command::Rank(args) => policy::rank(&args),
+        Command::Annual(args) => annual::annual(&args),
         Command::Bench(args) => bench::bench(&args),
         Command::BenchRow(args) => bench::row(&args),
         Command::Check { file } => {

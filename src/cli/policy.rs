@@ -166,11 +166,14 @@ pub(super) fn rank(args: &StudyArgs) -> Result<(), StudyError> {
         ranking.metric
     );
     for n in ranking.nodes.iter().take(10) {
-        let _ = writeln!(
-            text,
-            "  {:>4}  {:<24} {:>16.0}  [{:.0}, {:.0}]",
-            n.rank, n.node, n.expected_damage.mean, n.expected_damage.lo, n.expected_damage.hi
-        );
+        let _ = match &n.note {
+            Some(note) => writeln!(text, "  {:>4}  {:<24} {note}", n.rank, n.node),
+            None => writeln!(
+                text,
+                "  {:>4}  {:<24} {:>16.0}  [{:.0}, {:.0}]",
+                n.rank, n.node, n.expected_damage.mean, n.expected_damage.lo, n.expected_damage.hi
+            ),
+        };
     }
     let _ = writeln!(
         text,

@@ -370,12 +370,14 @@ fn block(
     }
 }
 
-/// Draws the category counts and turns them into damage per segment (scaled to real people).
+/// Draws the category counts of one local day (`day`, from 0) and turns them into damage per
+/// segment (scaled to real people).
 pub fn draw_damage(
     plan: &ServicePlan<'_>,
     means: &CategoryMeans,
     seed: u64,
     replication: u64,
+    day: i64,
     scale: f64,
 ) -> Vec<super::outcome::SegmentDamage> {
     let m = plan.channels();
@@ -390,10 +392,12 @@ pub fn draw_damage(
                     if mean <= 0.0 {
                         continue;
                     }
-                    // One stream per category keeps draws aligned across policy variants.
+                    // One stream per category and local day keeps draws aligned across
+                    // policy variants.
                     let mut rng = StreamKey::new(seed, replication, Domain::Needs)
                         .then(service_key)
                         .then(index as u64)
+                        .then(day as u64)
                         .stream();
                     let count =
                         Poisson::new(mean).map_or(mean.round(), |poisson| poisson.sample(&mut rng));

@@ -13,7 +13,8 @@ mod timeline;
 mod union;
 
 pub use outcome::{
-    PairwiseDamage, ReplicationOutcome, SegmentDamage, Series, ServiceDamage, UnionDamage,
+    DayDamage, PairwiseDamage, ReplicationOutcome, SegmentDamage, Series, ServiceDamage,
+    UnionDamage,
 };
 
 use std::sync::Arc;
@@ -141,6 +142,21 @@ pub fn step_starts(scenario: &crate::scenario::Scenario) -> Vec<f64> {
         .collect()
 }
 
+/// The slices of each local calendar day, in order: day `d` (0 for the day hour 0 falls on)
+/// holds the slices whose clock hour is in `24 d .. 24 d + 24`. Slices are cut at every clock
+/// hour, so local midnight always falls between two slices.
+fn day_ranges(slices: &[slices::Slice]) -> Vec<(i64, std::ops::Range<usize>)> {
+    let mut days: Vec<(i64, std::ops::Range<usize>)> = Vec::new();
+    for (s, slice) in slices.iter().enumerate() {
+        let day = slice.clock_hour.div_euclid(24);
+        match days.last_mut() {
+            Some((last, range)) if *last == day => range.end = s + 1,
+            _ => days.push((day, s..s + 1)),
+        }
+    }
+    days
+}
+
 /// Runs the replications in parallel; outcomes come back in replication order whatever the
 /// number of threads.
 pub fn run(world: &World, config: &RunConfig, observer: &dyn Observer) -> Vec<ReplicationOutcome> {
@@ -257,106 +273,138 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         )
     });
     let keep_unserved = plan.union.as_ref().is_some_and(|u| u.pairwise.is_none());
-    let mut unserved: Vec<Vec<(f64, f64)>> = Vec::new();
+    // Per service: the unserved chances of every (slice, class), slice-major over the horizon.
+    let mut unserved: Vec<Vec<(f64, f64)>> = Vec::with_capacity(plan.services.len());
+    let days = day_ranges(&slices);
     let mut cut_off_share: Vec<Vec<f64>> = Vec::with_capacity(plan.services.len());
     let mut reachable_share: Vec<Option<Vec<f64>>> = Vec::with_capacity(plan.services.len());
-    let mut services = Vec::with_capacity(plan.services.len());
+    // `[day][service]`, filled service by service.
+    let mut daily: Vec<DayDamage> = days
+        .iter()
+        .map(|(day, _)| DayDamage {
+            day: *day,
+            services: Vec::with_capacity(plan.services.len()),
+        })
+        .collect();
     for (index, plan_service) in plan.services.iter().enumerate() {
         let track = switched.as_ref().and_then(|run| run.tracks[index].as_ref());
         let cut = &cuts[index];
-        let mut means = demand::category_means(
-            plan_service,
-            &slices,
-            &capacity,
-            cut,
-            scale,
-            track.map(|t| t.weights.as_slice()),
-            keep_unserved,
-        );
-        unserved.push(std::mem::take(&mut means.unserved));
-        let mut by_segment =
-            demand::draw_damage(plan_service, &means, run.seed, replication, scale);
-        for (segment, hours) in by_segment.iter_mut().zip(&means.stranded_hours) {
-            segment.person_hours_stranded = hours * scale;
-        }
-        let peak_stranded_share = means
-            .stranded
-            .iter()
-            .fold(0.0, |peak: f64, stranded| peak.max(stranded / agents));
+        let mut service_unserved = Vec::new();
         let mut share_series = vec![0.0; plan.steps];
-        let mut peak: f64 = 0.0;
         let contacts = world.contacts.as_ref().zip(world.pairwise[index].as_ref());
-        let mut pairwise = contacts.map(|_| {
-            (
-                PairwiseDamage {
-                    ties_cut_peak_share: 0.0,
-                    reachable_min_share: 1.0,
-                },
-                vec![0.0; plan.steps],
-            )
-        });
-        for (s, slice) in slices.iter().enumerate() {
-            let weight = slice.length() / step_length[slice.step];
-            let cut_agents = match (contacts, pairwise.as_mut()) {
-                (Some((graph, pairwise)), Some((damage, reachable))) => {
-                    // Pairwise: cut off means no contact can be reached, a property of people
-                    // and their whole contact lists, not of pair classes.
-                    let memo;
-                    let (cut_by_segment, ties_cut_share, reachable_share) = match track {
-                        Some(track) => (
-                            track.cut_by_segment[s].as_slice(),
-                            track.ties_cut_share[s],
-                            track.reachable_share[s],
-                        ),
-                        None => {
-                            memo = plan.reach.get(
-                                index,
-                                pairwise.set_of(up_platforms[s]),
-                                pairwise,
-                                &world.people,
-                                graph,
-                            );
-                            (
-                                memo.cut_by_segment.as_slice(),
-                                memo.ties_cut_share,
-                                memo.reachable_share,
-                            )
-                        }
-                    };
-                    for (segment, cut) in by_segment.iter_mut().zip(cut_by_segment) {
-                        segment.person_hours_cut_off += cut * slice.length() * scale;
-                    }
-                    damage.ties_cut_peak_share = damage.ties_cut_peak_share.max(ties_cut_share);
-                    damage.reachable_min_share = damage.reachable_min_share.min(reachable_share);
-                    reachable[slice.step] += reachable_share * weight;
-                    cut_by_segment.iter().sum::<f64>()
-                }
-                _ => {
-                    let mut cut_agents = 0.0;
-                    for (c, class) in plan_service.classes.iter().enumerate() {
-                        if cut.cut[s][c] {
-                            cut_agents += class.weight;
-                            by_segment[class.segment].person_hours_cut_off +=
-                                class.weight * slice.length() * scale;
-                        }
-                    }
-                    cut_agents
-                }
+        let mut reachable_series = contacts.map(|_| vec![0.0; plan.steps]);
+        for ((day, range), day_damage) in days.iter().zip(daily.iter_mut()) {
+            // The day's needs are drawn from the day's category means, in streams keyed by
+            // the day too: the day's damage is what the whole run's would be on its slices.
+            let day_cut = demand::CutOff {
+                cut: cut.cut[range.clone()].to_vec(),
+                run_end: cut.run_end[range.clone()].to_vec(),
             };
-            let share = cut_agents / agents;
-            peak = peak.max(share);
-            share_series[slice.step] += share * weight;
+            let mut means = demand::category_means(
+                plan_service,
+                &slices[range.clone()],
+                &capacity[range.clone()],
+                &day_cut,
+                scale,
+                track.map(|t| &t.weights[range.clone()]),
+                keep_unserved,
+            );
+            // Days are consecutive ranges of slices, so appending keeps the order slice-major.
+            service_unserved.append(&mut means.unserved);
+            let mut by_segment =
+                demand::draw_damage(plan_service, &means, run.seed, replication, *day, scale);
+            for (segment, hours) in by_segment.iter_mut().zip(&means.stranded_hours) {
+                segment.person_hours_stranded = hours * scale;
+            }
+            let peak_stranded_share = means
+                .stranded
+                .iter()
+                .fold(0.0, |peak: f64, stranded| peak.max(stranded / agents));
+            let mut peak: f64 = 0.0;
+            let mut pairwise = contacts.map(|_| PairwiseDamage {
+                ties_cut_peak_share: 0.0,
+                reachable_min_share: 1.0,
+            });
+            for s in range.clone() {
+                let slice = &slices[s];
+                let weight = slice.length() / step_length[slice.step];
+                let cut_agents = match (contacts, pairwise.as_mut(), reachable_series.as_mut()) {
+                    (Some((graph, pairwise)), Some(damage), Some(reachable)) => {
+                        // Pairwise: cut off means no contact can be reached, a property of
+                        // people and their whole contact lists, not of pair classes.
+                        let memo;
+                        let (cut_by_segment, ties_cut_share, reachable_share) = match track {
+                            Some(track) => (
+                                track.cut_by_segment[s].as_slice(),
+                                track.ties_cut_share[s],
+                                track.reachable_share[s],
+                            ),
+                            None => {
+                                memo = plan.reach.get(
+                                    index,
+                                    pairwise.set_of(up_platforms[s]),
+                                    pairwise,
+                                    &world.people,
+                                    graph,
+                                );
+                                (
+                                    memo.cut_by_segment.as_slice(),
+                                    memo.ties_cut_share,
+                                    memo.reachable_share,
+                                )
+                            }
+                        };
+                        for (segment, cut) in by_segment.iter_mut().zip(cut_by_segment) {
+                            segment.person_hours_cut_off += cut * slice.length() * scale;
+                        }
+                        damage.ties_cut_peak_share = damage.ties_cut_peak_share.max(ties_cut_share);
+                        damage.reachable_min_share =
+                            damage.reachable_min_share.min(reachable_share);
+                        reachable[slice.step] += reachable_share * weight;
+                        cut_by_segment.iter().sum::<f64>()
+                    }
+                    _ => {
+                        let mut cut_agents = 0.0;
+                        for (c, class) in plan_service.classes.iter().enumerate() {
+                            if cut.cut[s][c] {
+                                cut_agents += class.weight;
+                                by_segment[class.segment].person_hours_cut_off +=
+                                    class.weight * slice.length() * scale;
+                            }
+                        }
+                        cut_agents
+                    }
+                };
+                let share = cut_agents / agents;
+                peak = peak.max(share);
+                share_series[slice.step] += share * weight;
+            }
+            day_damage.services.push(ServiceDamage {
+                by_segment,
+                peak_cut_off_share: peak,
+                peak_stranded_share,
+                pairwise,
+            });
         }
+        unserved.push(service_unserved);
         cut_off_share.push(share_series);
-        let (pairwise, reachable) = pairwise.unzip();
-        reachable_share.push(reachable);
-        services.push(ServiceDamage {
-            by_segment,
-            peak_cut_off_share: peak,
-            peak_stranded_share,
-            pairwise,
-        });
+        reachable_share.push(reachable_series);
     }
+    let services = (0..plan.services.len())
+        .map(|index| {
+            let days: Vec<ServiceDamage> = daily
+                .iter()
+                .map(|day| day.services[index].clone())
+                .collect();
+            // A horizon has at least one slice, so at least one day.
+            ServiceDamage::combine(&days).unwrap_or_else(|| ServiceDamage {
+                by_segment: vec![SegmentDamage::default(); scenario.segments.len()],
+                peak_cut_off_share: 0.0,
+                peak_stranded_share: 0.0,
+                pairwise: None,
+            })
+        })
+        .collect();
     let union = plan
         .union
         .as_ref()
@@ -431,6 +479,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         services,
         below_full_at_end,
         union,
+        daily,
         series: Series {
             cut_off_share,
             reachable_share,

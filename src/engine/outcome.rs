@@ -1,5 +1,12 @@
 //! What one replication produces: damage by service and segment (already scaled to the real
-//! population) and the per-step time series. Named metrics are the results stage's business.
+//! population), the same damage per local calendar day, and the per-step time series. Named
+//! metrics are the results stage's business.
+//!
+//! The engine counts damage day by day ([`DayDamage`]: one copy of the damage structs per local
+//! day) and the run's damage is those days combined ([`ServiceDamage::combine`]): additive
+//! quantities summed, peaks the highest, lowest levels the lowest. A field added to the damage
+//! structs is kept per day with no more work than saying how days combine in `combine` (whose
+//! destructuring fails to compile until it does).
 
 /// Damage to one segment from one service in one replication.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -17,6 +24,24 @@ pub struct SegmentDamage {
     pub person_hours_stranded: f64,
 }
 
+impl SegmentDamage {
+    /// Adds `other` (another day's damage) to this one: every quantity here is additive.
+    pub fn add(&mut self, other: &SegmentDamage) {
+        let SegmentDamage {
+            unmet_needs,
+            delayed_needs,
+            extra_hours,
+            person_hours_cut_off,
+            person_hours_stranded,
+        } = other;
+        self.unmet_needs += unmet_needs;
+        self.delayed_needs += delayed_needs;
+        self.extra_hours += extra_hours;
+        self.person_hours_cut_off += person_hours_cut_off;
+        self.person_hours_stranded += person_hours_stranded;
+    }
+}
+
 /// Damage from one service in one replication, caused by the event: the same replication with
 /// nothing failed gives 0.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +56,47 @@ pub struct ServiceDamage {
     /// Pairwise services: the highest share of ties cut, and the lowest share of people in the
     /// largest component of working ties.
     pub pairwise: Option<PairwiseDamage>,
+}
+
+impl ServiceDamage {
+    /// The damage of consecutive days taken together: counts and hours summed (day by day, in
+    /// order), peaks the highest of the days', the lowest reachable share the lowest. `None`
+    /// for no days.
+    pub fn combine(days: &[ServiceDamage]) -> Option<ServiceDamage> {
+        let (first, rest) = days.split_first()?;
+        let mut total = first.clone();
+        for day in rest {
+            let ServiceDamage {
+                by_segment,
+                peak_cut_off_share,
+                peak_stranded_share,
+                pairwise,
+            } = day;
+            for (sum, segment) in total.by_segment.iter_mut().zip(by_segment) {
+                sum.add(segment);
+            }
+            total.peak_cut_off_share = total.peak_cut_off_share.max(*peak_cut_off_share);
+            total.peak_stranded_share = total.peak_stranded_share.max(*peak_stranded_share);
+            if let (Some(sum), Some(day)) = (total.pairwise.as_mut(), pairwise) {
+                let PairwiseDamage {
+                    ties_cut_peak_share,
+                    reachable_min_share,
+                } = day;
+                sum.ties_cut_peak_share = sum.ties_cut_peak_share.max(*ties_cut_peak_share);
+                sum.reachable_min_share = sum.reachable_min_share.min(*reachable_min_share);
+            }
+        }
+        Some(total)
+    }
+}
+
+/// The damage of one local calendar day of a replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayDamage {
+    /// The day, counted from 0 for the day hour 0 falls on; local midnight ends each day.
+    pub day: i64,
+    /// Damage by service within the day, in service order.
+    pub services: Vec<ServiceDamage>,
 }
 
 /// What an outage does to the ties of a pairwise service.
@@ -51,7 +117,7 @@ pub struct ReplicationOutcome {
     pub installs: Vec<f64>,
     /// Per switching rule: people who held the platform before (scaled).
     pub holders_before: Vec<f64>,
-    /// Damage by service, in service order.
+    /// Damage by service, in service order: the days of `daily` combined.
     pub services: Vec<ServiceDamage>,
     /// Whether some node was still below full capacity (down, restoring or ramping) at the
     /// horizon: damage after it is not counted.
@@ -59,6 +125,8 @@ pub struct ReplicationOutcome {
     /// The union over services, person by person; `None` for a scenario with two or more
     /// pairwise services.
     pub union: Option<UnionDamage>,
+    /// The same damage per local calendar day, in day order (every day the horizon touches).
+    pub daily: Vec<DayDamage>,
     /// Its time series by kind.
     pub series: Series,
 }

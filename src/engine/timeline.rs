@@ -1,12 +1,12 @@
 //! One replication's node timelines: which nodes the events hold down and when, and from that,
-//! in dependency order, when each node is up (restore delays, redundancy groups with failover)
-//! and what capacity it has (ramps, and the capacity of what it depends on).
+//! in dependency order, when each node is up (restore delays, redundancy groups with failover,
+//! primaries with their standbys) and what capacity it has (ramps, and the capacity of what it depends on).
 
 use rand::RngExt;
 
 use super::intervals::Intervals;
-use crate::scenario::{RedundancyGroup, Requirement, Scenario};
-use crate::streams::{Domain, key_of, stream};
+use crate::scenario::{GroupMode, RedundancyGroup, Requirement, Scenario};
+use crate::streams::{Domain, StreamKey, key_of, stream};
 
 /// One stretch of time in which a node is up, ramping from `ramp_start` over `ramp_hours`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -88,14 +88,23 @@ pub fn compute(
         );
         let mut blocked = holds[node].clone();
         let mut groups = Vec::with_capacity(spec.requires.len());
-        for requirement in &spec.requires {
+        for (position, requirement) in spec.requires.iter().enumerate() {
             match requirement {
                 Requirement::Node(dep) => {
                     blocked = blocked.union(&down[*dep]);
                     groups.push(None);
                 }
                 Requirement::Group(group) => {
-                    let holding = group_holding(group, &up, horizon, &mut rng);
+                    let holding = match group.mode {
+                        GroupMode::AnyOf => group_holding(group, &up, horizon, &mut rng),
+                        GroupMode::Standby => {
+                            let key =
+                                StreamKey::new(scenario.run.seed, replication, Domain::Failover)
+                                    .then_id(&spec.id)
+                                    .then(position as u64);
+                            standby_holding(group, key, &up, horizon)
+                        }
+                    };
                     blocked = blocked.union(&holding.complement(horizon));
                     groups.push(Some(holding));
                 }
@@ -142,6 +151,35 @@ fn up_spans<R: rand::Rng>(
         }
     }
     spans
+}
+
+/// When a primary/standby group holds: while the primary is up; and while the primary is down
+/// and the standby up, from `failover_hours` after the start of each such stretch when that
+/// stretch's failover works (one draw per stretch, from `key` and the stretch's number). The
+/// group fails back to the primary the moment it is up again; a failed failover leaves the group
+/// out until then. The standby alone going down changes nothing while the primary is up.
+fn standby_holding(
+    group: &RedundancyGroup,
+    key: StreamKey,
+    up: &[Vec<UpSpan>],
+    horizon: f64,
+) -> Intervals {
+    let up_of =
+        |node: usize| Intervals::from_unsorted(up[node].iter().map(|s| (s.start, s.end)).collect());
+    let primary = up_of(group.members[0]);
+    let standby_down = up_of(group.members[1]).complement(horizon);
+    // Primary down and standby up: the complement of (primary up or standby down).
+    let standby_needed = primary.union(&standby_down).complement(horizon);
+    let mut holding = primary.spans().to_vec();
+    for (occurrence, &(start, end)) in standby_needed.spans().iter().enumerate() {
+        let mut rng = key.then(occurrence as u64).stream();
+        let works = rng.random::<f64>() < group.failover_success;
+        let from = start + group.failover_hours;
+        if works && from < end {
+            holding.push((from, end));
+        }
+    }
+    Intervals::from_unsorted(holding)
 }
 
 /// When a redundancy group holds: at least `need` members up, except for `failover_hours` after
@@ -260,6 +298,11 @@ impl Timelines {
         points
     }
 
+    /// Whether `node` is up at `t`.
+    fn is_up(&self, node: usize, t: f64) -> bool {
+        self.up[node].iter().any(|s| s.start <= t && t < s.end)
+    }
+
     /// When `node` is next up at or after `t` (`t` itself when it is up then); infinite when it
     /// stays down to the end of the timelines.
     pub fn next_up(&self, node: usize, t: f64) -> f64 {
@@ -294,7 +337,15 @@ impl Timelines {
                         let holds = self.group_holds[node][position]
                             .as_ref()
                             .is_some_and(|h| h.contains(t));
-                        if holds {
+                        if holds && group.mode == GroupMode::Standby {
+                            // The primary serves whenever it is up; the standby only otherwise.
+                            let primary = group.members[0];
+                            if self.is_up(primary, t) {
+                                capacity[primary]
+                            } else {
+                                capacity[group.members[1]]
+                            }
+                        } else if holds {
                             scratch.clear();
                             scratch.extend(group.members.iter().map(|&m| capacity[m]));
                             scratch.sort_by(|a, b| b.total_cmp(a));

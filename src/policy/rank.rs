@@ -3,6 +3,11 @@
 //! ranking, the concentration of each service. Written as `rank.csv`
 //! (`rank,node,kind,metric,expected_damage`), `concentration.csv` and `rank.json`.
 //!
+//! A node whose failure alone does no damage at all (every damage metric 0 in every
+//! replication, such as a standby whose primary is up) is not a single point of failure: it is
+//! ranked after every node that does damage and carries a note saying so ("no damage alone
+//! (standby of dc_a)"), in `rank.json`'s `note` and on the terminal.
+//!
 //! Timing: the failure of every node uses the first event's `id`, `at_hour` and `duration_hours`
 //! with probability 1. Keeping the event's id keeps its random stream, so every node fails over
 //! exactly the same hours in replication r as the scenario's event does: the ranking compares
@@ -16,8 +21,9 @@ use serde::Serialize;
 use super::concentration::{self, ServiceConcentration};
 use super::paired::{Interval, t_975};
 use super::{PolicyError, Progress, Sample};
+use crate::results::registry::{PLATFORM_SHARE_AFTER, PLATFORM_SHARE_BEFORE, REACHABLE_MIN_SHARE};
 use crate::results::{metrics, write_whole};
-use crate::scenario::{Event, Layer, Scenario};
+use crate::scenario::{Event, GroupMode, Layer, Requirement, Scenario};
 use crate::world::World;
 
 /// One node's expected damage when it fails alone.
@@ -35,6 +41,9 @@ pub struct Ranked {
     pub infrastructure: bool,
     /// Mean of the metric over replications, with its 95 % interval.
     pub expected_damage: Interval,
+    /// Why the node is no single point of failure, when failing it alone does no damage at all:
+    /// "no damage alone", with "(standby of X)" for the standby of a primary X.
+    pub note: Option<String>,
 }
 
 /// A ranking and the concentration indices, ready to write.
@@ -74,6 +83,7 @@ pub fn failing_alone(scenario: &Scenario, node: usize) -> Option<Scenario> {
         at_hour: main.at_hour.clone(),
         duration_hours: main.duration_hours.clone(),
         probability: 1.0,
+        rate_per_year: None,
     }];
     Some(alone)
 }
@@ -103,9 +113,12 @@ pub fn rank(scenario: &Scenario, progress: &dyn Progress) -> Result<Ranking, Pol
         let Some(alone) = failing_alone(scenario, index) else {
             continue;
         };
-        let values = Sample::run(alone, progress)?
-            .column(&metric)
-            .unwrap_or_default();
+        let sample = Sample::run(alone, progress)?;
+        let values = sample.column(&metric).unwrap_or_default();
+        let note = does_no_damage(&sample).then(|| match standby_of(scenario, index) {
+            Some(primary) => format!("no damage alone (standby of {primary})"),
+            None => "no damage alone".to_string(),
+        });
         let n = values.len();
         let mean = values.iter().sum::<f64>() / n.max(1) as f64;
         let variance = if n > 1 {
@@ -139,9 +152,16 @@ pub fn rank(scenario: &Scenario, progress: &dyn Progress) -> Result<Ranking, Pol
                 lo: mean - half,
                 hi: mean + half,
             },
+            note,
         });
     }
-    nodes.sort_by(|a, b| b.expected_damage.mean.total_cmp(&a.expected_damage.mean));
+    // Nodes that do damage first, most damaging first; those that do none after them.
+    nodes.sort_by(|a, b| {
+        a.note
+            .is_some()
+            .cmp(&b.note.is_some())
+            .then(b.expected_damage.mean.total_cmp(&a.expected_damage.mean))
+    });
     for (i, node) in nodes.iter_mut().enumerate() {
         node.rank = i + 1;
     }
@@ -159,6 +179,36 @@ pub fn rank(scenario: &Scenario, progress: &dyn Progress) -> Result<Ranking, Pol
     })
 }
 
+/// Whether every damage metric of `sample` is exactly 0 in every replication. Levels are left
+/// out: the lowest reachable share and the platform shares are not 0 when nothing happens.
+fn does_no_damage(sample: &Sample) -> bool {
+    let levels = [
+        &REACHABLE_MIN_SHARE,
+        &PLATFORM_SHARE_BEFORE,
+        &PLATFORM_SHARE_AFTER,
+    ];
+    sample.names.iter().enumerate().all(|(m, name)| {
+        let family = name.split_once('.').map_or(name.as_str(), |(f, _)| f);
+        levels.iter().any(|l| l.name == family) || sample.values.iter().all(|row| row[m] == 0.0)
+    })
+}
+
+/// The id of the primary that node `index` is the standby of, if it is one.
+fn standby_of(scenario: &Scenario, index: usize) -> Option<&str> {
+    scenario.nodes.iter().find_map(|node| {
+        node.requires
+            .iter()
+            .find_map(|requirement| match requirement {
+                Requirement::Group(group)
+                    if group.mode == GroupMode::Standby && group.members[1] == index =>
+                {
+                    Some(scenario.nodes[group.members[0]].id.as_str())
+                }
+                _ => None,
+            })
+    })
+}
+
 #[derive(Serialize)]
 struct JsonNode<'a> {
     rank: usize,
@@ -169,6 +219,8 @@ struct JsonNode<'a> {
     expected_damage: f64,
     ci_lo: f64,
     ci_hi: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -222,6 +274,7 @@ impl Ranking {
                     expected_damage: n.expected_damage.mean,
                     ci_lo: n.expected_damage.lo,
                     ci_hi: n.expected_damage.hi,
+                    note: n.note.as_deref(),
                 })
                 .collect(),
             concentration: self

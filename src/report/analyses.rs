@@ -119,6 +119,9 @@ pub(crate) fn render(
             }
         });
     }
+    if let Some((_, section)) = super::annual::section(dir, plots, files)? {
+        sections.push(section);
+    }
     Ok(html! { @for section in &sections { (section) } })
 }
 
@@ -369,7 +372,8 @@ fn rank_section(r: &RankFile, saved: &Saved) -> Markup {
 }
 
 /// Reads the rows of the plotted metric from `sweep.csv`: x is the first path's value (its
-/// position among the points when it is not a number), lines are the other paths' values.
+/// position among the distinct values, named on the axis, when one is not a number), lines are
+/// the other paths' values; a Latin hypercube keeps every path's value of each point.
 fn sweep_figure(path: &Path, meta: &SweepMeta) -> Result<Sweep, ReportError> {
     let csv_error = |message: String| ReportError::Csv {
         path: path.to_path_buf(),
@@ -377,8 +381,7 @@ fn sweep_figure(path: &Path, meta: &SweepMeta) -> Result<Sweep, ReportError> {
     };
     let mut reader = csv::Reader::from_path(path).map_err(|e| csv_error(e.to_string()))?;
     let dims = meta.paths.len();
-    let mut groups: Vec<(String, Vec<Point>)> = Vec::new();
-    let mut seen = 0usize;
+    let mut rows: Vec<(Vec<String>, f64, f64, f64)> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(e.to_string()))?;
         if record.get(dims) != Some(meta.metric.as_str()) {
@@ -390,35 +393,72 @@ fn sweep_figure(path: &Path, meta: &SweepMeta) -> Result<Sweep, ReportError> {
                 .and_then(|s| s.parse::<f64>().ok())
                 .ok_or_else(|| csv_error(format!("column {} of a row is not a number", i + 1)))
         };
-        let x = record
-            .get(0)
-            .and_then(|s| s.parse::<f64>().ok())
-            .unwrap_or(seen as f64);
-        seen += 1;
-        let label = (1..dims)
-            .map(|i| format!("{} = {}", meta.paths[i], record.get(i).unwrap_or_default()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let point = (x, number(dims + 1)?, number(dims + 2)?, number(dims + 3)?);
-        match groups.iter_mut().find(|(l, _)| *l == label) {
+        let values = (0..dims)
+            .map(|i| record.get(i).unwrap_or_default().to_string())
+            .collect();
+        rows.push((
+            values,
+            number(dims + 1)?,
+            number(dims + 2)?,
+            number(dims + 3)?,
+        ));
+    }
+    let numeric = |v: &str| v.parse::<f64>().ok().filter(|x| x.is_finite());
+    if meta.design == "lhs" {
+        let design = rows
+            .into_iter()
+            .map(|(values, mean, p05, p95)| {
+                let xs = values
+                    .iter()
+                    .map(|v| numeric(v).unwrap_or(f64::NAN))
+                    .collect();
+                (xs, mean, p05, p95)
+            })
+            .collect();
+        return Ok(Sweep {
+            metric: meta.metric.clone(),
+            currency: meta.currency.clone(),
+            paths: meta.paths.clone(),
+            categories: None,
+            groups: Vec::new(),
+            design,
+            scenario: meta.scenario.clone(),
+        });
+    }
+    let all_numbers = rows
+        .iter()
+        .all(|(v, ..)| v.first().is_some_and(|x| numeric(x).is_some()));
+    let mut categories: Vec<String> = Vec::new();
+    let mut groups: Vec<(Vec<String>, Vec<Point>)> = Vec::new();
+    for (values, mean, p05, p95) in rows {
+        let first = values.first().cloned().unwrap_or_default();
+        let x = match numeric(&first).filter(|_| all_numbers) {
+            Some(x) => x,
+            None => match categories.iter().position(|c| *c == first) {
+                Some(i) => i as f64,
+                None => {
+                    categories.push(first);
+                    (categories.len() - 1) as f64
+                }
+            },
+        };
+        let others = values.get(1..).unwrap_or_default().to_vec();
+        let point = (x, mean, p05, p95);
+        match groups.iter_mut().find(|(l, _)| *l == others) {
             Some((_, points)) => points.push(point),
-            None => groups.push((label, vec![point])),
+            None => groups.push((others, vec![point])),
         }
     }
     for (_, points) in &mut groups {
         points.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    if meta.design == "lhs" {
-        // Points of a hypercube share no line: one group, drawn as points.
-        let mut all: Vec<Point> = groups.into_iter().flat_map(|(_, p)| p).collect();
-        all.sort_by(|a, b| a.0.total_cmp(&b.0));
-        groups = all.into_iter().map(|p| (String::new(), vec![p])).collect();
-    }
     Ok(Sweep {
         metric: meta.metric.clone(),
         currency: meta.currency.clone(),
-        x_path: meta.paths.first().cloned().unwrap_or_default(),
+        paths: meta.paths.clone(),
+        categories: (!all_numbers).then_some(categories),
         groups,
+        design: Vec::new(),
         scenario: meta.scenario.clone(),
     })
 }
@@ -431,6 +471,15 @@ pub(crate) fn figures_only(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
         source,
     })?;
     let mut files = Vec::new();
-    render(dir, &plots, &mut files)?;
+    let sections = render(dir, &plots, &mut files)?;
+    // An annual study's folder has no run, but a page of its own.
+    if dir.join("annual.json").exists() {
+        let page = dir.join("report.html");
+        super::write_whole(
+            &page,
+            super::html::plain_page("concrisk annual risk", &sections).as_bytes(),
+        )?;
+        files.push(page);
+    }
     Ok(files)
 }

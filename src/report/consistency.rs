@@ -129,6 +129,7 @@ fn run_files(dir: &Path, input: &Input) -> Result<(), ReportError> {
             }
         }
     }
+    daily(dir, input)?;
     let steps = s.timeseries.hours.len();
     for (name, band) in &s.timeseries.series {
         for (what, values) in [("mean", &band.mean), ("p05", &band.p05), ("p95", &band.p95)] {
@@ -278,6 +279,50 @@ fn rows_agree(dir: &Path, name: &str, rows: &str, stamp: &Stamp) -> Result<(), R
                 points.len()
             ),
         ));
+    }
+    Ok(())
+}
+
+/// `daily.csv`, when the folder has it (folders written before it existed do not): each of its
+/// metrics is a metric of summary.json, and its first day is the day of summary.json's `start`
+/// (`day 1` without one).
+fn daily(dir: &Path, input: &Input) -> Result<(), ReportError> {
+    const DAILY: &str = "daily.csv";
+    let Ok(text) = std::fs::read_to_string(dir.join(DAILY)) else {
+        return Ok(());
+    };
+    let s = &input.summary;
+    let expected_first = s
+        .start
+        .as_deref()
+        .map_or("day 1", |start| start.get(..10).unwrap_or(start));
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for (row, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            mismatch(
+                dir,
+                DAILY,
+                DAILY,
+                format!("row {} does not parse: {e}", row + 2),
+            )
+        })?;
+        let (date, metric) = (record.get(0).unwrap_or(""), record.get(1).unwrap_or(""));
+        if !s.metrics.contains_key(metric) {
+            return Err(mismatch(
+                dir,
+                DAILY,
+                SUMMARY,
+                format!("{DAILY} has the metric {metric:?}, which {SUMMARY} does not"),
+            ));
+        }
+        if row == 0 && date != expected_first {
+            return Err(mismatch(
+                dir,
+                DAILY,
+                SUMMARY,
+                format!("{DAILY} starts on {date:?}, {SUMMARY}'s start says {expected_first:?}"),
+            ));
+        }
     }
     Ok(())
 }

@@ -57,18 +57,39 @@ pre { background: #f3f3f3; padding: 0.8rem 1rem; overflow-x: auto; white-space: 
 "#;
 
 /// The whole page.
+/// The page's head: its title and the stylesheet.
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) }
+            // Safe unescaped: the fixed stylesheet above, written here, with no input in it.
+            style { (PreEscaped(CSS)) }
+        }
+    }
+}
+
+/// A page of analysis sections alone, for a folder without a run (`annual`).
+pub(crate) fn plain_page(title: &str, sections: &Markup) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title))
+            body { main { h1 { (title) } (sections) } }
+        }
+    };
+    let mut page = page.into_string();
+    page.push('\n');
+    page
+}
+
 pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &Markup) -> String {
     let s = &input.summary;
     let page = html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (s.scenario) " — concrisk report" }
-                // Safe unescaped: the fixed stylesheet above, written here, with no input in it.
-                style { (PreEscaped(CSS)) }
-            }
+            (head(&format!("{} — concrisk report", s.scenario)))
             body {
                 main {
                     (header(s))
@@ -429,9 +450,37 @@ fn sources_section(s: &Summary) -> Markup {
                 p { "The scenario file cites no sources." }
             } @else {
                 ol {
-                    // Shown as text, not links: the page makes no reference outside itself.
-                    @for src in &s.sources { li { (src) } }
+                    // A web address in a source is a link (nothing is loaded from it); anything
+                    // else is text, escaped.
+                    @for src in &s.sources { li { (source_markup(src)) } }
                 }
+            }
+        }
+    }
+}
+
+/// A web address: `http://` or `https://` then at least one character, none of them a control
+/// character; trailing punctuation of the sentence around it is not part of it.
+fn web_address(word: &str) -> Option<(&str, &str)> {
+    let lower = word.to_ascii_lowercase();
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|p| lower.starts_with(p))?;
+    let end = word.trim_end_matches(['.', ',', ';', ':', ')', ']', '!', '?', '\'', '"']);
+    (end.len() > scheme.len() && !end.chars().any(char::is_control))
+        .then(|| (end, &word[end.len()..]))
+}
+
+/// A source as text with each web address in it a link; maud escapes both the text and the
+/// address, so a source cannot add markup.
+pub(crate) fn source_markup(source: &str) -> Markup {
+    let words: Vec<&str> = source.split(' ').collect();
+    html! {
+        @for (i, word) in words.iter().enumerate() {
+            @if i > 0 { " " }
+            @match web_address(word) {
+                Some((url, rest)) => { a href=(url) { (url) } (rest) }
+                None => { (word) }
             }
         }
     }
@@ -558,4 +607,37 @@ fn sentence(meaning: &str) -> String {
     chars.next().map_or_else(String::new, |c| {
         c.to_uppercase().chain(chars).collect::<String>()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_markup;
+
+    #[test]
+    fn web_addresses_in_sources_become_escaped_links_and_nothing_else_does() {
+        let html = |s: &str| source_markup(s).into_string();
+        assert_eq!(
+            html("MSIT report, https://example.org/a?b=1&c=2."),
+            "MSIT report, <a href=\"https://example.org/a?b=1&amp;c=2\">https://example.org/a?b=1&amp;c=2</a>."
+        );
+        assert_eq!(
+            html("http://x.kr"),
+            "<a href=\"http://x.kr\">http://x.kr</a>"
+        );
+        // Other schemes, a bare scheme and markup stay text.
+        for text in [
+            "javascript:alert(1)",
+            "ftp://x.org",
+            "https://",
+            "<b>bold</b>",
+        ] {
+            assert!(!html(text).contains("<a"), "{text} became a link");
+        }
+        assert_eq!(html("<b>x</b>"), "&lt;b&gt;x&lt;/b&gt;");
+        // A quote cannot leave the attribute.
+        assert!(
+            html("https://x.org/\"onmouseover=\"a")
+                .contains("href=\"https://x.org/&quot;onmouseover=&quot;a\"")
+        );
+    }
 }

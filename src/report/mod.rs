@@ -6,6 +6,7 @@
 //! (no timestamps, ordered maps): the same folder always gives the same bytes.
 
 mod analyses;
+mod annual;
 mod consistency;
 mod error;
 mod figures;

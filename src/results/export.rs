@@ -55,6 +55,7 @@ struct SummaryJson;
 struct ReplicationsCsv;
 struct TimeseriesCsv;
 struct RunJson;
+struct DailyCsv;
 
 impl Exporter for SummaryJson {
     fn file_name(&self) -> &'static str {
@@ -151,6 +152,38 @@ impl Exporter for TimeseriesCsv {
     }
 }
 
+impl Exporter for DailyCsv {
+    fn file_name(&self) -> &'static str {
+        "daily.csv"
+    }
+
+    fn render(&self, results: &RunResults<'_>) -> Result<Vec<u8>, ExportError> {
+        let error = csv_error(self.file_name());
+        let daily = &results.daily;
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer
+            .write_record(["date", "metric", "mean", "p05", "p95"])
+            .map_err(&error)?;
+        for (d, date) in daily.dates.iter().enumerate() {
+            for (m, metric) in daily.metrics.iter().enumerate() {
+                writer
+                    .write_record([
+                        date.as_str(),
+                        metric.as_str(),
+                        &daily.mean[d][m].to_string(),
+                        &daily.p05[d][m].to_string(),
+                        &daily.p95[d][m].to_string(),
+                    ])
+                    .map_err(&error)?;
+            }
+        }
+        writer.into_inner().map_err(|e| ExportError::Encode {
+            file: self.file_name(),
+            message: e.to_string(),
+        })
+    }
+}
+
 /// Writes `bytes` to `path` as a new file: whatever had the name (a file, or a hard link into
 /// the old folder) is unlinked first, and the file is created exclusively, so a symbolic link
 /// there is never followed. Flushing to disk is left to the folder's publishing.
@@ -194,7 +227,13 @@ pub fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ExportErr
 /// [`ExportError`] when the folder or a file cannot be written.
 pub fn write_run(dir: &Path, results: &RunResults<'_>) -> Result<Vec<PathBuf>, ExportError> {
     check_finite(results)?;
-    let exporters: [&dyn Exporter; 4] = [&SummaryJson, &ReplicationsCsv, &TimeseriesCsv, &RunJson];
+    let exporters: [&dyn Exporter; 5] = [
+        &SummaryJson,
+        &ReplicationsCsv,
+        &TimeseriesCsv,
+        &DailyCsv,
+        &RunJson,
+    ];
     let rendered = exporters
         .iter()
         .map(|e| Ok((e.file_name(), e.render(results)?)))
@@ -240,6 +279,20 @@ fn check_finite(results: &RunResults<'_>) -> Result<(), ExportError> {
             for (step, &value) in steps.iter().enumerate() {
                 finite(value, || {
                     format!("the {statistic} of {} at step {step}", series.name)
+                })?;
+            }
+        }
+    }
+    let daily = &results.daily;
+    for (d, date) in daily.dates.iter().enumerate() {
+        for (statistic, rows) in [
+            ("mean", &daily.mean),
+            ("p05", &daily.p05),
+            ("p95", &daily.p95),
+        ] {
+            for (m, &value) in rows[d].iter().enumerate() {
+                finite(value, || {
+                    format!("the {statistic} of {} on {date}", daily.metrics[m])
                 })?;
             }
         }

@@ -507,6 +507,7 @@ duration_hours = 2
                     pairwise: None,
                 },
             ],
+            daily: Vec::new(),
             series: Series {
                 cut_off_share: vec![vec![0.1, 0.2], vec![0.3, 0.4]],
                 reachable_share: vec![Some(vec![0.9, 0.8]), None],

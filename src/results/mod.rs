@@ -1,6 +1,8 @@
 //! The results stage: per-replication metric vectors, their summaries and time-series bands, and
-//! the files a run writes (`summary.json`, `replications.csv`, `timeseries.csv`, `run.json`).
+//! the files a run writes (`summary.json`, `replications.csv`, `timeseries.csv`, `daily.csv`,
+//! `run.json`).
 
+pub mod daily;
 mod export;
 pub mod metrics;
 pub mod registry;
@@ -54,6 +56,8 @@ pub struct RunResults<'w> {
     pub bands: Vec<Band>,
     /// How far the numbers can be trusted: the horizon, the replications, the agents.
     pub warnings: Vec<warnings::Warning>,
+    /// The metrics per local calendar day (`daily.csv`).
+    pub daily: daily::Daily,
 }
 
 impl<'w> RunResults<'w> {
@@ -103,10 +107,12 @@ impl<'w> RunResults<'w> {
             outcomes.len() as u64,
             still_down as f64 / outcomes.len().max(1) as f64,
         );
+        let daily = daily::Daily::collect(scenario, &columns, outcomes);
         RunResults {
             world,
             info,
             warnings,
+            daily,
             metric_names: columns.iter().map(|c| c.name.clone()).collect(),
             columns,
             replication_ids: outcomes.iter().map(|o| o.replication).collect(),

@@ -57,6 +57,10 @@ pub struct Summary {
     /// Clock hour at hour 0 of the run.
     #[serde(default)]
     pub start_hour: f64,
+    /// The local date and time of hour 0, RFC 3339 with its offset (`[run] start`); `null`
+    /// when the scenario gives none.
+    #[serde(default)]
+    pub start: Option<String>,
     /// The concrisk version that wrote the file.
     pub version: String,
     /// The command that reproduces the run.
@@ -263,6 +267,7 @@ impl Summary {
             horizon_hours: scenario.run.horizon_hours,
             step_minutes: scenario.run.step_minutes,
             start_hour: scenario.run.start_hour,
+            start: scenario.run.start_text(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             command: Some(results.info.command.clone()),
             headline_metric: Some(super::metrics::headline(scenario)),

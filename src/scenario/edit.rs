@@ -216,7 +216,7 @@ fn element(items: &DeArray<'_>, part: &str) -> Result<usize, Vec<String>> {
 /// The names an element of an array goes by in a path: a string item is its own name (an id in
 /// `depends_on`); a table answers to its `id`, its `platform` (adoption and switching rules,
 /// platform channels) or its `offline` name (offline channels); a redundancy group without an
-/// `id` answers to each of its members' ids.
+/// `id` answers to each of its members' ids (`any_of`, or its `primary` and `standby`).
 pub(super) fn names_of<'v>(item: &'v DeValue<'_>) -> Vec<&'v str> {
     match item {
         DeValue::String(id) => vec![id.as_ref()],
@@ -227,6 +227,13 @@ pub(super) fn names_of<'v>(item: &'v DeValue<'_>) -> Vec<&'v str> {
                 .collect();
             if !named.is_empty() {
                 return named;
+            }
+            let pair: Vec<&str> = ["primary", "standby"]
+                .iter()
+                .filter_map(|k| table.get(*k)?.get_ref().as_str())
+                .collect();
+            if !pair.is_empty() {
+                return pair;
             }
             table
                 .get("any_of")

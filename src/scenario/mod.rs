@@ -26,8 +26,8 @@ mod sections;
 mod variants;
 
 pub use check::{
-    DEFAULT_MAX_AGENTS, MAX_HORIZON_HOURS, MAX_OUTPUT_STEPS, MAX_PAIRWISE_PLATFORM_CHANNELS,
-    MAX_PLATFORMS,
+    DEFAULT_MAX_AGENTS, MAX_HORIZON_HOURS, MAX_HORIZON_YEARS, MAX_OUTPUT_STEPS,
+    MAX_PAIRWISE_PLATFORM_CHANNELS, MAX_PLATFORMS, MAX_RATE_PER_YEAR,
 };
 pub use distribution::Distribution;
 pub use document::Document;
@@ -35,9 +35,9 @@ pub use edit::{Edit, toml_text};
 pub use error::{FORMAT_DOC, Location, MAX_SHOWN, Problem, ScenarioError};
 pub use graph::{DependencyGraph, DependencyKind};
 pub use model::{
-    Adoption, Channel, Event, Layer, Meta, Node, OfflineChannel, RedundancyGroup, Requirement,
-    RunSettings, SWITCHING_SLICE_HOURS, Scenario, Segment, Service, Social, SocialModelKind,
-    Switching, output_steps,
+    Adoption, Channel, Economics, Event, GroupMode, Layer, Meta, Node, OfflineChannel,
+    RedundancyGroup, Requirement, RunSettings, SWITCHING_SLICE_HOURS, Scenario, Segment, Service,
+    Social, SocialModelKind, Switching, VariantCost, output_steps,
 };
 pub use read::{MAX_FILE_BYTES, read};
 pub use variants::Variant;

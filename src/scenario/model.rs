@@ -32,6 +32,46 @@ pub struct Scenario {
     pub social: Option<Social>,
     /// `[[behaviour.switching]]` rules in file order.
     pub switching: Vec<Switching>,
+    /// `[economics]`, when the file has it: how `annual` discounts a variant's benefit and cost.
+    pub economics: Option<Economics>,
+}
+
+/// `[economics]`: the discounting of a measure's benefits and costs over its life.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Economics {
+    /// Yearly discount rate, a share in [0, 1).
+    pub discount_rate: f64,
+    /// Years over which benefits and per-year costs count (1 to 1000).
+    pub horizon_years: u32,
+}
+
+impl Economics {
+    /// The present value of 1 paid at the end of each year of the horizon:
+    /// Σ_{t=1..H} (1 + r)^−t = (1 − (1 + r)^−H) / r, and H when r = 0.
+    pub fn annuity(&self) -> f64 {
+        let (r, h) = (self.discount_rate, f64::from(self.horizon_years));
+        if r == 0.0 {
+            h
+        } else {
+            (1.0 - (1.0 + r).powf(-h)) / r
+        }
+    }
+}
+
+/// A variant's `cost`: what the measure costs, in the scenario's currency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VariantCost {
+    /// Paid once, at the start.
+    pub upfront: f64,
+    /// Paid at the end of each year of the horizon.
+    pub per_year: f64,
+}
+
+impl VariantCost {
+    /// The present value of the cost under `economics`: upfront + per_year × annuity.
+    pub fn present_value(&self, economics: &Economics) -> f64 {
+        self.upfront + self.per_year * economics.annuity()
+    }
 }
 
 /// `[social]`: how the contact graph is drawn.
@@ -137,6 +177,24 @@ pub struct RunSettings {
     pub step_minutes: f64,
     /// Clock hour (0–24) at hour 0 of the simulation.
     pub start_hour: f64,
+    /// `start`: the local date and time of hour 0 with its offset from UTC, when the file gives
+    /// it (its clock hour is then `start_hour`).
+    pub start: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl RunSettings {
+    /// `start` as RFC 3339 (`2022-10-15T15:30:00+09:00`), the form `summary.json` carries.
+    pub fn start_text(&self) -> Option<String> {
+        self.start
+            .map(|start| start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+    }
+
+    /// The local calendar day of day `day` of the run (0: the day hour 0 falls on), when the run
+    /// has a `start`.
+    pub fn date_of_day(&self, day: i64) -> Option<chrono::NaiveDate> {
+        let first = self.start?.date_naive();
+        first.checked_add_signed(chrono::TimeDelta::try_days(day)?)
+    }
 }
 
 /// A group of the population with its own demand and adoption.
@@ -191,11 +249,14 @@ pub enum Requirement {
     Group(RedundancyGroup),
 }
 
-/// `{ any_of, need, failover_minutes, failover_success }`.
+/// `{ any_of, need, failover_minutes, failover_success }`, or `{ primary, standby,
+/// failover_minutes, failover_success }`.
 #[derive(Debug, Clone)]
 pub struct RedundancyGroup {
-    /// Node indices of the members (`any_of`).
+    /// Node indices of the members (`any_of`; for a standby group, the primary then its standby).
     pub members: Vec<usize>,
+    /// How the members stand in for each other.
+    pub mode: GroupMode,
     /// How many members must be up.
     pub need: usize,
     /// Hours the group does not hold while it fails over after a member goes down
@@ -203,6 +264,18 @@ pub struct RedundancyGroup {
     pub failover_hours: f64,
     /// Probability that a failover works at all.
     pub failover_success: f64,
+}
+
+/// How the members of a redundancy group stand in for each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupMode {
+    /// `any_of`: any `need` members up serve; a member going down while the group holds starts a
+    /// failover.
+    AnyOf,
+    /// `primary`/`standby`: the primary (`members[0]`) serves while it is up; the standby
+    /// (`members[1]`, `need` 1) serves only after a failover from a primary that went down, and
+    /// the group fails back to the primary as soon as it is up again.
+    Standby,
 }
 
 /// Who holds a platform: `share[segment]` of those who hold `given` (everyone when `None`).
@@ -277,6 +350,8 @@ pub struct Event {
     pub duration_hours: Distribution,
     /// Probability that it happens in a replication.
     pub probability: f64,
+    /// Occurrences per year (a Poisson process), for `annual`; `None` when the file gives none.
+    pub rate_per_year: Option<f64>,
 }
 
 impl Scenario {

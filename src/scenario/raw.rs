@@ -35,6 +35,7 @@ pub(super) struct RawScenarioFile {
     pub events: Vec<RawEvent>,
     pub social: Option<RawSocial>,
     pub behaviour: Option<RawBehaviour>,
+    pub economics: Option<RawEconomics>,
     // `[[variants]]` are read by `variants.rs` (as `RawVariant`s) before the rest, their `set`
     // values kept as TOML with spans.
 }
@@ -70,8 +71,8 @@ pub(super) struct RawRun {
     pub agents: Option<u64>,
     #[serde(default = "default_step_minutes")]
     pub step_minutes: f64,
-    #[serde(default)]
-    pub start_hour: f64,
+    pub start_hour: Option<f64>,
+    pub start: Option<String>,
 }
 
 fn default_replications() -> u64 {
@@ -125,13 +126,16 @@ pub(super) enum RawRequirement {
     Group(RawGroup),
 }
 
-/// `{ any_of = [..], need, failover_minutes, failover_success }`. Edit paths name a group by its
-/// `id`, or by any member's id.
+/// `{ any_of = [..], need, failover_minutes, failover_success }`, or a primary with its standby,
+/// `{ primary, standby, failover_minutes, failover_success }` (the checks take exactly one of
+/// the two forms). Edit paths name a group by its `id`, or by any member's id.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawGroup {
     pub id: Option<String>,
-    pub any_of: Vec<String>,
+    pub any_of: Option<Vec<String>>,
+    pub primary: Option<String>,
+    pub standby: Option<String>,
     pub need: Option<i64>,
     pub failover_minutes: Option<f64>,
     pub failover_success: Option<f64>,
@@ -212,6 +216,7 @@ pub(super) struct RawEvent {
     pub duration_hours: RawDistribution,
     #[serde(default = "default_probability")]
     pub probability: f64,
+    pub rate_per_year: Option<f64>,
 }
 
 fn default_probability() -> f64 {
@@ -268,6 +273,25 @@ pub(super) struct RawVariant {
     #[serde(default)]
     pub description: String,
     pub set: BTreeMap<String, toml::Value>,
+    pub cost: Option<RawCost>,
+}
+
+/// A variant's `cost = { upfront, per_year }`, in the scenario's currency.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCost {
+    #[serde(default)]
+    pub upfront: f64,
+    #[serde(default)]
+    pub per_year: f64,
+}
+
+/// `[economics]`: how `annual` discounts a variant's benefits and costs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEconomics {
+    pub discount_rate: f64,
+    pub horizon_years: u64,
 }
 
 /// A number that may be drawn: a bare number (fixed) or a table with `dist`.

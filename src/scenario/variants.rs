@@ -13,7 +13,8 @@ use toml::de::{DeTable, DeValue};
 use super::edit;
 use super::error::Pending;
 use super::locate::FieldPath;
-use super::raw::RawVariant;
+use super::model::VariantCost;
+use super::raw::{RawCost, RawVariant};
 
 /// A variant as the file declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub struct Variant {
 #[derive(Debug, Clone)]
 pub(super) struct Declared<'t> {
     pub variant: Variant,
+    /// Its `cost`, checked.
+    pub cost: Option<VariantCost>,
     pub entries: Vec<SetEntry<'t>>,
 }
 
@@ -157,7 +160,15 @@ pub(super) fn declared<'t>(
                 ));
             }
         }
+        let cost = match &raw.cost {
+            Some(raw_cost) => match cost(raw_cost, table.get("cost"), &here.key("cost"), pending) {
+                Some(cost) => Some(cost),
+                None => continue,
+            },
+            None => None,
+        };
         declared.push(Declared {
+            cost,
             variant: Variant {
                 name: raw.name,
                 description: raw.description,
@@ -167,4 +178,36 @@ pub(super) fn declared<'t>(
         });
     }
     declared
+}
+
+/// A variant's `cost`, each part a finite amount ≥ 0; a problem goes to `pending`, located at
+/// the part (or the table when the part is not written).
+fn cost(
+    raw: &RawCost,
+    value: Option<&Spanned<DeValue<'_>>>,
+    here: &FieldPath,
+    pending: &mut Vec<Pending>,
+) -> Option<VariantCost> {
+    let table = value.and_then(|v| v.get_ref().as_table());
+    let mut ok = true;
+    for (name, amount) in [("upfront", raw.upfront), ("per_year", raw.per_year)] {
+        if amount.is_finite() && amount >= 0.0 {
+            continue;
+        }
+        ok = false;
+        let span = table
+            .and_then(|t| t.get(name))
+            .map(Spanned::span)
+            .or_else(|| value.map(Spanned::span));
+        pending.push(Pending::new(
+            span,
+            here.key(name).display(),
+            format!("{amount} is not an amount ≥ 0"),
+            "give what the measure costs in the scenario's currency, e.g. cost = { upfront = 1.0e11, per_year = 5.0e9 }",
+        ));
+    }
+    ok.then_some(VariantCost {
+        upfront: raw.upfront,
+        per_year: raw.per_year,
+    })
 }

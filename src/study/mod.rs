@@ -27,6 +27,7 @@
 //! # Ok::<(), study::StudyError>(())
 //! ```
 
+mod annual;
 pub mod bench;
 mod check;
 mod compare;
@@ -41,6 +42,7 @@ mod sweep;
 use std::path::PathBuf;
 
 pub use crate::simulation::Progress;
+pub use annual::{AnnualRequest, AnnualResult, DEFAULT_YEARS, MAX_YEARS, annual};
 pub use check::{CheckResult, check};
 pub use compare::{CompareRequest, CompareResult, compare};
 pub use error::StudyError;

@@ -3,7 +3,7 @@
 //! engine works on exact intervals instead; this one samples each tick at its middle, so every
 //! change is known to within one tick.
 
-use concrisk::scenario::{Event, RedundancyGroup, Requirement, Scenario};
+use concrisk::scenario::{Event, GroupMode, RedundancyGroup, Requirement, Scenario};
 use concrisk::streams::Domain;
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -53,6 +53,41 @@ impl GroupState {
             blocked_until: f64::NEG_INFINITY,
             waiting_for: Vec::new(),
         }
+    }
+
+    /// A primary/standby group at tick `k`: "the group holds while the primary is up; when the
+    /// primary is down and the standby up, a failover takes `failover_minutes` and works with
+    /// `failover_success`; failed, the group is out until the primary is back". `blocked_until`
+    /// is the end of the stretch's failover, `held_before` whether the tick before was already
+    /// in the same stretch (primary down, standby up), and a failed failover sets it infinite.
+    fn step_standby(
+        &mut self,
+        group: &RedundancyGroup,
+        up: &[Vec<bool>],
+        k: usize,
+        (t0, mid): (f64, f64),
+        rng: &mut Xoshiro256PlusPlus,
+    ) -> bool {
+        let (primary, standby) = (group.members[0], group.members[1]);
+        if up[primary][k] {
+            self.held_before = false;
+            return true;
+        }
+        if !up[standby][k] {
+            self.held_before = false;
+            return false;
+        }
+        if !self.held_before {
+            // A new stretch on the standby: fail over, once.
+            self.held_before = true;
+            let works = rng.random::<f64>() < group.failover_success;
+            self.blocked_until = if works {
+                t0 + group.failover_hours
+            } else {
+                f64::INFINITY
+            };
+        }
+        mid >= self.blocked_until
     }
 
     /// Whether the group holds at tick `k` (start `t0`, middle `mid`), its members' states being
@@ -166,7 +201,13 @@ pub fn simulate(scenario: &Scenario, dt: f64, ticks: usize, replication: u64) ->
                         (0..ticks)
                             .map(|k| {
                                 let t0 = k as f64 * dt;
-                                state.step(group, &up, k, (t0, t0 + dt / 2.0), &mut rng)
+                                let times = (t0, t0 + dt / 2.0);
+                                match group.mode {
+                                    GroupMode::AnyOf => state.step(group, &up, k, times, &mut rng),
+                                    GroupMode::Standby => {
+                                        state.step_standby(group, &up, k, times, &mut rng)
+                                    }
+                                }
                             })
                             .collect(),
                     )
@@ -190,7 +231,15 @@ pub fn simulate(scenario: &Scenario, dt: f64, ticks: usize, replication: u64) ->
                     }
                     Requirement::Group(group) => {
                         clear &= holds.as_ref().is_some_and(|holds| holds[k]);
-                        limit = limit.min(group_capacity(group, &capacity, k));
+                        let serving = match group.mode {
+                            GroupMode::AnyOf => group_capacity(group, &capacity, k),
+                            // The primary serves while it is up, else the standby.
+                            GroupMode::Standby if up[group.members[0]][k] => {
+                                capacity[group.members[0]][k]
+                            }
+                            GroupMode::Standby => capacity[group.members[1]][k],
+                        };
+                        limit = limit.min(serving);
                     }
                 }
             }

@@ -4,9 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
-    Drawn, Figure, Swatch, TickAxis, category, font, frame, label_column, legend, padded, shorten,
-};
+use super::{Drawn, Figure, RowLabels, Swatch, TickAxis, fit_values, font, frame, legend, padded};
 use crate::report::format::{self, Measure};
 use crate::report::input::{Input, Stats, Summary};
 use crate::report::palette::{self, INK, LIGHT_GREY};
@@ -102,7 +100,7 @@ impl Figure for Bars<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
         let title = format!("{} by {}", self.measure.title, self.by);
         let (plot, side) = frame(root, &title)?;
-        let names: Vec<String> = self.rows.iter().map(|(l, _)| shorten(l, 28)).collect();
+        let names: Vec<String> = self.rows.iter().map(|(l, _)| l.clone()).collect();
         let n = self.rows.len();
         let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
         let hi = self
@@ -117,25 +115,31 @@ impl Figure for Bars<'_> {
             .fold(0.0, f64::min);
         // Room on the right for the value labels.
         let (lo, hi) = padded(lo, hi * 1.3);
+        let (w, _) = plot.dim_in_pixel();
+        let labels = RowLabels::in_plot(&plot, &names, 330);
+        let x_ticks = fit_values(&plot, w.saturating_sub(labels.width + 50), (lo, hi), |x| {
+            self.measure.value(x)
+        });
         let mut chart = ChartBuilder::on(&plot)
             .margin(20)
             .margin_right(30)
             .x_label_area_size(70)
-            .y_label_area_size(label_column(&names, 330))
+            .y_label_area_size(labels.width)
             .build_cartesian_2d(lo..hi, TickAxis::categories(n))?;
         chart
             .configure_mesh()
             .light_line_style(WHITE)
             .bold_line_style(LIGHT_GREY)
             .disable_y_mesh()
-            .x_labels(8)
+            .x_labels(x_ticks)
             .x_desc(self.measure.axis_title(&self.summary.currency))
             // Rows run top to bottom in the scenario's order; the axis runs bottom to top.
-            .y_label_formatter(&|y| category(&names, (n - 1) as f64 - y))
+            .y_label_formatter(&|_| String::new())
             .x_label_formatter(&|x| self.measure.value(*x))
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))
             .draw()?;
+        labels.draw(&plot, &chart)?;
         let colour = palette::series(0);
         for (i, (_, m)) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;

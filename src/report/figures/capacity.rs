@@ -1,15 +1,16 @@
 //! `capacity`: each node that an event fails or that depends on one, as a row coloured by its mean
 //! capacity hour by hour. Rows run from infrastructure down to apps, so the cascade reads top to
-//! bottom and the staged recovery left to right; a label says when each node was back. Nodes
-//! whose capacity never dropped are left out.
+//! bottom and the staged recovery left to right; a label says when each node was back (the hours by
+//! which 5 % and 95 % of replications had it back for good). Nodes whose capacity never dropped are
+//! left out.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::graph::{depths, edges, exposed};
 use super::{
-    Drawn, Figure, Swatch, TickAxis, category, event_windows, font, frame, hour_axis_label, legend,
-    shorten,
+    Drawn, Figure, RowLabels, Swatch, TickAxis, clock, event_windows, font, frame, hour_axis,
+    hour_axis_label, legend,
 };
 use crate::report::format;
 use crate::report::input::{Input, Series, Summary};
@@ -18,14 +19,62 @@ use crate::results::registry::CAPACITY;
 
 pub(crate) struct Capacity<'a> {
     summary: &'a Summary,
-    /// (node name, capacity series, hour it was back at full capacity if it was), top to bottom.
-    rows: Vec<(String, &'a Series, Option<f64>)>,
+    /// (node name, capacity series, when it was back), top to bottom.
+    rows: Vec<(String, &'a Series, Back)>,
 }
 
-/// The hour from which the mean capacity stays full, if it gets there.
-fn back_at(s: &Series) -> Option<f64> {
-    let last_low = s.mean.iter().rposition(|c| c.is_finite() && *c < 0.999)?;
-    s.hours.get(last_low + 1).copied()
+/// When a node was back at full capacity for the rest of the run, read off the per-step quantile
+/// series. A node's capacity in one replication is full until its failure, below full while it is
+/// down and ramping, and full again from its return on (recovery is monotone: the engine never
+/// fails a node twice in one event). So once every replication's failure has begun, the
+/// capacity's 95th percentile at a step is full exactly when at least 5 % of replications are
+/// back, and its 5th percentile exactly when 95 % are: the hour from which the p95 (p05) series
+/// stays full is the 5th (95th) percentile of the return hour, to the step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Back {
+    /// 5 % of replications back by this hour (None: not 5 % by the end of the run).
+    pub early: Option<f64>,
+    /// 95 % of replications back by this hour (None: not 95 % by the end of the run).
+    pub late: Option<f64>,
+}
+
+/// The hour from which `values` stay full, if they get there (the first hour when they never
+/// dropped).
+fn full_from(hours: &[f64], values: &[f64]) -> Option<f64> {
+    match values.iter().rposition(|c| c.is_finite() && *c < 0.999) {
+        Some(last_low) => hours.get(last_low + 1).copied(),
+        None => hours.first().copied(),
+    }
+}
+
+impl Back {
+    pub(crate) fn of(s: &Series) -> Back {
+        Back {
+            early: full_from(&s.hours, &s.p95),
+            late: full_from(&s.hours, &s.p05),
+        }
+    }
+
+    /// The label beside the row, in hours of the run or clock times.
+    fn words(&self, start: Option<clock::Start>) -> String {
+        let at = |h: f64| match start {
+            Some(s) => s.words(h),
+            None => format!("hour {}", format::count(h)),
+        };
+        match (self.early, self.late) {
+            (Some(early), Some(late)) if late - early > 1e-9 => match start {
+                Some(s) => format!("back at {} (5–95\u{a0}%)", s.span(early, late)),
+                None => format!(
+                    "back at hour {}–{} (5–95\u{a0}%)",
+                    format::count(early),
+                    format::count(late)
+                ),
+            },
+            (_, Some(late)) => format!("back by {} (95\u{a0}%)", at(late)),
+            (Some(early), None) => format!("5\u{a0}% back by {}; not all by the end", at(early)),
+            (None, None) => "not back by the end of the run".to_string(),
+        }
+    }
 }
 
 impl<'a> Capacity<'a> {
@@ -36,7 +85,7 @@ impl<'a> Capacity<'a> {
         let edges = edges(nodes);
         let depth = depths(nodes, &edges);
         let exposed = exposed(nodes, &edges);
-        let mut rows: Vec<(usize, f64, String, &Series, Option<f64>)> = nodes
+        let mut rows: Vec<(usize, f64, String, &Series, Back)> = nodes
             .iter()
             .enumerate()
             .filter(|(i, _)| exposed[*i])
@@ -45,10 +94,10 @@ impl<'a> Capacity<'a> {
                 if !s.mean.iter().any(|c| c.is_finite() && *c < 0.999) {
                     return None;
                 }
-                let back = back_at(s);
+                let back = Back::of(s);
                 Some((
                     depth[i],
-                    back.unwrap_or(f64::INFINITY),
+                    back.late.unwrap_or(f64::INFINITY),
                     n.display_name().to_string(),
                     s,
                     back,
@@ -100,7 +149,8 @@ impl Figure for Capacity<'_> {
     fn caption(&self) -> String {
         "Capacity of each node that failed or depends on one that did, hour by hour (mean across \
          replications; darker is less capacity), from infrastructure at the top to the services \
-         people use; the label gives the hour each was back at full capacity."
+         people use; the label gives the hours by which 5 % and 95 % of replications had each back \
+         at full capacity for the rest of the run."
             .to_string()
     }
 
@@ -109,32 +159,30 @@ impl Figure for Capacity<'_> {
         let horizon = self.summary.horizon_hours.max(1e-9);
         let step = self.summary.step_minutes / 60.0;
         let n = self.rows.len();
-        let names: Vec<String> = self
-            .rows
-            .iter()
-            .map(|(name, _, _)| shorten(name, 28))
-            .collect();
-        let label_w = names
-            .iter()
-            .map(|l| l.chars().count() as u32 * 11 + 30)
-            .max()
-            .unwrap_or(120);
+        let names: Vec<String> = self.rows.iter().map(|(name, _, _)| name.clone()).collect();
+        let (w, _) = plot.dim_in_pixel();
+        let labels = RowLabels::in_plot(&plot, &names, 330);
+        let (x_axis, x_label) = hour_axis(&plot, self.summary, w.saturating_sub(labels.width + 70));
+        let start = clock::Start::of(self.summary);
         let mut chart = ChartBuilder::on(&plot)
             .margin(20)
             .margin_right(30)
             .x_label_area_size(70)
-            .y_label_area_size(label_w.clamp(120, 330))
-            .build_cartesian_2d(TickAxis::hours(horizon), TickAxis::categories(n))?;
+            .y_label_area_size(labels.width)
+            .build_cartesian_2d(x_axis, TickAxis::categories(n))?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .light_line_style(WHITE)
             .bold_line_style(LIGHT_GREY)
             .x_desc(hour_axis_label(self.summary))
-            .y_label_formatter(&|y| category(&names, (n - 1) as f64 - y))
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&|_| String::new())
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))
             .draw()?;
+        labels.draw(&plot, &chart)?;
+        let text_size = palette::TICK - 2;
         for (i, (_, s, back)) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             chart.draw_series(
@@ -147,23 +195,44 @@ impl Figure for Capacity<'_> {
                         Rectangle::new([(h, y - 0.4), (end, y + 0.4)], ramp(c).filled())
                     }),
             )?;
-            // When each came back: beside the point, on the light part of the row.
-            let (text, at) = match back {
-                Some(b) => (format!("back at hour {}", format::count(*b)), *b),
-                None => ("not back by the end of the run".to_string(), horizon),
-            };
-            let (x_shift, anchor) = if at > horizon * 0.7 {
-                (-8, plotters::style::text_anchor::HPos::Right)
+            // When each came back: the 5 %–95 % span as a bar on the row, the words beside it on
+            // the light part of the row, on whichever side has room.
+            if let (Some(a), Some(b)) = (back.early, back.late) {
+                if b > a {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(a, y - 0.06), (b, y + 0.06)],
+                        INK.filled(),
+                    )))?;
+                }
+            }
+            let text = back.words(start);
+            let at = back.late.or(back.early).unwrap_or(horizon);
+            let (x0, row_y) = chart.backend_coord(&(0.0, y));
+            let (x_at, _) = chart.backend_coord(&(at, y));
+            let (x_end, _) = chart.backend_coord(&(horizon, y));
+            let text_w = super::text_width(&plot, &text, text_size) as i32;
+            // Right of the span when it fits there, else left of it; on a light box either way,
+            // so that it reads over a dark row.
+            let x_early = chart.backend_coord(&(back.early.unwrap_or(at), y)).0;
+            let (right, left) = (x_end - x_at - 8, x_early - 8 - x0);
+            let left = if right >= text_w || (right >= left && left < text_w) {
+                // Right of the span; when neither side has room, as far right as the plot allows.
+                (x_at + 8).min(x_end - text_w - 4)
             } else {
-                (8, plotters::style::text_anchor::HPos::Left)
+                (x_early - 8 - text_w).max(x0 + 4)
             };
-            let style = font(palette::TICK - 2).pos(plotters::style::text_anchor::Pos::new(
-                anchor,
+            let (bx, by) = plot.get_base_pixel();
+            let (left, row_y) = (left - bx, row_y - by);
+            let half = text_size as i32 * 7 / 10;
+            plot.draw(&Rectangle::new(
+                [(left - 4, row_y - half), (left + text_w + 4, row_y + half)],
+                WHITE.mix(0.85).filled(),
+            ))?;
+            let style = font(text_size).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
                 plotters::style::text_anchor::VPos::Center,
             ));
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((at, y)) + Text::new(text, (x_shift, 0), style),
-            ))?;
+            plot.draw(&Text::new(text, (left, row_y), style))?;
         }
         for (start, end) in event_windows(&self.summary.events, horizon) {
             for x in [start, end] {
@@ -194,7 +263,63 @@ impl Figure for Capacity<'_> {
         legend(
             &side,
             &entries,
-            &["Mean capacity across replications in each step of the run.".to_string()],
+            &[
+                "Mean capacity across replications in each step of the run.".to_string(),
+                "Back: the hours by which 5\u{a0}% and 95\u{a0}% of replications had the node at \
+                 full capacity for the rest of the run (the black bar spans them)."
+                    .to_string(),
+            ],
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Twenty replications of a node down from hour 1, back at hour 2 + r/2 in replication r
+    /// (r = 0 … 19): the quantile series of capacity step by step, as the engine writes them
+    /// (quantiles by linear interpolation, as `results::stats`). 5 % of them (one) are back at
+    /// hour 2, 95 % (nineteen) at hour 11; the figure must say exactly these.
+    #[test]
+    fn back_reads_the_return_hours_percentiles_off_the_quantile_series() {
+        let hours: Vec<f64> = (0..24).map(|h| h as f64 * 0.5).collect();
+        let back = |r: usize| 2.0 + r as f64 / 2.0;
+        let at = |h: f64| -> Vec<f64> {
+            let mut c: Vec<f64> = (0..20)
+                .map(|r| if h >= 1.0 && h < back(r) { 0.0 } else { 1.0 })
+                .collect();
+            c.sort_by(f64::total_cmp);
+            c
+        };
+        let q = |sorted: &[f64], p: f64| {
+            let x = p * (sorted.len() - 1) as f64;
+            let (i, f) = (x.floor() as usize, x.fract());
+            sorted[i] + (sorted[(i + 1).min(sorted.len() - 1)] - sorted[i]) * f
+        };
+        let s = Series {
+            mean: hours
+                .iter()
+                .map(|&h| at(h).iter().sum::<f64>() / 20.0)
+                .collect(),
+            p05: hours.iter().map(|&h| q(&at(h), 0.05)).collect(),
+            p95: hours.iter().map(|&h| q(&at(h), 0.95)).collect(),
+            hours,
+        };
+        let b = Back::of(&s);
+        // The p95 is full once two replications (of 20) are back: the second is back at 2.5 h,
+        // and linear interpolation between 19 × 0.95 = 18.05 keeps it below full until then.
+        assert_eq!(b.early, Some(2.5));
+        assert_eq!(b.late, Some(11.5));
+        // The mean, which the figure used to read, is full only when the slowest is back.
+        assert_eq!(full_from(&s.hours, &s.mean), Some(11.5));
+        assert_eq!(
+            b.words(None),
+            format!(
+                "back at hour {}–{} (5–95\u{a0}%)",
+                format::count(2.5),
+                format::count(11.5)
+            )
+        );
     }
 }

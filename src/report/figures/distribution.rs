@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, Figure, Swatch, font, frame, legend, padded};
+use super::{Drawn, Figure, Swatch, fit_values, font, frame, legend, padded, patterned};
 use crate::report::format::Measure;
 use crate::report::input::{Input, Summary};
 use crate::report::palette::{self, FAILED, INK, LIGHT_GREY};
@@ -66,10 +66,31 @@ impl<'a> Damage<'a> {
         self.measure.axis_title(&self.summary.currency)
     }
 
-    fn range(&self) -> (f64, f64) {
-        let lo = self.values[0].min(0.0);
-        let hi = self.values[self.values.len() - 1].max(self.cvar95);
-        padded(lo, hi)
+    /// The values' span (what the bins cover) and the axis range: the data and the marks with a
+    /// margin on each side, so that no bar touches the frame. The axis starts at zero only when
+    /// that means something: when the values reach it or come within a quarter of their span.
+    fn range(&self) -> ((f64, f64), (f64, f64)) {
+        let lo = self.values[0];
+        let hi = self.values[self.values.len() - 1];
+        let (lo, hi) = padded(lo, hi);
+        let top = hi.max(self.cvar95).max(self.p95).max(self.mean);
+        let span = top - lo;
+        let axis_lo = if lo >= 0.0 && lo < 0.25 * span {
+            0.0
+        } else {
+            lo - 0.04 * span
+        };
+        ((lo, hi), (axis_lo, top + 0.04 * span))
+    }
+
+    /// How many x ticks fit in `plot` without touching.
+    fn ticks<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>, lo: f64, hi: f64) -> usize {
+        fit_values(
+            plot,
+            plot.dim_in_pixel().0.saturating_sub(140),
+            (lo, hi),
+            |x| self.measure.value(x),
+        )
     }
 
     fn marks(&self) -> [(f64, Swatch, String); 3] {
@@ -102,26 +123,12 @@ pub(crate) struct Histogram<'a>(pub &'a Damage<'a>);
 /// The exceedance-curve figure.
 pub(crate) struct Exceedance<'a>(pub &'a Damage<'a>);
 
-fn draw_mark<DB: DrawingBackend, X, Y>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
-    x: f64,
-    top: f64,
-    swatch: Swatch,
-) -> Drawn
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    let points = [(x, 0.0), (x, top)];
+/// The colour and dash pattern of a mark's vertical line.
+fn mark_style(swatch: Swatch) -> (RGBColor, (u32, u32)) {
     match swatch {
-        Swatch::Dashed(c) => {
-            chart.draw_series(DashedLineSeries::new(points, 10, 6, c.stroke_width(3)))?;
-        }
-        Swatch::Line(c) | Swatch::LineBand(c) | Swatch::Fill(c) => {
-            chart.draw_series(LineSeries::new(points, c.stroke_width(3)))?;
-        }
+        Swatch::Dashed(c) => (c, (10, 6)),
+        Swatch::Line(c) | Swatch::Fill(c) | Swatch::Pattern(c, _, _) => (c, (0, 0)),
     }
-    Ok(())
 }
 
 impl Figure for Histogram<'_> {
@@ -142,10 +149,10 @@ impl Figure for Histogram<'_> {
         let d = self.0;
         let title = format!("{} across replications", d.measure.title);
         let (plot, side) = frame(root, &title)?;
-        let (lo, hi) = d.range();
+        let ((lo, data_hi), (axis_lo, hi)) = d.range();
         // About the square root of the sample, which shows the tail without making every bin noise.
         let bins = ((d.values.len() as f64).sqrt().ceil() as usize).clamp(10, 40);
-        let width = (hi - lo) / bins as f64;
+        let width = (data_hi - lo) / bins as f64;
         let mut counts = vec![0u32; bins];
         for v in &d.values {
             let i = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
@@ -158,12 +165,12 @@ impl Figure for Histogram<'_> {
             .margin_right(40)
             .x_label_area_size(70)
             .y_label_area_size(70)
-            .build_cartesian_2d(lo..hi, 0.0..top)?;
+            .build_cartesian_2d(axis_lo..hi, 0.0..top)?;
         chart
             .configure_mesh()
             .light_line_style(WHITE)
             .bold_line_style(LIGHT_GREY)
-            .x_labels(8)
+            .x_labels(d.ticks(&plot, axis_lo, hi))
             .y_labels(8)
             .x_desc(d.axis())
             .y_desc("Replications")
@@ -188,7 +195,13 @@ impl Figure for Histogram<'_> {
         }))?;
         let marks = d.marks();
         for (x, swatch, _) in &marks {
-            draw_mark(&mut chart, *x, top, *swatch)?;
+            let (c, pattern) = mark_style(*swatch);
+            patterned(
+                &mut chart,
+                vec![(*x, 0.0), (*x, top)],
+                pattern,
+                c.stroke_width(3),
+            )?;
         }
         let mut entries = vec![(Swatch::Fill(palette::series(0)), "Replications".to_string())];
         entries.extend(marks.into_iter().map(|(_, s, l)| (s, l)));
@@ -220,7 +233,7 @@ impl Figure for Exceedance<'_> {
             d.measure.title.to_lowercase()
         );
         let (plot, side) = frame(root, &title)?;
-        let (lo, hi) = d.range();
+        let (_, (lo, hi)) = d.range();
         let mut chart = ChartBuilder::on(&plot)
             .margin(20)
             .margin_right(40)
@@ -231,7 +244,7 @@ impl Figure for Exceedance<'_> {
             .configure_mesh()
             .light_line_style(WHITE)
             .bold_line_style(LIGHT_GREY)
-            .x_labels(8)
+            .x_labels(d.ticks(&plot, lo, hi))
             .y_labels(11)
             .x_desc(d.axis())
             .y_desc("Share of replications above")
@@ -257,7 +270,13 @@ impl Figure for Exceedance<'_> {
         ))?;
         let [mean, p95, _] = d.marks();
         for (x, swatch, _) in [&mean, &p95] {
-            draw_mark(&mut chart, *x, 1.0, *swatch)?;
+            let (c, pattern) = mark_style(*swatch);
+            patterned(
+                &mut chart,
+                vec![(*x, 0.0), (*x, 1.0)],
+                pattern,
+                c.stroke_width(3),
+            )?;
         }
         legend(
             &side,

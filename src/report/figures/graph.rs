@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Drawn, Figure, Swatch, font, frame, legend, shorten, wrap};
+use super::{Drawn, Figure, Swatch, font, frame, legend, wrap_px};
 use crate::report::input::{Input, Node};
 use crate::report::palette::{CASCADE, FAILED, GREY, INK, LIGHT_GREY};
 use crate::results::registry::CAPACITY;
@@ -203,6 +203,53 @@ fn order(columns: &mut [Vec<usize>], edges: &[Edge], n: usize) {
     }
 }
 
+/// The text of one box: the name wrapped to the box's width, and the node's kind under it when
+/// there is room.
+#[derive(Debug, Clone, Default)]
+struct Label {
+    lines: Vec<String>,
+    size: u32,
+    line_h: f64,
+    kind: bool,
+}
+
+impl Label {
+    /// The labels of a column's names at the largest text size at which every whole name (and
+    /// then its kind) fits in `max_h` px of height; a name is never cut.
+    fn fit<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        names: &[&str],
+        width: f64,
+        max_h: f64,
+    ) -> Vec<Label> {
+        let width = width.max(40.0) as u32;
+        let mut last = Vec::new();
+        for kind in [true, false] {
+            for size in [16, 14, 12] {
+                let labels: Vec<Label> = names
+                    .iter()
+                    .map(|name| Label {
+                        lines: wrap_px(area, name, size, width),
+                        size,
+                        line_h: f64::from(size) * 1.2,
+                        kind,
+                    })
+                    .collect();
+                if labels.iter().all(|l| l.height() <= max_h) {
+                    return labels;
+                }
+                last = labels;
+            }
+        }
+        last
+    }
+
+    /// The box height the text needs.
+    fn height(&self) -> f64 {
+        (self.lines.len() + usize::from(self.kind)) as f64 * self.line_h + 10.0
+    }
+}
+
 fn ends_from(e: &Edge) -> usize {
     e.from
 }
@@ -250,16 +297,25 @@ impl Figure for Graph<'_> {
         let (left, top, bottom) = (20.0, 30.0, 20.0);
         let col_w = (w - left) / self.columns.len().max(1) as f64;
         let box_w = (col_w * 0.74).min(230.0);
-        let chars = ((box_w - 12.0) / 9.0) as usize;
-        let line_h = 19.0;
+        let chars = ((box_w - 12.0) / 8.0) as usize;
 
-        // Box geometry: centre and half-height, in pixels.
+        // Box geometry: centre and half-height, in pixels; and each box's text.
         let mut at = vec![(0.0, 0.0, 0.0); self.nodes.len()];
+        let mut labels = vec![Label::default(); self.nodes.len()];
         for (c, col) in self.columns.iter().enumerate() {
             let slot = (h - top - bottom) / col.len().max(1) as f64;
-            for (i, &v) in col.iter().enumerate() {
-                let lines = wrap(self.nodes[v].display_name(), chars).len().min(2) + 1;
-                let half = ((lines as f64 * line_h + 12.0) / 2.0).min(slot * 0.42);
+            // One text size for the whole column: the largest at which every name fits.
+            let names: Vec<&str> = col.iter().map(|&v| self.nodes[v].display_name()).collect();
+            // Room above a box for its "any 1 of 2" when a node of the column has one.
+            let group_room = if col.iter().any(|&v| !self.nodes[v].groups.is_empty()) {
+                16.0
+            } else {
+                0.0
+            };
+            let column = Label::fit(&plot, &names, box_w - 12.0, slot * 0.88 - group_room);
+            for (i, (&v, label)) in col.iter().zip(column).enumerate() {
+                let half = label.height() / 2.0;
+                labels[v] = label;
                 at[v] = (
                     left + (c as f64 + 0.5) * col_w,
                     top + (i as f64 + 0.5) * slot,
@@ -390,38 +446,33 @@ impl Figure for Graph<'_> {
             let corners = [px(x - box_w / 2.0, y - half), px(x + box_w / 2.0, y + half)];
             plot.draw(&Rectangle::new(corners, fill.filled()))?;
             plot.draw(&Rectangle::new(corners, INK.stroke_width(1)))?;
-            let mut lines: Vec<String> = wrap(node.display_name(), chars)
-                .into_iter()
-                .take(2)
-                .collect();
-            if wrap(node.display_name(), chars).len() > 2 {
-                if let Some(last) = lines.last_mut() {
-                    *last = shorten(&format!("{last} …"), chars);
-                }
-            }
+            let label = &labels[v];
             let kind = if node.kind.is_empty() {
                 node.layer.clone()
             } else {
                 node.kind.clone()
             };
-            let n = lines.len() as f64 + 1.0;
-            let first = y - (n - 1.0) * line_h / 2.0;
-            for (i, line) in lines.iter().enumerate() {
+            let lh = label.line_h;
+            let n = label.lines.len() as f64 + if label.kind { 1.0 } else { 0.0 };
+            let first = y - (n - 1.0) * lh / 2.0;
+            for (i, line) in label.lines.iter().enumerate() {
                 plot.draw(&Text::new(
                     line.clone(),
-                    px(x, first + i as f64 * line_h),
-                    font(16)
+                    px(x, first + i as f64 * lh),
+                    font(label.size)
                         .color(&text)
                         .pos(Pos::new(HPos::Center, VPos::Center)),
                 ))?;
             }
-            plot.draw(&Text::new(
-                shorten(&kind, chars + 2),
-                px(x, first + (n - 1.0) * line_h),
-                font(13)
-                    .color(&text)
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
-            ))?;
+            if label.kind && !kind.is_empty() && kind.chars().count() <= chars + 2 {
+                plot.draw(&Text::new(
+                    kind,
+                    px(x, first + (n - 1.0) * lh),
+                    font(label.size - 3)
+                        .color(&text)
+                        .pos(Pos::new(HPos::Center, VPos::Center)),
+                ))?;
+            }
         }
 
         legend(

@@ -4,9 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
-    Drawn, Figure, Swatch, TickAxis, category, font, frame, label_column, legend, padded, shorten,
-};
+use super::{Drawn, Figure, RowLabels, Swatch, TickAxis, fit_values, font, frame, legend, padded};
 use crate::report::format::Measure;
 use crate::report::palette::{self, INK, LIGHT_GREY};
 
@@ -45,7 +43,7 @@ impl Figure for IntervalBars {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
         let (plot, side) = frame(root, &self.title)?;
-        let names: Vec<String> = self.rows.iter().map(|r| shorten(&r.label, 30)).collect();
+        let names: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
         let n = self.rows.len();
         let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
         let hi = self
@@ -60,24 +58,30 @@ impl Figure for IntervalBars {
             .fold(0.0, f64::min);
         // Room on the right for the value labels.
         let (lo, hi) = padded(lo, hi * 1.45);
+        let (w, _) = plot.dim_in_pixel();
+        let labels = RowLabels::in_plot(&plot, &names, 340);
+        let x_ticks = fit_values(&plot, w.saturating_sub(labels.width + 50), (lo, hi), |x| {
+            self.measure.value(x)
+        });
         let mut chart = ChartBuilder::on(&plot)
             .margin(20)
             .margin_right(30)
             .x_label_area_size(70)
-            .y_label_area_size(label_column(&names, 340))
+            .y_label_area_size(labels.width)
             .build_cartesian_2d(lo..hi, TickAxis::categories(n))?;
         chart
             .configure_mesh()
             .light_line_style(WHITE)
             .bold_line_style(LIGHT_GREY)
             .disable_y_mesh()
-            .x_labels(7)
+            .x_labels(x_ticks)
             .x_desc(self.measure.axis_title(&self.currency))
-            .y_label_formatter(&|y| category(&names, (n - 1) as f64 - y))
+            .y_label_formatter(&|_| String::new())
             .x_label_formatter(&|x| self.measure.value(*x))
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))
             .draw()?;
+        labels.draw(&plot, &chart)?;
         for (i, row) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             if row.mean.is_finite() {

@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    Drawn, Figure, Swatch, TickAxis, event_entry, event_windows, font, frame, hour_axis_label,
-    legend, padded,
+    Drawn, Figure, Swatch, dash, event_entry, event_windows, font, frame, hour_axis,
+    hour_axis_label, legend, padded, patterned,
 };
 use crate::report::input::{Input, Series, Summary};
 use crate::report::palette::{self, LIGHT_GREY};
@@ -43,6 +43,39 @@ impl<'a> Timeline<'a> {
     }
 }
 
+/// A note for each group of services whose curves coincide (means equal to 1e-9 at every step),
+/// which the dash patterns show one over the other.
+fn same_curves(lines: &[(String, &Series)]) -> Vec<String> {
+    let same = |a: &Series, b: &Series| {
+        a.mean.len() == b.mean.len()
+            && a.mean
+                .iter()
+                .zip(&b.mean)
+                .all(|(x, y)| (x - y).abs() <= 1e-9 || (x.is_nan() && y.is_nan()))
+    };
+    let mut taken = vec![false; lines.len()];
+    let mut notes = Vec::new();
+    for i in 0..lines.len() {
+        if taken[i] {
+            continue;
+        }
+        let group: Vec<usize> = (i..lines.len())
+            .filter(|&j| !taken[j] && same(lines[i].1, lines[j].1))
+            .collect();
+        if group.len() > 1 {
+            for &j in &group {
+                taken[j] = true;
+            }
+            let names: Vec<&str> = group.iter().map(|&j| lines[j].0.as_str()).collect();
+            notes.push(format!(
+                "{} have the same curve: their dashed lines lie on each other.",
+                names.join(" and ")
+            ));
+        }
+    }
+    notes
+}
+
 fn finite(points: impl Iterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
     points
         .filter(|(x, y)| x.is_finite() && y.is_finite())
@@ -74,16 +107,20 @@ impl Figure for Timeline<'_> {
         let (_, y_max) = padded(0.0, (top * 1.1).min(1.0));
         let decimals = if y_max < 0.05 { 1 } else { 0 };
 
+        let (w, _) = plot.dim_in_pixel();
+        let (x_axis, x_label) = hour_axis(&plot, self.summary, w.saturating_sub(150));
         let mut chart = ChartBuilder::on(&plot)
             .margin(20)
+            .margin_right(40)
             .x_label_area_size(70)
             .y_label_area_size(90)
-            .build_cartesian_2d(TickAxis::hours(horizon), 0.0..y_max)?;
+            .build_cartesian_2d(x_axis, 0.0..y_max)?;
         chart
             .configure_mesh()
             .light_line_style(WHITE)
             .bold_line_style(LIGHT_GREY)
             .x_desc(hour_axis_label(self.summary))
+            .x_label_formatter(&x_label)
             .y_desc("Population cut off")
             .y_label_formatter(&|v| format!("{:.decimals$} %", v * 100.0))
             .label_style(font(palette::TICK))
@@ -100,30 +137,78 @@ impl Figure for Timeline<'_> {
             let c = palette::series(i);
             let upper = finite(s.hours.iter().copied().zip(s.p95.iter().copied()));
             let lower = finite(s.hours.iter().copied().zip(s.p05.iter().copied()));
+            // A faint fill with thin edges: a wide band (a series that is 0 in some replications
+            // and 1 in others) stays a tint over the event window, not a slab of colour.
+            for edge in [&upper, &lower] {
+                chart.draw_series(LineSeries::new(edge.clone(), c.mix(0.7).stroke_width(1)))?;
+            }
             let band: Vec<_> = upper.into_iter().chain(lower.into_iter().rev()).collect();
             if band.len() >= 3 {
-                chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))?;
+                chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.08).filled())))?;
             }
         }
-        // Lines after all bands, so that no band veils another service's mean.
+        // Lines after all bands, so that no band veils another service's mean; each its own dash
+        // pattern, so that a line lying on another still shows.
         for (i, (_, s)) in self.lines.iter().enumerate() {
             let line = finite(s.hours.iter().copied().zip(s.mean.iter().copied()));
-            chart.draw_series(LineSeries::new(line, palette::series(i).stroke_width(3)))?;
+            patterned(
+                &mut chart,
+                line,
+                dash(i),
+                palette::series(i).stroke_width(3),
+            )?;
         }
 
         let mut entries: Vec<_> = self
             .lines
             .iter()
             .enumerate()
-            .map(|(i, (name, _))| (Swatch::LineBand(palette::series(i)), name.clone()))
+            .map(|(i, (name, _))| {
+                let (on, off) = dash(i);
+                (Swatch::Pattern(palette::series(i), on, off), name.clone())
+            })
             .collect();
         if !self.summary.events.is_empty() {
             entries.push(event_entry(&self.summary.events));
         }
-        legend(
-            &side,
-            &entries,
-            &["Line: mean across replications. Band: 5th to 95th percentile.".to_string()],
-        )
+        let mut notes =
+            vec!["Line: mean across replications. Band: 5th to 95th percentile.".to_string()];
+        notes.extend(same_curves(&self.lines));
+        legend(&side, &entries, &notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(mean: &[f64]) -> Series {
+        Series {
+            hours: (0..mean.len()).map(|h| h as f64).collect(),
+            mean: mean.to_vec(),
+            p05: mean.to_vec(),
+            p95: mean.to_vec(),
+        }
+    }
+
+    #[test]
+    fn coinciding_curves_are_named_and_distinct_ones_are_not() {
+        let (a, b, c) = (
+            series(&[0.0, 0.5, 0.2]),
+            series(&[0.0, 0.5, 0.2]),
+            series(&[0.0, 0.5, 0.3]),
+        );
+        let lines = vec![
+            ("Payments".to_string(), &a),
+            ("Shops".to_string(), &c),
+            ("Cards".to_string(), &b),
+        ];
+        assert_eq!(
+            same_curves(&lines),
+            vec!["Payments and Cards have the same curve: their dashed lines lie on each other."]
+        );
+        assert!(same_curves(&lines[..2]).is_empty());
+        // Different dash patterns for each, so the one drawn last does not hide the other.
+        assert_ne!(dash(0), dash(2));
     }
 }

@@ -7,6 +7,7 @@ mod adoption;
 mod behaviour;
 mod bounds;
 mod checker;
+mod economics;
 mod events;
 mod nodes;
 mod numbers;
@@ -15,6 +16,8 @@ mod run;
 mod services;
 mod social;
 
+pub use economics::MAX_HORIZON_YEARS;
+pub use events::MAX_RATE_PER_YEAR;
 pub use nodes::MAX_PLATFORMS;
 pub use run::{DEFAULT_MAX_AGENTS, MAX_HORIZON_HOURS, MAX_OUTPUT_STEPS};
 pub use social::MAX_PAIRWISE_PLATFORM_CHANNELS;
@@ -83,6 +86,11 @@ pub(super) fn scenario(
         nodes.as_deref(),
         contacts,
     );
+    // `None`: [economics] could not be checked; `Some(None)`: the file has none.
+    let economics = match raw.economics {
+        Some(raw) => economics::economics(&mut cx, raw).map(Some),
+        None => Some(None),
+    };
     let built = (|| {
         let population = population?;
         Some(Scenario {
@@ -98,6 +106,7 @@ pub(super) fn scenario(
             events: events?,
             social: social?,
             switching: switching?,
+            economics: economics?,
         })
     })();
     if let Some(scenario) = &built {

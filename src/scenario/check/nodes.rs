@@ -7,7 +7,7 @@ use super::checker::Checker;
 use crate::scenario::distribution::Distribution;
 use crate::scenario::graph::{DependencyGraph, DependencyKind};
 use crate::scenario::locate::FieldPath;
-use crate::scenario::model::{Layer, Node, RedundancyGroup, Requirement};
+use crate::scenario::model::{GroupMode, Layer, Node, RedundancyGroup, Requirement};
 use crate::scenario::raw::{RawGroup, RawNode, RawRequirement};
 
 /// Platforms are held as bits of a `u64` per person.
@@ -207,31 +207,89 @@ fn group(
     group: &RawGroup,
     ids: &NodeIds,
 ) -> Option<RedundancyGroup> {
-    let members_path = path.key("any_of");
-    if group.any_of.is_empty() {
-        cx.problem(
-            &members_path,
-            "`any_of` is empty",
-            "list the nodes that can stand in for each other",
-        );
-        return None;
-    }
     if let Some(id) = &group.id {
         cx.id(&path.key("id"), id)?;
     }
-    let members: Vec<Option<usize>> = group
-        .any_of
-        .iter()
-        .enumerate()
-        .map(|(i, id)| ids.node(cx, &members_path.index(i), id))
-        .collect();
-    let need = match group.need {
-        None => Some(1),
-        Some(need) if need >= 1 && need as usize <= members.len() => Some(need as usize),
-        Some(need) => {
+    let (members, mode) = match (&group.any_of, &group.primary, &group.standby) {
+        (Some(any_of), None, None) => {
+            if any_of.is_empty() {
+                cx.problem(
+                    &path.key("any_of"),
+                    "`any_of` is empty",
+                    "list the nodes that can stand in for each other",
+                );
+                return None;
+            }
+            (any_of_members(cx, path, any_of, ids), GroupMode::AnyOf)
+        }
+        (None, Some(primary), Some(standby)) => {
+            let primary = ids.node(cx, &path.key("primary"), primary);
+            let standby_index = ids.node(cx, &path.key("standby"), standby);
+            if primary.is_some() && primary == standby_index {
+                cx.problem(
+                    &path.key("standby"),
+                    format!("the standby \"{standby}\" is the primary itself"),
+                    "name another node as the standby, one that takes over when the primary fails",
+                );
+                return None;
+            }
+            (
+                primary.zip(standby_index).map(|(p, s)| vec![p, s]),
+                GroupMode::Standby,
+            )
+        }
+        (None, Some(_), None) => {
+            cx.problem(
+                &path.key("primary"),
+                "a primary without a `standby`",
+                "add `standby = \"id\"`, the node that takes over when the primary fails",
+            );
+            return None;
+        }
+        (None, None, Some(_)) => {
+            cx.problem(
+                &path.key("standby"),
+                "a standby without a `primary`",
+                "add `primary = \"id\"`, the node the standby takes over from",
+            );
+            return None;
+        }
+        (Some(_), _, _) => {
+            cx.problem(
+                path,
+                "a group has either `any_of` or `primary` and `standby`, not both",
+                "use `any_of` for members that stand in for each other, or `primary`/`standby` \
+                 for a standby that serves only after the primary fails",
+            );
+            return None;
+        }
+        (None, None, None) => {
+            cx.problem(
+                path,
+                "a redundancy group needs `any_of`, or `primary` and `standby`",
+                "write { any_of = [\"dc_a\", \"dc_b\"] } or { primary = \"dc_a\", standby = \"dc_b\" }",
+            );
+            return None;
+        }
+    };
+    let count = group.any_of.as_ref().map_or(2, Vec::len);
+    let need = match (group.need, mode) {
+        (None, _) => Some(1),
+        (Some(need), GroupMode::Standby) => {
             cx.problem(
                 &path.key("need"),
-                format!("need = {need} but the group has {} members", members.len()),
+                format!("need = {need} in a primary/standby group"),
+                "remove `need`: one of the primary and its standby serves at a time",
+            );
+            None
+        }
+        (Some(need), GroupMode::AnyOf) if need >= 1 && need as usize <= count => {
+            Some(need as usize)
+        }
+        (Some(need), GroupMode::AnyOf) => {
+            cx.problem(
+                &path.key("need"),
+                format!("need = {need} but the group has {count} members"),
                 "need is how many members must be up: between 1 and the number of members",
             );
             None
@@ -246,11 +304,28 @@ fn group(
         Some(success) => cx.share(&path.key("failover_success"), success),
     };
     Some(RedundancyGroup {
-        members: members.into_iter().collect::<Option<_>>()?,
+        members: members?,
+        mode,
         need: need?,
         failover_hours: failover_minutes? / 60.0,
         failover_success: failover_success?,
     })
+}
+
+/// The node indices of a non-empty `any_of` list, or `None` after naming its unknown ids.
+fn any_of_members(
+    cx: &mut Checker<'_, '_>,
+    path: &FieldPath,
+    any_of: &[String],
+    ids: &NodeIds,
+) -> Option<Vec<usize>> {
+    let members_path = path.key("any_of");
+    let members: Vec<Option<usize>> = any_of
+        .iter()
+        .enumerate()
+        .map(|(i, id)| ids.node(cx, &members_path.index(i), id))
+        .collect();
+    members.into_iter().collect()
 }
 
 /// The dependency graph of `nodes`, or `None` after naming its cycle at the `depends_on` of the

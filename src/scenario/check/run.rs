@@ -132,16 +132,28 @@ pub(super) fn run(
         );
         None
     });
-    let start_hour = raw.start_hour;
-    let start = if (0.0..24.0).contains(&start_hour) {
-        Some(start_hour)
-    } else {
-        cx.problem(
-            &path.key("start_hour"),
-            format!("{start_hour} is not an hour of the day"),
-            "give the hour of day at which the run starts, in [0, 24), e.g. start_hour = 15",
-        );
-        None
+    let clock = match raw.start_hour {
+        None => Some(None),
+        Some(start_hour) if (0.0..24.0).contains(&start_hour) => Some(Some(start_hour)),
+        Some(start_hour) => {
+            cx.problem(
+                &path.key("start_hour"),
+                format!("{start_hour} is not an hour of the day"),
+                "give the hour of day at which the run starts, in [0, 24), e.g. start_hour = 15",
+            );
+            None
+        }
+    };
+    let date = match &raw.start {
+        None => Some(None),
+        Some(text) => start_time(cx, &path.key("start"), text).map(Some),
+    };
+    let (start_hour, start) = match (clock, date) {
+        (Some(clock), Some(date)) => match clock_of(cx, &path, clock, date) {
+            Some(hour) => (Some(hour), Some(date)),
+            None => (None, None),
+        },
+        _ => (None, None),
     };
     Some(RunSettings {
         horizon_hours: horizon?,
@@ -149,6 +161,58 @@ pub(super) fn run(
         seed: raw.seed,
         agents: agents?,
         step_minutes: step?,
-        start_hour: start?,
+        start_hour: start_hour?,
+        start: start?,
     })
+}
+
+/// `[run] start`: an RFC 3339 date and time with its offset from UTC, or `None` after saying
+/// what is wrong with it.
+fn start_time(
+    cx: &mut Checker<'_, '_>,
+    path: &FieldPath,
+    text: &str,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    match chrono::DateTime::parse_from_rfc3339(text) {
+        Ok(start) => Some(start),
+        Err(e) => {
+            cx.problem(
+                path,
+                format!("\"{text}\" is not an RFC 3339 date and time with an offset ({e})"),
+                "write the local date and time of hour 0 with its offset from UTC, e.g. start = \"2022-10-15T15:30:00+09:00\"",
+            );
+            None
+        }
+    }
+}
+
+/// The clock hour of hour 0: `start_hour`, or `start`'s local time of day; when both are given
+/// they must agree (to a millisecond), else `None` after saying so at `start_hour`.
+fn clock_of(
+    cx: &mut Checker<'_, '_>,
+    path: &FieldPath,
+    start_hour: Option<f64>,
+    start: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> Option<f64> {
+    use chrono::Timelike;
+    let Some(start) = start else {
+        return Some(start_hour.unwrap_or(0.0));
+    };
+    let time = start.time();
+    let of_day = f64::from(time.num_seconds_from_midnight()) / 3600.0
+        + f64::from(time.nanosecond()) / 3.6e12;
+    match start_hour {
+        Some(hour) if (hour - of_day).abs() > 1e-3 / 3600.0 => {
+            cx.problem(
+                &path.key("start_hour"),
+                format!(
+                    "start_hour = {hour} but start = \"{}\" puts hour 0 at {of_day} o'clock",
+                    start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+                ),
+                format!("remove start_hour (start sets it) or write start_hour = {of_day}"),
+            );
+            None
+        }
+        _ => Some(of_day),
+    }
 }
