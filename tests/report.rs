@@ -294,7 +294,11 @@ fn platform_shares_show_as_percentages_with_their_names() {
         "Share of people holding the platform before the event",
         "LINE",
     );
-    assert!(before.starts_with("0.87 % 0.87 %"), "{before}");
+    // Mean, standard error, the 95 % interval of the mean, then p05.
+    assert!(
+        before.starts_with("0.87 % 0.0 % 0.87 % to 0.87 % 0.87 %"),
+        "{before}"
+    );
     let after = row_after(
         &text,
         "Share of people holding the platform at the end of the run",

@@ -375,7 +375,7 @@ fn family_table(s: &Summary, family: &str) -> Markup {
                     tr {
                         td title=(name) { (row_label(s, name)) }
                         td.num { (fmt(m.mean)) }
-                        td.num { (fmt(m.se)) }
+                        td.num { (fmt(beyond_rounding(m.se, m.mean))) }
                         td.num { (fmt(m.mean_lo)) "\u{a0}to\u{a0}" (fmt(m.mean_hi)) }
                         td.num { (fmt(m.p05)) }
                         td.num { (fmt(m.p50)) }
@@ -386,6 +386,12 @@ fn family_table(s: &Summary, family: &str) -> Markup {
             }
         }
     }
+}
+
+/// A standard error, or 0 where it is only the rounding of summing equal values (a share that
+/// every replication shares has a computed spread of about 1e-17, which means nothing).
+fn beyond_rounding(se: f64, mean: f64) -> f64 {
+    if se <= 1e-9 * mean.abs() { 0.0 } else { se }
 }
 
 fn run_section(s: &Summary, run: &RunFacts) -> Markup {
