@@ -19,9 +19,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::concentration::{self, ServiceConcentration};
-use super::paired::{Interval, t_975};
+use super::paired::Interval;
 use super::{PolicyError, Progress, Sample};
 use crate::results::registry::{PLATFORM_SHARE_AFTER, PLATFORM_SHARE_BEFORE, REACHABLE_MIN_SHARE};
+use crate::results::t_975;
 use crate::results::{metrics, write_whole};
 use crate::scenario::{Event, GroupMode, Layer, Requirement, Scenario};
 use crate::world::World;

@@ -7,12 +7,14 @@ mod export;
 pub mod metrics;
 pub mod registry;
 mod stats;
+mod student;
 pub mod summary;
 pub mod warnings;
 
 pub use export::{ExportError, create_new, write_new, write_run, write_whole};
 pub use registry::Unit;
 pub use stats::{Stats, quantile};
+pub use student::t_975;
 pub use summary::{Band, Summary};
 
 use crate::engine::ReplicationOutcome;

@@ -86,7 +86,7 @@ impl Stats {
         };
         let se = std / (n as f64).sqrt();
         let half = if n > 1 {
-            crate::policy::paired::t_975(n - 1) * se
+            crate::results::t_975(n - 1) * se
         } else {
             0.0
         };
@@ -152,7 +152,7 @@ mod tests {
         let stats = Stats::of(&values);
         let std = (100.0_f64 * 101.0 / 12.0).sqrt();
         assert!((stats.se - std / 10.0).abs() < 1e-12, "{}", stats.se);
-        let half = crate::policy::paired::t_975(99) * std / 10.0;
+        let half = crate::results::t_975(99) * std / 10.0;
         assert!((stats.mean_lo - (50.5 - half)).abs() < 1e-12);
         assert!((stats.mean_hi - (50.5 + half)).abs() < 1e-12);
         // Five values: t(4) = 2.7764 from the tables.

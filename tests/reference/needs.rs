@@ -345,12 +345,17 @@ pub fn simulate(
         // contact's, weighted 1 / degree.
         for k in window.ticks.clone() {
             let mut stranded = 0.0;
+            // The chance depends only on the platforms usable, the segment and the tick: each
+            // (set, segment) is computed once per tick (the sum stays agent by agent).
+            let mut memo: HashMap<(u64, usize), f64> = HashMap::new();
             for g in 0..segments {
                 for agent in agents_of(g) {
-                    let chance = |to: Option<usize>| {
+                    let mut chance = |to: Option<usize>| {
                         let set = usable(agent, to, k);
-                        view.unserved(Run::Event, (set, g), k, &acceptance_event)
-                            - view.unserved(Run::Baseline, (set, g), k, &acceptance_baseline)
+                        *memo.entry((set, g)).or_insert_with(|| {
+                            view.unserved(Run::Event, (set, g), k, &acceptance_event)
+                                - view.unserved(Run::Baseline, (set, g), k, &acceptance_baseline)
+                        })
                     };
                     let here = match graph {
                         Some(graph) => {
@@ -365,9 +370,7 @@ pub fn simulate(
                     damage.stranded_hours[g] += here * dt;
                     stranded += here;
                     if graph.is_none() && !union.spared.is_empty() {
-                        let set = usable(agent, None, k);
-                        let lost = view.unserved(Run::Event, (set, g), k, &acceptance_event)
-                            - view.unserved(Run::Baseline, (set, g), k, &acceptance_baseline);
+                        let lost = chance(None);
                         union.spared[k][agent] *= 1.0 - lost.max(0.0);
                     }
                 }
