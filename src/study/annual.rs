@@ -172,6 +172,7 @@ pub fn annual(
         metrics: Default::default(),
         headline_metric: names.get(weighed).cloned().unwrap_or_default(),
     };
+    let rates = crate::annual::RateDraws::certain();
     let done = pool.install(|| {
         let (base_tables, base_years) = simulate(baseline, &columns, years, progress)?;
         let mut rows_out = Vec::new();
@@ -182,10 +183,11 @@ pub fn annual(
                 (&base_tables, &base_years),
                 (&tables, &years),
                 weighed,
+                &rates,
             );
             rows_out.push(weigh(&name, a, &cost, &economics));
         }
-        let curves = curves(seed, &base_tables, &base_years, columns.len());
+        let curves = curves(seed, &base_tables, &base_years, columns.len(), &rates);
         Ok::<_, StudyError>((base_tables, base_years, curves, rows_out))
     });
     progress.end();
