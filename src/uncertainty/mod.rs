@@ -1,0 +1,9 @@
+//! Uncertain inputs: the `[[uncertain]]` entries of a scenario drawn over a design, so that a
+//! result's spread says what we do not know as well as what the replications' noise does. The
+//! inputs themselves are read and checked by [`crate::scenario`] (`Scenario::uncertain`); a
+//! design's value of an input is written into a scenario with [`crate::scenario::Edit::input`]
+//! and [`crate::scenario::Document::variant_with_inputs`].
+//!
+//! [`design`] gives each input's column of u in (0, 1), keyed by the input's path.
+
+pub mod design;
