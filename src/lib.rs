@@ -49,4 +49,5 @@ pub mod scenario;
 pub mod simulation;
 pub mod streams;
 pub mod study;
+pub mod uncertainty;
 pub mod world;
