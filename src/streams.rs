@@ -38,6 +38,9 @@ pub enum Domain {
     /// The sampling plan of a sweep (Latin hypercube); far from the model's domains so that new
     /// model domains can take the next numbers.
     Design = 16,
+    /// The design of `[[uncertain]]` inputs: one stratified column per input, keyed by its path
+    /// (`uncertainty::design`), beside `Design`.
+    Inputs = 17,
     /// `annual`: the seeds of the event-loss tables, the occurrences of each year and the
     /// bootstrap of the curves' intervals (a study's draws, beside `Design`).
     Annual = 20,

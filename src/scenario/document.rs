@@ -125,7 +125,7 @@ impl<'t> Document<'t> {
     /// A copy of the document, the edits, a serde pass and the checks: O(size of the file);
     /// see benches/README.md for the figure on the Kakao file.
     pub fn scenario(&self, edits: &[Edit]) -> Result<Scenario, ScenarioError> {
-        self.build(None, edits)
+        self.build(None, &[], edits)
     }
 
     /// The scenario of variant `name` (the baseline when `None`) with `edits` applied after the
@@ -135,11 +135,29 @@ impl<'t> Document<'t> {
     /// An unknown variant (the message lists the variants), or every problem of the edited
     /// scenario, located at the variant's `set` entry or the flag its value came from.
     pub fn variant(&self, name: Option<&str>, edits: &[Edit]) -> Result<Scenario, ScenarioError> {
-        let Some(name) = name else {
-            return self.build(None, edits);
+        self.variant_with_inputs(name, edits, &[])
+    }
+
+    /// [`Document::variant`] with the values of uncertain inputs (`inputs`, made by
+    /// [`Edit::input`]) written in. The inputs are applied first, then the variant's `set`,
+    /// then `edits`: a variant is a decision, so where it sets a number that is also uncertain
+    /// its value is the one simulated (under every input sample, as in the central run), and a
+    /// command-line edit overrides both. A field that neither sets takes the input's value.
+    ///
+    /// # Errors
+    /// As [`Document::variant`]; a problem an input's value causes is located at the input
+    /// (`[[uncertain]] path = value`).
+    pub fn variant_with_inputs(
+        &self,
+        variant: Option<&str>,
+        edits: &[Edit],
+        inputs: &[Edit],
+    ) -> Result<Scenario, ScenarioError> {
+        let Some(name) = variant else {
+            return self.build(None, inputs, edits);
         };
         match self.declared.iter().find(|d| d.variant.name == name) {
-            Some(declared) => self.build(Some(declared), edits),
+            Some(declared) => self.build(Some(declared), inputs, edits),
             None => {
                 let names: Vec<&str> = self.variants().map(|v| v.name.as_str()).collect();
                 let hint = if names.is_empty() {
@@ -170,7 +188,7 @@ impl<'t> Document<'t> {
         let errors: Vec<ScenarioError> = self
             .declared
             .iter()
-            .filter_map(|declared| self.build(Some(declared), edits).err())
+            .filter_map(|declared| self.build(Some(declared), &[], edits).err())
             .collect();
         match ScenarioError::merge(&self.file, errors) {
             Some(error) => Err(error),
@@ -192,11 +210,17 @@ impl<'t> Document<'t> {
     fn build(
         &self,
         variant: Option<&Declared<'t>>,
+        inputs: &[Edit],
         edits: &[Edit],
     ) -> Result<Scenario, ScenarioError> {
         let mut working: Spanned<DeTable<'_>> = self.root.clone();
         let mut applied = Vec::new();
         let mut pending = Vec::new();
+        // Values from outside the file get ranges of their own past its end.
+        let mut next = self.text.len() + 1;
+        for edit in inputs {
+            apply_outside(&mut working, edit, &mut next, &mut applied, &mut pending);
+        }
         for entry in variant.map_or(&[][..], |d| d.entries.as_slice()) {
             let origin = entry.origin(variant.map_or("", |d| d.variant.name.as_str()));
             let range = entry.value.span();
@@ -219,52 +243,8 @@ impl<'t> Document<'t> {
                 )),
             }
         }
-        // Values from outside the file get ranges of their own past its end.
-        let mut next = self.text.len() + 1;
         for edit in edits {
-            let range = next..next + edit.value.len().max(1);
-            next = range.end + 1;
-            let value = match DeValue::parse(&edit.value) {
-                Ok(value) => edit::shifted(value, range.start),
-                Err(error) => {
-                    pending.push(Pending::new(
-                        Some(range.clone()),
-                        edit.path.clone(),
-                        format!(
-                            "\"{}\" is not a TOML value: {}",
-                            edit.value,
-                            error.message().trim()
-                        ),
-                        "give a number, \"a string\", [an, array] or { a = table }",
-                    ));
-                    applied.push(Applied {
-                        target: edit.path.clone(),
-                        range,
-                        origin: edit.origin.clone(),
-                    });
-                    continue;
-                }
-            };
-            match edit::apply(&mut working, &edit.path, value, range.clone()) {
-                Ok(target) => applied.push(Applied {
-                    target: target.display(),
-                    range,
-                    origin: edit.origin.clone(),
-                }),
-                Err(mismatch) => {
-                    pending.push(Pending::new(
-                        Some(range.clone()),
-                        format!("\"{}\"", edit.path),
-                        mismatch.message,
-                        mismatch.hint,
-                    ));
-                    applied.push(Applied {
-                        target: edit.path.clone(),
-                        range,
-                        origin: edit.origin.clone(),
-                    });
-                }
-            }
+            apply_outside(&mut working, edit, &mut next, &mut applied, &mut pending);
         }
         if pending.is_empty() {
             match check::scenario(&working, &self.file) {
@@ -276,6 +256,60 @@ impl<'t> Document<'t> {
             .sources(&applied)
             .error(pending)
             .unwrap_or_else(|| unreadable(&self.file)))
+    }
+}
+
+/// Applies `edit` (a value from outside the file) to `working`, its value given the range
+/// `next..` past the file's end, recording where it went or why it could not.
+fn apply_outside<'a>(
+    working: &mut Spanned<DeTable<'a>>,
+    edit: &'a Edit,
+    next: &mut usize,
+    applied: &mut Vec<Applied>,
+    pending: &mut Vec<Pending>,
+) {
+    let range = *next..*next + edit.value.len().max(1);
+    *next = range.end + 1;
+    let value = match DeValue::parse(&edit.value) {
+        Ok(value) => edit::shifted(value, range.start),
+        Err(error) => {
+            pending.push(Pending::new(
+                Some(range.clone()),
+                edit.path.clone(),
+                format!(
+                    "\"{}\" is not a TOML value: {}",
+                    edit.value,
+                    error.message().trim()
+                ),
+                "give a number, \"a string\", [an, array] or { a = table }",
+            ));
+            applied.push(Applied {
+                target: edit.path.clone(),
+                range,
+                origin: edit.origin.clone(),
+            });
+            return;
+        }
+    };
+    match edit::apply(working, &edit.path, value, range.clone()) {
+        Ok(target) => applied.push(Applied {
+            target: target.display(),
+            range,
+            origin: edit.origin.clone(),
+        }),
+        Err(mismatch) => {
+            pending.push(Pending::new(
+                Some(range.clone()),
+                format!("\"{}\"", edit.path),
+                mismatch.message,
+                mismatch.hint,
+            ));
+            applied.push(Applied {
+                target: edit.path.clone(),
+                range,
+                origin: edit.origin.clone(),
+            });
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Edits of the scenario document: "the value at this path becomes this value". One mechanism
 //! serves a variant's `set`, a sweep's `--set PATH --values`, the overrides `--agents`,
 //! `--replications` and `--seed`, and anything later that writes a value into the file (input
-//! draws). An edited value is checked by the same code as the file, and its problems are located
+//! draws, [`Edit::input`]). An edited value is checked by the same code as the file, and its problems are located
 //! where it came from: the variant's `set` entry, or the flag.
 //!
 //! A path is parts separated by dots. The first part is a section; in an array of tables the next
@@ -36,6 +36,17 @@ impl Edit {
         Edit {
             path: path.to_string(),
             origin: format!("{flag} {value}"),
+            value,
+        }
+    }
+
+    /// A design's value of the uncertain input at `path` (see `[[uncertain]]`), written as a
+    /// float so that an integer field refuses it.
+    pub fn input(path: &str, value: f64) -> Edit {
+        let value = toml_text(&toml::Value::Float(value));
+        Edit {
+            path: path.to_string(),
+            origin: format!("[[uncertain]] {path} = {value}"),
             value,
         }
     }
@@ -79,6 +90,17 @@ pub(super) fn apply<'a>(
     value: Spanned<DeValue<'a>>,
     key_span: Range<usize>,
 ) -> Result<FieldPath, Mismatch> {
+    replace(root, path, value, key_span).map(|(field, _)| field)
+}
+
+/// [`apply`], also returning the value that was at `path` before (`None` when the edit adds the
+/// field; for a segment of a bare per-segment number, that number).
+pub(super) fn replace<'a>(
+    root: &mut Spanned<DeTable<'a>>,
+    path: &str,
+    value: Spanned<DeValue<'a>>,
+    key_span: Range<usize>,
+) -> Result<(FieldPath, Option<DeValue<'a>>), Mismatch> {
     let parts: Vec<&str> = path.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
         return Err(Mismatch {
@@ -102,7 +124,7 @@ pub(super) fn apply<'a>(
     let Some(first) = table.get_mut(parts[0]) else {
         if parts.len() == 1 {
             table.insert(key(parts[0], key_span), value);
-            return Ok(FieldPath::default().key(parts[0]));
+            return Ok((FieldPath::default().key(parts[0]), None));
         }
         let sections: Vec<&str> = table.keys().map(|k| k.get_ref().as_ref()).collect();
         return Err(mismatch(
@@ -123,22 +145,24 @@ pub(super) fn apply<'a>(
             // A bare per-segment number: it stays the value for everyone else.
             let span = current.span();
             let old = std::mem::replace(current.get_mut(), DeValue::Table(DeTable::new()));
+            let before = old.clone();
             if let DeValue::Table(table) = current.get_mut() {
                 table.insert(key("default", span.clone()), Spanned::new(span, old));
                 table.insert(key(part, key_span), value);
             }
-            return Ok(field.key(part));
+            return Ok((field.key(part), Some(before)));
         }
         match current.get_mut() {
             DeValue::Table(table) => {
                 if last {
-                    match table.get_mut(part) {
-                        Some(slot) => *slot = value,
+                    let before = match table.get_mut(part) {
+                        Some(slot) => Some(std::mem::replace(slot, value).into_inner()),
                         None => {
                             table.insert(key(part, key_span), value);
+                            None
                         }
-                    }
-                    return Ok(field.key(part));
+                    };
+                    return Ok((field.key(part), before));
                 }
                 let keys: Vec<String> = table.keys().map(|k| k.get_ref().to_string()).collect();
                 let Some(next) = table.get_mut(part) else {
@@ -164,8 +188,8 @@ pub(super) fn apply<'a>(
                 };
                 field = field.index(position);
                 if last {
-                    items.as_mut()[position] = value;
-                    return Ok(field);
+                    let before = std::mem::replace(&mut items.as_mut()[position], value);
+                    return Ok((field, Some(before.into_inner())));
                 }
                 current = &mut items.as_mut()[position];
             }
@@ -178,8 +202,8 @@ pub(super) fn apply<'a>(
             }
         }
     }
-    *current = value;
-    Ok(field)
+    let before = std::mem::replace(current, value);
+    Ok((field, Some(before.into_inner())))
 }
 
 fn key<'a>(name: &str, span: Range<usize>) -> Spanned<Cow<'a, str>> {

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! read (bounded) → Document (TOML with spans, parsed once, [[variants]] read)
-//!     → edits (a variant's set, --set, --agents/--replications/--seed)
+//!     → edits (uncertain inputs' values, a variant's set, --set, --agents/--replications/--seed)
 //!     → raw (serde, section by section) → checks → Scenario
 //! ```
 //!
@@ -23,13 +23,14 @@ mod read;
 #[cfg(test)]
 mod schema;
 mod sections;
+mod uncertain;
 mod variants;
 
 pub use check::{
     DEFAULT_MAX_AGENTS, MAX_HORIZON_HOURS, MAX_HORIZON_YEARS, MAX_OUTPUT_STEPS,
     MAX_PAIRWISE_PLATFORM_CHANNELS, MAX_PLATFORMS, MAX_RATE_PER_YEAR,
 };
-pub use distribution::Distribution;
+pub use distribution::{Distribution, QUANTILE_EDGE};
 pub use document::Document;
 pub use edit::{Edit, toml_text};
 pub use error::{FORMAT_DOC, Location, MAX_SHOWN, Problem, ScenarioError};
@@ -40,6 +41,7 @@ pub use model::{
     Social, SocialModelKind, Switching, VariantCost, output_steps,
 };
 pub use read::{MAX_FILE_BYTES, read};
+pub use uncertain::{Acts, Uncertain};
 pub use variants::Variant;
 
 use std::path::Path;

@@ -3,6 +3,7 @@
 
 use super::distribution::Distribution;
 use super::graph::DependencyGraph;
+use super::uncertain::Uncertain;
 use crate::contacts::SocialModel;
 
 /// A validated scenario, ready to build a world from.
@@ -34,6 +35,8 @@ pub struct Scenario {
     pub switching: Vec<Switching>,
     /// `[economics]`, when the file has it: how `annual` discounts a variant's benefit and cost.
     pub economics: Option<Economics>,
+    /// `[[uncertain]]` inputs in file order (none: every input is as written).
+    pub uncertain: Vec<Uncertain>,
 }
 
 /// `[economics]`: the discounting of a measure's benefits and costs over its life.

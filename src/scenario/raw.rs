@@ -36,6 +36,8 @@ pub(super) struct RawScenarioFile {
     pub social: Option<RawSocial>,
     pub behaviour: Option<RawBehaviour>,
     pub economics: Option<RawEconomics>,
+    #[serde(default)]
+    pub uncertain: Vec<RawUncertain>,
     // `[[variants]]` are read by `variants.rs` (as `RawVariant`s) before the rest, their `set`
     // values kept as TOML with spans.
 }
@@ -292,6 +294,16 @@ pub(super) struct RawCost {
 pub(super) struct RawEconomics {
     pub discount_rate: f64,
     pub horizon_years: u64,
+}
+
+/// An `[[uncertain]]` table: the edit path of a number, its distribution and where that comes
+/// from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawUncertain {
+    pub path: String,
+    pub value: RawDistribution,
+    pub source: String,
 }
 
 /// A number that may be drawn: a bare number (fixed) or a table with `dist`.

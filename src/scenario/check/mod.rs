@@ -1,6 +1,7 @@
 //! The checks serde cannot make, section by section: ranges and sums, ids resolved to indices,
 //! cross-references, the dependency graph and its cycles, and whether the contact graph asked
-//! for can be drawn on the agents simulated. Each check records its problem and goes on, so that
+//! for can be drawn on the agents simulated, and whether each `[[uncertain]]` input's range fits
+//! its field. Each check records its problem and goes on, so that
 //! one pass finds every problem of a file; the [`Scenario`] is built only when there is none.
 
 mod adoption;
@@ -15,6 +16,7 @@ mod population;
 mod run;
 mod services;
 mod social;
+mod uncertain;
 
 pub use economics::MAX_HORIZON_YEARS;
 pub use events::MAX_RATE_PER_YEAR;
@@ -91,6 +93,7 @@ pub(super) fn scenario(
         Some(raw) => economics::economics(&mut cx, raw).map(Some),
         None => Some(None),
     };
+    let uncertain = uncertain::inputs(&mut cx, &raw.uncertain);
     let built = (|| {
         let population = population?;
         Some(Scenario {
@@ -107,10 +110,14 @@ pub(super) fn scenario(
             social: social?,
             switching: switching?,
             economics: economics?,
+            uncertain: uncertain?,
         })
     })();
     if let Some(scenario) = &built {
         bounds::results_stay_finite(&mut cx, scenario);
+        if cx.pending.is_empty() {
+            uncertain::supports_fit(&mut cx, &scenario.uncertain, file);
+        }
     }
     let Checker { pending, .. } = cx;
     if !pending.is_empty() {

@@ -140,7 +140,12 @@ impl Checker<'_, '_> {
         Some(distribution)
     }
 
-    fn distribution(&mut self, path: &FieldPath, raw: &RawDistribution) -> Option<Distribution> {
+    /// A distribution with possible parameters (any values).
+    pub fn distribution(
+        &mut self,
+        path: &FieldPath,
+        raw: &RawDistribution,
+    ) -> Option<Distribution> {
         let table = match raw {
             RawDistribution::Fixed(value) => {
                 return self.finite(path, *value).map(Distribution::Fixed);
