@@ -44,6 +44,9 @@ pub enum Domain {
     /// `annual`: the seeds of the event-loss tables, the occurrences of each year and the
     /// bootstrap of the curves' intervals (a study's draws, beside `Design`).
     Annual = 20,
+    /// `sensitivity`: the Saltelli design's matrices (keyed by matrix and input path) and the
+    /// bootstrap of the indices' intervals.
+    Sensitivity = 24,
 }
 
 /// The SplitMix64 finaliser (Steele, Lea & Flood 2014), the only one in the crate: a bijective
