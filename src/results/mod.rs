@@ -2,6 +2,7 @@
 //! the files a run writes (`summary.json`, `replications.csv`, `timeseries.csv`, `daily.csv`,
 //! `run.json`).
 
+pub mod anova;
 pub mod daily;
 mod export;
 pub mod metrics;
@@ -17,8 +18,22 @@ pub use stats::{Stats, quantile};
 pub use student::t_975;
 pub use summary::{Band, Summary};
 
+use std::ops::Range;
+
 use crate::engine::ReplicationOutcome;
+use crate::scenario::Scenario;
 use crate::world::World;
+
+/// The input samples of a run over `[[uncertain]]` inputs: sample `k` is `scenarios[k]` (the
+/// scenario with its input values written in) and took the replications at positions
+/// `groups[k]` (contiguous, covering the run).
+#[derive(Debug, Clone, Copy)]
+pub struct InputSamples<'s> {
+    /// One checked scenario per sample.
+    pub scenarios: &'s [Scenario],
+    /// The positions of each sample's replications, in order.
+    pub groups: &'s [Range<usize>],
+}
 
 /// Facts about how a run was made that are not in the scenario.
 #[derive(Debug, Clone)]
@@ -60,6 +75,9 @@ pub struct RunResults<'w> {
     pub warnings: Vec<warnings::Warning>,
     /// The metrics per local calendar day (`daily.csv`).
     pub daily: daily::Daily,
+    /// Per metric, in the order of `columns`: the shares of its variance between input samples
+    /// and within them; `None` for a run without input samples (or with too few to tell).
+    pub shares: Vec<Option<anova::Shares>>,
 }
 
 impl<'w> RunResults<'w> {
@@ -70,14 +88,41 @@ impl<'w> RunResults<'w> {
         hours: Vec<f64>,
         info: RunInfo,
     ) -> RunResults<'w> {
+        Self::collect_samples(world, outcomes, None, hours, info)
+    }
+
+    /// [`RunResults::collect`] for a run over input samples: each replication's counts are
+    /// priced by its sample's scenario (a valuation input changes only that), and each metric
+    /// gets its [`anova::Shares`]. `world` holds the central scenario, which the summary
+    /// describes.
+    pub fn collect_samples(
+        world: &'w World,
+        outcomes: &[ReplicationOutcome],
+        samples: Option<InputSamples<'_>>,
+        hours: Vec<f64>,
+        info: RunInfo,
+    ) -> RunResults<'w> {
         let scenario = &world.scenario;
+        let mut priced: Vec<&Scenario> = vec![scenario; outcomes.len()];
+        if let Some(samples) = samples {
+            for (group, sample) in samples.groups.iter().zip(samples.scenarios) {
+                for slot in &mut priced[group.clone()] {
+                    *slot = sample;
+                }
+            }
+        }
         let columns = metrics::columns(scenario);
         let values: Vec<Vec<f64>> = outcomes
             .iter()
-            .map(|o| columns.iter().map(|c| c.value(scenario, o)).collect())
+            .zip(&priced)
+            .map(|(o, priced)| columns.iter().map(|c| c.value(priced, o)).collect())
             .collect();
+        let column_of = |m: usize| values.iter().map(|row| row[m]).collect::<Vec<_>>();
         let summaries = (0..columns.len())
-            .map(|m| Stats::of(&values.iter().map(|row| row[m]).collect::<Vec<_>>()))
+            .map(|m| Stats::of(&column_of(m)))
+            .collect();
+        let shares = (0..columns.len())
+            .map(|m| samples.and_then(|s| anova::shares(&column_of(m), s.groups)))
             .collect();
         let series = metrics::series(scenario);
         let bands = series
@@ -109,7 +154,7 @@ impl<'w> RunResults<'w> {
             outcomes.len() as u64,
             still_down as f64 / outcomes.len().max(1) as f64,
         );
-        let daily = daily::Daily::collect(scenario, &columns, outcomes);
+        let daily = daily::Daily::collect(scenario, &priced, &columns, outcomes);
         RunResults {
             world,
             info,
@@ -120,6 +165,7 @@ impl<'w> RunResults<'w> {
             replication_ids: outcomes.iter().map(|o| o.replication).collect(),
             values,
             summaries,
+            shares,
             hours,
             series,
             bands,
