@@ -298,3 +298,67 @@ source = "assumed"
     assert!(prices.windows(2).any(|w| w[0] != w[1]), "{prices:?}");
     assert!(share.is_some());
 }
+
+/// `run --central` ignores `[[uncertain]]`: its files are byte for byte those of the file without
+/// the entries (but for the command that reproduces it), and carry no shares; without
+/// `--central` every metric carries them, summing to 1.
+#[test]
+fn central_runs_are_the_file_without_its_inputs() {
+    use concrisk::study::{self, RunRequest, Source, Study};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let run_of = |text: String, central: bool, out: &str| {
+        let request = RunRequest {
+            study: Study {
+                source: Source::Text {
+                    name: "inputs.toml".to_string(),
+                    text,
+                },
+                edits: Vec::new(),
+                threads: Some(1),
+                out: dir.path().join(out),
+            },
+            variant: None,
+            central,
+        };
+        study::run(&request, &Silent).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let run = "replications = 20\nagents = 2000\n\n[population]\nsize = 100000";
+    let inputs = format!("{DURATION}\n{SUCCESS}");
+    let plain = run_of(file(run, ""), false, "plain");
+    let central = run_of(file(run, &inputs), true, "central");
+    let drawn = run_of(file(run, &inputs), false, "drawn");
+    for name in ["replications.csv", "timeseries.csv", "daily.csv"] {
+        let read = |out: &std::path::Path| {
+            std::fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        assert_eq!(read(&plain.out), read(&central.out), "{name}");
+        assert_ne!(read(&plain.out), read(&drawn.out), "{name}");
+    }
+    let mut summary = central.summary.clone();
+    assert_eq!(
+        summary
+            .command
+            .as_deref()
+            .map(|c| c.ends_with(" --central")),
+        Some(true)
+    );
+    summary.command = plain.summary.command.clone();
+    assert_eq!(summary, plain.summary);
+    assert!(
+        plain
+            .summary
+            .metrics
+            .values()
+            .all(|m| m.input_share.is_none())
+    );
+    for (name, metric) in &drawn.summary.metrics {
+        let (input, noise) = (metric.input_share, metric.noise_share);
+        let sum = input.zip(noise).map(|(i, n)| i + n);
+        assert!(
+            sum.is_some_and(|s| s == 0.0 || (s - 1.0).abs() < 1e-12),
+            "{name}: {input:?} {noise:?}"
+        );
+    }
+    let unmet = &drawn.summary.metrics["unmet_needs.talk"];
+    assert!(unmet.input_share.is_some_and(|s| s > 0.0), "{unmet:?}");
+}
