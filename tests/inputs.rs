@@ -113,6 +113,7 @@ impl Run {
         let inputs = InputSamples {
             scenarios: &self.samples,
             groups: &self.groups,
+            central: &[],
         };
         let results =
             RunResults::collect_samples(&world, &self.outcomes, Some(inputs), hours, info);
@@ -361,4 +362,15 @@ fn central_runs_are_the_file_without_its_inputs() {
     }
     let unmet = &drawn.summary.metrics["unmet_needs.talk"];
     assert!(unmet.input_share.is_some_and(|s| s > 0.0), "{unmet:?}");
+    // Beside its bands, the run over inputs carries the central run's: the same replications'
+    // streams with every input as written, so exactly the bands of the plain run.
+    assert!(plain.summary.timeseries.central.is_empty());
+    assert_eq!(
+        drawn.summary.timeseries.central,
+        plain.summary.timeseries.series
+    );
+    assert_ne!(
+        drawn.summary.timeseries.series,
+        plain.summary.timeseries.series
+    );
 }

@@ -33,6 +33,9 @@ pub struct InputSamples<'s> {
     pub scenarios: &'s [Scenario],
     /// The positions of each sample's replications, in order.
     pub groups: &'s [Range<usize>],
+    /// The same replications in the central run (every input as written), for the central
+    /// bands; may be empty.
+    pub central: &'s [ReplicationOutcome],
 }
 
 /// Facts about how a run was made that are not in the scenario.
@@ -71,6 +74,9 @@ pub struct RunResults<'w> {
     pub series: Vec<metrics::SeriesColumn>,
     /// Per series, in the order of `series`.
     pub bands: Vec<Band>,
+    /// Per series, the central run's band in a run over input samples with
+    /// [`InputSamples::central`] outcomes; empty otherwise.
+    pub central_bands: Vec<Band>,
     /// How far the numbers can be trusted: the horizon, the replications, the agents.
     pub warnings: Vec<warnings::Warning>,
     /// The metrics per local calendar day (`daily.csv`).
@@ -125,29 +131,13 @@ impl<'w> RunResults<'w> {
             .map(|m| samples.and_then(|s| anova::shares(&column_of(m), s.groups)))
             .collect();
         let series = metrics::series(scenario);
-        let bands = series
-            .iter()
-            .map(|series| {
-                let mut band = Band {
-                    unit: Some(series.kind.unit),
-                    mean: Vec::new(),
-                    p05: Vec::new(),
-                    p95: Vec::new(),
-                };
-                for step in 0..hours.len() {
-                    let mut column: Vec<f64> = outcomes
-                        .iter()
-                        .map(|o| series.steps(o).get(step).copied().unwrap_or(0.0))
-                        .collect();
-                    band.mean
-                        .push(column.iter().sum::<f64>() / column.len().max(1) as f64);
-                    column.sort_by(f64::total_cmp);
-                    band.p05.push(quantile(&column, 0.05));
-                    band.p95.push(quantile(&column, 0.95));
-                }
-                band
-            })
-            .collect();
+        let bands = bands_of(&series, outcomes, hours.len());
+        let central_bands = match samples {
+            Some(samples) if !samples.central.is_empty() => {
+                bands_of(&series, samples.central, hours.len())
+            }
+            _ => Vec::new(),
+        };
         let still_down = outcomes.iter().filter(|o| o.below_full_at_end).count();
         let warnings = warnings::of(
             scenario,
@@ -169,6 +159,7 @@ impl<'w> RunResults<'w> {
             hours,
             series,
             bands,
+            central_bands,
         }
     }
 
@@ -179,4 +170,35 @@ impl<'w> RunResults<'w> {
             .position(|n| n == name)
             .map(|i| &self.summaries[i])
     }
+}
+
+/// The mean and 5th–95th percentile band of each of `series` over `outcomes`, step by step.
+fn bands_of(
+    series: &[metrics::SeriesColumn],
+    outcomes: &[ReplicationOutcome],
+    steps: usize,
+) -> Vec<Band> {
+    series
+        .iter()
+        .map(|series| {
+            let mut band = Band {
+                unit: Some(series.kind.unit),
+                mean: Vec::new(),
+                p05: Vec::new(),
+                p95: Vec::new(),
+            };
+            for step in 0..steps {
+                let mut column: Vec<f64> = outcomes
+                    .iter()
+                    .map(|o| series.steps(o).get(step).copied().unwrap_or(0.0))
+                    .collect();
+                band.mean
+                    .push(column.iter().sum::<f64>() / column.len().max(1) as f64);
+                column.sort_by(f64::total_cmp);
+                band.p05.push(quantile(&column, 0.05));
+                band.p95.push(quantile(&column, 0.95));
+            }
+            band
+        })
+        .collect()
 }

@@ -222,6 +222,11 @@ pub struct Timeseries {
     pub hours: Vec<f64>,
     /// Each series' band, by series name.
     pub series: BTreeMap<String, Band>,
+    /// In a run over `[[uncertain]]` inputs, each series' band in the central run (every input
+    /// as written, the same replications' streams), so that a reader sees how much of the band
+    /// the inputs make; absent otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub central: BTreeMap<String, Band>,
 }
 
 /// Mean and 5th–95th percentile band of one time series, by step.
@@ -371,6 +376,12 @@ impl Summary {
                     .series
                     .iter()
                     .zip(&results.bands)
+                    .map(|(series, band)| (series.name.clone(), band.clone()))
+                    .collect(),
+                central: results
+                    .series
+                    .iter()
+                    .zip(&results.central_bands)
                     .map(|(series, band)| (series.name.clone(), band.clone()))
                     .collect(),
             },

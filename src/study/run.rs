@@ -13,7 +13,7 @@ use super::{Study, memory, setup};
 use crate::engine;
 use crate::results::{InputSamples, RunInfo, RunResults, Summary, write_run};
 use crate::scenario::{Document, Scenario};
-use crate::simulation::{Progress, Simulated, simulate};
+use crate::simulation::{Progress, Simulated, replications, simulate};
 use crate::uncertainty::samples;
 use crate::uncertainty::simulate::simulate_samples;
 
@@ -61,19 +61,29 @@ pub fn run(request: &RunRequest, progress: &dyn Progress) -> Result<RunResult, S
     memory::ensure_fits(&document, &study.edits, &[&scenario], threads)?;
     let started = Instant::now();
     let command = reproduce_command(&text.file, &scenario, variant, request.central);
-    progress.begin(u64::from(scenario.run.replications), scenario.run.agents);
+    // Over inputs, the central replications run too (on the central world, the same streams),
+    // for the central band beside the bands with inputs: twice the replications.
+    let over_inputs = !scenario.uncertain.is_empty();
+    let runs = if over_inputs { 2 } else { 1 };
+    progress.begin(
+        runs * u64::from(scenario.run.replications),
+        scenario.run.agents,
+    );
     let simulated = pool.install(|| {
-        if scenario.uncertain.is_empty() {
-            simulate(scenario, progress)
+        if over_inputs {
+            let simulated = simulate_samples(scenario, &mut sampled, &groups, progress)?;
+            let central = replications(&simulated.world, progress);
+            Ok((simulated, central))
         } else {
-            simulate_samples(scenario, &mut sampled, &groups, progress)
+            simulate(scenario, progress).map(|simulated| (simulated, Vec::new()))
         }
     });
     progress.end();
-    let simulated = simulated.map_err(input)?;
-    let inputs = (!simulated.world.scenario.uncertain.is_empty()).then_some(InputSamples {
+    let (simulated, central) = simulated.map_err(input)?;
+    let inputs = over_inputs.then_some(InputSamples {
         scenarios: &sampled,
         groups: &groups,
+        central: &central,
     });
     let info = RunInfo {
         variant: request.variant.clone(),
