@@ -44,15 +44,22 @@ pub fn simulate(scenario: Scenario, progress: &dyn Progress) -> Result<Simulated
 /// Plans `world` and runs all its replications; the plan (with contacts, a pass over every tie)
 /// is dropped before the outcomes are returned, so that it is not held while they are written.
 pub fn replications(world: &World, progress: &dyn Progress) -> Vec<ReplicationOutcome> {
+    let config = RunConfig {
+        first_replication: 0,
+        replications: world.scenario.run.replications,
+    };
+    planned(world, &config, progress)
+}
+
+/// Plans `world` and runs the replications of `config` (a range of them, as a group of a run
+/// over input samples takes).
+pub fn planned(
+    world: &World,
+    config: &RunConfig,
+    progress: &dyn Progress,
+) -> Vec<ReplicationOutcome> {
     progress.planning(true);
     let plan = Plan::new(world);
     progress.planning(false);
-    engine::run_planned(
-        &plan,
-        &RunConfig {
-            first_replication: 0,
-            replications: world.scenario.run.replications,
-        },
-        progress,
-    )
+    engine::run_planned(&plan, config, progress)
 }

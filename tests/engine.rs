@@ -1185,7 +1185,8 @@ fn damage_per_local_day_splits_at_midnight_and_adds_up() {
     let (world, outcomes) = outcomes_of(&text);
     let scenario = &world.scenario;
     let columns = concrisk::results::metrics::columns(scenario);
-    let daily = concrisk::results::daily::Daily::collect(scenario, &columns, &outcomes);
+    let priced = vec![scenario; outcomes.len()];
+    let daily = concrisk::results::daily::Daily::collect(scenario, &priced, &columns, &outcomes);
     assert_eq!(daily.dates, ["2022-10-15", "2022-10-16"]);
     let sim = Simulated::new(&text);
     let holders = sim.holders("app", None);

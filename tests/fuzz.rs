@@ -672,6 +672,7 @@ fn try_mutant(name: &str, text: &str, pick_variant: u64, out: &Path) -> Outcome 
         let request = RunRequest {
             study,
             variant: variant.clone(),
+            central: false,
         };
         let ran = panic::catch_unwind(AssertUnwindSafe(|| {
             study::run(&request, &Silent).map(|_| ())

@@ -740,6 +740,7 @@ fn the_run_entry_point_returns_what_it_writes_and_the_same_bytes_on_any_thread_c
         let request = study::RunRequest {
             study: study_of(BASE, 20, threads, &out),
             variant: None,
+            central: false,
         };
         let ran = study::run(&request, &Silent).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(ran.out, out);
@@ -863,6 +864,7 @@ fn entry_points_say_the_input_is_at_fault_and_write_nothing() {
                 &study::RunRequest {
                     study: study_of(&text(), 20, 1, &out),
                     variant: Some("nope".to_string()),
+                    central: false,
                 },
                 &Silent,
             )
@@ -878,6 +880,7 @@ fn entry_points_say_the_input_is_at_fault_and_write_nothing() {
                 &study::RunRequest {
                     study: study_of(BASE, 0, 1, &out),
                     variant: None,
+                    central: false,
                 },
                 &Silent,
             )

@@ -246,9 +246,12 @@ fn only_numbers_written_in_the_file_can_be_uncertain() {
     let (_, _, message, hint) = problem(&at("platforms.chat.restore_hours"));
     assert!(message.contains("gives no value"), "{message}");
     assert!(hint.contains("central value"), "{hint}");
-    let (_, field, message, _) = problem(&at("run.horizon_hours.x"));
+    let (_, field, message, _) = problem(&at("scenario.value_of_time_per_hour.x"));
     assert_eq!(field, "uncertain[0].path");
     assert!(message.contains("has no parts"), "{message}");
+    let (_, _, message, hint) = problem(&at("run.horizon_hours"));
+    assert!(message.contains("a setting of the run"), "{message}");
+    assert!(hint.contains("sweep"), "{hint}");
     // A whole-number field refuses the fractional values a distribution draws.
     let text = with(
         "[[uncertain]]\npath = \"population.size\"\nvalue = { dist = \"uniform\", min = 900, max = 1100 }\nsource = \"assumed\"\n",

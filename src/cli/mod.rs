@@ -68,6 +68,9 @@ struct RunArgs {
     /// Policy variant of the scenario to run.
     #[arg(long)]
     variant: Option<String>,
+    /// Ignore [[uncertain]]: every input at the value written at its path.
+    #[arg(long)]
+    central: bool,
 }
 
 /// Runs the parsed command line.
@@ -111,6 +114,7 @@ fn run(args: &RunArgs) -> Result<(), StudyError> {
     let request = RunRequest {
         study: policy::study(&args.study),
         variant: args.variant.clone(),
+        central: args.central,
     };
     let ran = study::run(&request, &progress::Bars::default())?;
     print!("{}", describe::run_report(&ran.summary, &ran.out));

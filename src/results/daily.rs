@@ -87,15 +87,18 @@ pub fn date_label(scenario: &Scenario, day: i64) -> String {
 impl Daily {
     /// The per-day statistics of `outcomes` (in replication order) over the run's `columns`.
     /// Every replication has the same days: they follow from the horizon and the start alone.
+    /// Replication `i` is priced by `priced[i]` (its input sample's scenario, or `scenario`).
     pub fn collect(
         scenario: &Scenario,
+        priced: &[&Scenario],
         columns: &[Column],
         outcomes: &[ReplicationOutcome],
     ) -> Daily {
         let columns = self::columns(columns);
         let per_replication: Vec<Vec<Vec<f64>>> = outcomes
             .iter()
-            .map(|o| values(scenario, &columns, o))
+            .zip(priced)
+            .map(|(o, priced)| values(priced, &columns, o))
             .collect();
         let days: Vec<i64> = outcomes
             .first()

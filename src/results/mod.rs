@@ -2,6 +2,7 @@
 //! the files a run writes (`summary.json`, `replications.csv`, `timeseries.csv`, `daily.csv`,
 //! `run.json`).
 
+pub mod anova;
 pub mod daily;
 mod export;
 pub mod metrics;
@@ -18,8 +19,25 @@ pub use stats::{Stats, quantile};
 pub use student::t_975;
 pub use summary::{Band, Summary};
 
+use std::ops::Range;
+
 use crate::engine::ReplicationOutcome;
+use crate::scenario::Scenario;
 use crate::world::World;
+
+/// The input samples of a run over `[[uncertain]]` inputs: sample `k` is `scenarios[k]` (the
+/// scenario with its input values written in) and took the replications at positions
+/// `groups[k]` (contiguous, covering the run).
+#[derive(Debug, Clone, Copy)]
+pub struct InputSamples<'s> {
+    /// One checked scenario per sample.
+    pub scenarios: &'s [Scenario],
+    /// The positions of each sample's replications, in order.
+    pub groups: &'s [Range<usize>],
+    /// The same replications in the central run (every input as written), for the central
+    /// bands; may be empty.
+    pub central: &'s [ReplicationOutcome],
+}
 
 /// Facts about how a run was made that are not in the scenario.
 #[derive(Debug, Clone)]
@@ -57,12 +75,18 @@ pub struct RunResults<'w> {
     pub series: Vec<metrics::SeriesColumn>,
     /// Per series, in the order of `series`.
     pub bands: Vec<Band>,
+    /// Per series, the central run's band in a run over input samples with
+    /// [`InputSamples::central`] outcomes; empty otherwise.
+    pub central_bands: Vec<Band>,
     /// How far the numbers can be trusted: the horizon, the replications, the agents.
     pub warnings: Vec<warnings::Warning>,
     /// The metrics per local calendar day (`daily.csv`).
     pub daily: daily::Daily,
     /// Per node, in node order: when it was back, `None` when it never dropped.
     pub recovery: Vec<Option<recovery::Recovery>>,
+    /// Per metric, in the order of `columns`: the shares of its variance between input samples
+    /// and within them; `None` for a run without input samples (or with too few to tell).
+    pub shares: Vec<Option<anova::Shares>>,
 }
 
 impl<'w> RunResults<'w> {
@@ -73,46 +97,57 @@ impl<'w> RunResults<'w> {
         hours: Vec<f64>,
         info: RunInfo,
     ) -> RunResults<'w> {
+        Self::collect_samples(world, outcomes, None, hours, info)
+    }
+
+    /// [`RunResults::collect`] for a run over input samples: each replication's counts are
+    /// priced by its sample's scenario (a valuation input changes only that), and each metric
+    /// gets its [`anova::Shares`]. `world` holds the central scenario, which the summary
+    /// describes.
+    pub fn collect_samples(
+        world: &'w World,
+        outcomes: &[ReplicationOutcome],
+        samples: Option<InputSamples<'_>>,
+        hours: Vec<f64>,
+        info: RunInfo,
+    ) -> RunResults<'w> {
         let scenario = &world.scenario;
+        let mut priced: Vec<&Scenario> = vec![scenario; outcomes.len()];
+        if let Some(samples) = samples {
+            for (group, sample) in samples.groups.iter().zip(samples.scenarios) {
+                for slot in &mut priced[group.clone()] {
+                    *slot = sample;
+                }
+            }
+        }
         let columns = metrics::columns(scenario);
         let values: Vec<Vec<f64>> = outcomes
             .iter()
-            .map(|o| columns.iter().map(|c| c.value(scenario, o)).collect())
+            .zip(&priced)
+            .map(|(o, priced)| columns.iter().map(|c| c.value(priced, o)).collect())
             .collect();
+        let column_of = |m: usize| values.iter().map(|row| row[m]).collect::<Vec<_>>();
         let summaries = (0..columns.len())
-            .map(|m| Stats::of(&values.iter().map(|row| row[m]).collect::<Vec<_>>()))
+            .map(|m| Stats::of(&column_of(m)))
+            .collect();
+        let shares = (0..columns.len())
+            .map(|m| samples.and_then(|s| anova::shares(&column_of(m), s.groups)))
             .collect();
         let series = metrics::series(scenario);
-        let bands = series
-            .iter()
-            .map(|series| {
-                let mut band = Band {
-                    unit: Some(series.kind.unit),
-                    mean: Vec::new(),
-                    p05: Vec::new(),
-                    p95: Vec::new(),
-                };
-                for step in 0..hours.len() {
-                    let mut column: Vec<f64> = outcomes
-                        .iter()
-                        .map(|o| series.steps(o).get(step).copied().unwrap_or(0.0))
-                        .collect();
-                    band.mean
-                        .push(column.iter().sum::<f64>() / column.len().max(1) as f64);
-                    column.sort_by(f64::total_cmp);
-                    band.p05.push(quantile(&column, 0.05));
-                    band.p95.push(quantile(&column, 0.95));
-                }
-                band
-            })
-            .collect();
+        let bands = bands_of(&series, outcomes, hours.len());
+        let central_bands = match samples {
+            Some(samples) if !samples.central.is_empty() => {
+                bands_of(&series, samples.central, hours.len())
+            }
+            _ => Vec::new(),
+        };
         let still_down = outcomes.iter().filter(|o| o.below_full_at_end).count();
         let warnings = warnings::of(
             scenario,
             outcomes.len() as u64,
             still_down as f64 / outcomes.len().max(1) as f64,
         );
-        let daily = daily::Daily::collect(scenario, &columns, outcomes);
+        let daily = daily::Daily::collect(scenario, &priced, &columns, outcomes);
         let recovery = recovery::Recovery::of_nodes(
             scenario.nodes.len(),
             scenario.run.horizon_hours,
@@ -129,9 +164,11 @@ impl<'w> RunResults<'w> {
             replication_ids: outcomes.iter().map(|o| o.replication).collect(),
             values,
             summaries,
+            shares,
             hours,
             series,
             bands,
+            central_bands,
         }
     }
 
@@ -142,4 +179,35 @@ impl<'w> RunResults<'w> {
             .position(|n| n == name)
             .map(|i| &self.summaries[i])
     }
+}
+
+/// The mean and 5th–95th percentile band of each of `series` over `outcomes`, step by step.
+fn bands_of(
+    series: &[metrics::SeriesColumn],
+    outcomes: &[ReplicationOutcome],
+    steps: usize,
+) -> Vec<Band> {
+    series
+        .iter()
+        .map(|series| {
+            let mut band = Band {
+                unit: Some(series.kind.unit),
+                mean: Vec::new(),
+                p05: Vec::new(),
+                p95: Vec::new(),
+            };
+            for step in 0..steps {
+                let mut column: Vec<f64> = outcomes
+                    .iter()
+                    .map(|o| series.steps(o).get(step).copied().unwrap_or(0.0))
+                    .collect();
+                band.mean
+                    .push(column.iter().sum::<f64>() / column.len().max(1) as f64);
+                column.sort_by(f64::total_cmp);
+                band.p05.push(quantile(&column, 0.05));
+                band.p95.push(quantile(&column, 0.95));
+            }
+            band
+        })
+        .collect()
 }

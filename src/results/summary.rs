@@ -205,9 +205,18 @@ pub struct Metric {
     /// Absent in summaries written before units were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<Unit>,
-    /// Mean, spread and quantiles over the replications.
+    /// Mean, spread and quantiles over the replications (over the input samples and the
+    /// replications together in a run with `[[uncertain]]` inputs).
     #[serde(flatten)]
     pub stats: Stats,
+    /// The share of the variance between input samples (one-way random-effects ANOVA; sums to
+    /// 1 with `noise_share`, both 0 when the metric does not vary). Absent without
+    /// `[[uncertain]]`, with `run --central`, or with fewer than 2 samples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_share: Option<f64>,
+    /// The share of the variance within input samples: the replications' noise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_share: Option<f64>,
 }
 
 /// The per-step bands of every time series.
@@ -217,6 +226,11 @@ pub struct Timeseries {
     pub hours: Vec<f64>,
     /// Each series' band, by series name.
     pub series: BTreeMap<String, Band>,
+    /// In a run over `[[uncertain]]` inputs, each series' band in the central run (every input
+    /// as written, the same replications' streams), so that a reader sees how much of the band
+    /// the inputs make; absent otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub central: BTreeMap<String, Band>,
 }
 
 /// Mean and 5th–95th percentile band of one time series, by step.
@@ -348,12 +362,15 @@ impl Summary {
                 .columns
                 .iter()
                 .zip(&results.summaries)
-                .map(|(column, stats)| {
+                .zip(&results.shares)
+                .map(|((column, stats), shares)| {
                     (
                         column.name.clone(),
                         Metric {
                             unit: Some(column.family.unit),
                             stats: *stats,
+                            input_share: shares.map(|s| s.input),
+                            noise_share: shares.map(|s| s.noise),
                         },
                     )
                 })
@@ -364,6 +381,12 @@ impl Summary {
                     .series
                     .iter()
                     .zip(&results.bands)
+                    .map(|(series, band)| (series.name.clone(), band.clone()))
+                    .collect(),
+                central: results
+                    .series
+                    .iter()
+                    .zip(&results.central_bands)
                     .map(|(series, band)| (series.name.clone(), band.clone()))
                     .collect(),
             },

@@ -183,6 +183,9 @@ pub struct RunSettings {
     /// `start`: the local date and time of hour 0 with its offset from UTC, when the file gives
     /// it (its clock hour is then `start_hour`).
     pub start: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// `input_samples`, resolved: how many samples of the `[[uncertain]]` inputs a run draws
+    /// (1 to `replications`); each takes a contiguous group of the replications.
+    pub input_samples: u32,
 }
 
 impl RunSettings {

@@ -75,6 +75,7 @@ pub(super) struct RawRun {
     pub step_minutes: f64,
     pub start_hour: Option<f64>,
     pub start: Option<String>,
+    pub input_samples: Option<u64>,
 }
 
 fn default_replications() -> u64 {

@@ -26,12 +26,11 @@ pub struct Uncertain {
 ///   `services.<s>.value_per_unmet` (the two prices of `economic_loss` in results/registry.rs),
 ///   and `economics.*` (the discounting of `annual`).
 /// - `World`: what is read when the world is built (src/world/): `population.*` (the segments'
-///   shares), `adoption.*` (who holds which platform), `social.*` (the contact graph),
-///   `run.agents` and `run.seed`, and `behaviour.switching.<p>.threshold.*` (each person's
-///   threshold is drawn with the world).
+///   shares), `adoption.*` (who holds which platform), `social.*` (the contact graph) and
+///   `behaviour.switching.<p>.threshold.*` (each person's threshold is drawn with the world).
 /// - `Engine`: everything else (events, durations, restore and ramp times, failovers, demand,
-///   channels' success, extra minutes and capacities, switching rates, the run's clock): the
-///   world is reused and the replications run again.
+///   channels' success, extra minutes and capacities, switching rates): the world is reused and
+///   the replications run again. (`[run]` settings are refused as inputs by the checks.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Acts {
     /// Prices counts only: re-price, no simulation.
@@ -51,7 +50,6 @@ impl Acts {
             | ["services", _, "value_per_unmet"]
             | ["economics", ..] => Acts::Valuation,
             ["population" | "adoption" | "social", ..]
-            | ["run", "agents" | "seed"]
             | ["behaviour", "switching", _, "threshold", ..] => Acts::World,
             _ => Acts::Engine,
         }

@@ -90,7 +90,7 @@ pub fn compare(
     let started = Instant::now();
     let command = format!(
         "{} && concrisk compare {file} --seed {} --replications {} --agents {}{}",
-        reproduce_command(file, &baseline, None),
+        reproduce_command(file, &baseline, None, !baseline.uncertain.is_empty()),
         baseline.run.seed,
         baseline.run.replications,
         baseline.run.agents,
@@ -146,7 +146,7 @@ pub fn compare(
         run_seconds: started.elapsed().as_secs_f64(),
     };
     let summary = folder::write(out, Page::Run, |dir| {
-        let summary = run_files(dir, &simulated, info)?;
+        let summary = run_files(dir, &simulated, None, info)?;
         comparison.write(dir)?;
         Ok(summary)
     })?;

@@ -21,6 +21,7 @@
 //!         out: "output/kakao".into(),
 //!     },
 //!     variant: None,
+//!     central: false,
 //! };
 //! let ran = study::run(&request, &Silent)?;
 //! println!("{}", ran.summary.metrics["economic_loss.total"].stats.mean);

@@ -1,5 +1,8 @@
 //! `run`: one scenario (or one of its variants) simulated, its run files written
-//! (`summary.json`, `replications.csv`, `timeseries.csv`, `run.json`) and its report drawn.
+//! (`summary.json`, `replications.csv`, `timeseries.csv`, `run.json`) and its report drawn. With
+//! `[[uncertain]]` inputs (and without `--central`) each group of replications runs on its own
+//! input sample (`uncertainty::samples`), and the summary says which share of each metric's
+//! variance the inputs explain.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -8,9 +11,11 @@ use super::error::{StudyError, input, other};
 use super::folder::{self, Page};
 use super::{Study, memory, setup};
 use crate::engine;
-use crate::results::{RunInfo, RunResults, Summary, write_run};
+use crate::results::{InputSamples, RunInfo, RunResults, Summary, write_run};
 use crate::scenario::{Document, Scenario};
-use crate::simulation::{Progress, Simulated, simulate};
+use crate::simulation::{Progress, Simulated, replications, simulate};
+use crate::uncertainty::samples;
+use crate::uncertainty::simulate::simulate_samples;
 
 /// A run: the study's scenario, or one of its variants.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +24,9 @@ pub struct RunRequest {
     pub study: Study,
     /// The `[[variants]]` entry to run instead of the file as written.
     pub variant: Option<String>,
+    /// Ignore `[[uncertain]]` (`run --central`): every input at the value written at its path,
+    /// the run exactly as without the entries.
+    pub central: bool,
 }
 
 /// What a finished run wrote.
@@ -41,23 +49,51 @@ pub fn run(request: &RunRequest, progress: &dyn Progress) -> Result<RunResult, S
     let text = setup::text(&study.source)?;
     let variant = request.variant.as_deref();
     let document = Document::parse(&text.text, &text.file).map_err(input)?;
-    let scenario = document.variant(variant, &study.edits).map_err(input)?;
+    let mut scenario = document.variant(variant, &study.edits).map_err(input)?;
+    if request.central {
+        scenario.uncertain.clear();
+    }
+    let mut sampled =
+        samples::scenarios(&document, variant, &study.edits, &scenario).map_err(input)?;
+    let groups = samples::groups(scenario.run.replications, scenario.run.input_samples);
     let out = folder::claim(&study.out)?;
     let (pool, threads) = setup::pool(study.threads)?;
     memory::ensure_fits(&document, &study.edits, &[&scenario], threads)?;
     let started = Instant::now();
-    let command = reproduce_command(&text.file, &scenario, variant);
-    progress.begin(u64::from(scenario.run.replications), scenario.run.agents);
-    let simulated = pool.install(|| simulate(scenario, progress));
+    let command = reproduce_command(&text.file, &scenario, variant, request.central);
+    // Over inputs, the central replications run too (on the central world, the same streams),
+    // for the central band beside the bands with inputs: twice the replications.
+    let over_inputs = !scenario.uncertain.is_empty();
+    let runs = if over_inputs { 2 } else { 1 };
+    progress.begin(
+        runs * u64::from(scenario.run.replications),
+        scenario.run.agents,
+    );
+    let simulated = pool.install(|| {
+        if over_inputs {
+            let simulated = simulate_samples(scenario, &mut sampled, &groups, progress)?;
+            let central = replications(&simulated.world, progress);
+            Ok((simulated, central))
+        } else {
+            simulate(scenario, progress).map(|simulated| (simulated, Vec::new()))
+        }
+    });
     progress.end();
-    let simulated = simulated.map_err(input)?;
+    let (simulated, central) = simulated.map_err(input)?;
+    let inputs = over_inputs.then_some(InputSamples {
+        scenarios: &sampled,
+        groups: &groups,
+        central: &central,
+    });
     let info = RunInfo {
         variant: request.variant.clone(),
         command,
         threads,
         run_seconds: started.elapsed().as_secs_f64(),
     };
-    let summary = folder::write(out, Page::Run, |dir| run_files(dir, &simulated, info))?;
+    let summary = folder::write(out, Page::Run, |dir| {
+        run_files(dir, &simulated, inputs, info)
+    })?;
     Ok(RunResult {
         summary,
         out: study.out.clone(),
@@ -72,22 +108,32 @@ pub fn run(request: &RunRequest, progress: &dyn Progress) -> Result<RunResult, S
 pub(super) fn run_files(
     dir: &Path,
     simulated: &Simulated,
+    inputs: Option<InputSamples<'_>>,
     info: RunInfo,
 ) -> Result<Summary, StudyError> {
     let hours = engine::step_starts(&simulated.world.scenario);
-    let results = RunResults::collect(&simulated.world, &simulated.outcomes, hours, info);
+    let results =
+        RunResults::collect_samples(&simulated.world, &simulated.outcomes, inputs, hours, info);
     write_run(dir, &results).map_err(other)?;
     Ok(Summary::of(&results))
 }
 
 /// The command that reproduces a run exactly, whatever the defaults of the file.
-pub(super) fn reproduce_command(file: &str, scenario: &Scenario, variant: Option<&str>) -> String {
+pub(super) fn reproduce_command(
+    file: &str,
+    scenario: &Scenario,
+    variant: Option<&str>,
+    central: bool,
+) -> String {
     let mut command = format!(
         "concrisk run {file} --seed {} --replications {} --agents {}",
         scenario.run.seed, scenario.run.replications, scenario.run.agents
     );
     if let Some(variant) = variant {
         command.push_str(&format!(" --variant {variant}"));
+    }
+    if central {
+        command.push_str(" --central");
     }
     command
 }

@@ -1,5 +1,6 @@
 //! `timeline`: the share of the population cut off from each service, hour by hour, with the
-//! replications' 5th–95th percentile band and the event window shaded behind it.
+//! replications' 5th–95th percentile band and the event window shaded behind it; in a run over
+//! `[[uncertain]]` inputs, the central run's band (inputs as written) beside it as dotted edges.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -10,12 +11,15 @@ use super::{
 };
 use crate::report::input::{Input, Series, Summary};
 use crate::report::palette::{self, LIGHT_GREY};
+use crate::results::Band;
 use crate::results::registry::CUT_OFF_SHARE;
 
 pub(crate) struct Timeline<'a> {
     summary: &'a Summary,
     /// (service name, series), services in the scenario's order.
     lines: Vec<(String, &'a Series)>,
+    /// Per line, the central run's band (`summary.json`'s `timeseries.central`), if any.
+    central: Vec<Option<&'a Band>>,
 }
 
 impl<'a> Timeline<'a> {
@@ -23,9 +27,12 @@ impl<'a> Timeline<'a> {
     pub(crate) fn new(input: &'a Input) -> Option<Self> {
         let summary = &input.summary;
         let mut lines = Vec::new();
+        let mut central = Vec::new();
         for s in &summary.services {
-            if let Some(series) = input.timeseries.series.get(&CUT_OFF_SHARE.name_of(&s.id)) {
+            let name = CUT_OFF_SHARE.name_of(&s.id);
+            if let Some(series) = input.timeseries.series.get(&name) {
                 lines.push((s.display_name().to_string(), series));
+                central.push(summary.timeseries.central.get(&name));
             }
         }
         // Series for services the summary does not list still belong on the figure.
@@ -36,10 +43,15 @@ impl<'a> Timeline<'a> {
             if let Some(id) = id {
                 if !summary.services.iter().any(|s| s.id == id) {
                     lines.push((id.to_string(), series));
+                    central.push(summary.timeseries.central.get(name));
                 }
             }
         }
-        (!lines.is_empty()).then_some(Timeline { summary, lines })
+        (!lines.is_empty()).then_some(Timeline {
+            summary,
+            lines,
+            central,
+        })
     }
 }
 
@@ -101,6 +113,7 @@ impl Figure for Timeline<'_> {
             .lines
             .iter()
             .flat_map(|(_, s)| s.p95.iter().chain(&s.mean))
+            .chain(self.central.iter().flatten().flat_map(|b| &b.p95))
             .copied()
             .filter(|v| v.is_finite())
             .fold(0.0f64, f64::max);
@@ -147,6 +160,21 @@ impl Figure for Timeline<'_> {
                 chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.08).filled())))?;
             }
         }
+        // The central run's band: its edges dotted, no fill, so the band with inputs shows how
+        // much wider what we do not know makes it.
+        for (i, band) in self.central.iter().enumerate() {
+            let Some(band) = band else { continue };
+            let (_, s) = &self.lines[i];
+            for edge in [&band.p05, &band.p95] {
+                let points = finite(s.hours.iter().copied().zip(edge.iter().copied()));
+                patterned(
+                    &mut chart,
+                    points,
+                    (3, 5),
+                    palette::series(i).mix(0.9).stroke_width(2),
+                )?;
+            }
+        }
         // Lines after all bands, so that no band veils another service's mean; each its own dash
         // pattern, so that a line lying on another still shows.
         for (i, (_, s)) in self.lines.iter().enumerate() {
@@ -173,6 +201,12 @@ impl Figure for Timeline<'_> {
         }
         let mut notes =
             vec!["Line: mean across replications. Band: 5th to 95th percentile.".to_string()];
+        if self.central.iter().any(Option::is_some) {
+            notes.push(
+                "Dotted: the central run's band (inputs as written); the band is over the uncertain inputs too."
+                    .to_string(),
+            );
+        }
         notes.extend(same_curves(&self.lines));
         legend(&side, &entries, &notes)
     }

@@ -155,7 +155,9 @@ pub(super) fn run(
         },
         _ => (None, None),
     };
+    let input_samples = replications.and_then(|r| input_samples(cx, &path, raw.input_samples, r));
     Some(RunSettings {
+        input_samples: input_samples?,
         horizon_hours: horizon?,
         replications: replications?,
         seed: raw.seed,
@@ -164,6 +166,33 @@ pub(super) fn run(
         start_hour: start_hour?,
         start: start?,
     })
+}
+
+/// `[run] input_samples`: 1 to `replications` as given; absent or 0, the default
+/// round(√replications) bounded by replications / 2 (at least 1): 10 samples of 10
+/// replications at the default 100, so that both the spread between samples and the noise within
+/// them are estimated from several values.
+fn input_samples(
+    cx: &mut Checker<'_, '_>,
+    path: &FieldPath,
+    given: Option<u64>,
+    replications: u32,
+) -> Option<u32> {
+    match given {
+        None | Some(0) => {
+            let root = f64::from(replications).sqrt().round() as u32;
+            Some(root.min(replications / 2).max(1))
+        }
+        Some(samples) if samples <= u64::from(replications) => u32::try_from(samples).ok(),
+        Some(samples) => {
+            cx.problem(
+                &path.key("input_samples"),
+                format!("{samples} input samples is more than the {replications} replications"),
+                "each input sample needs at least one replication: give at most `replications` (0 for the default)",
+            );
+            None
+        }
+    }
 }
 
 /// `[run] start`: an RFC 3339 date and time with its offset from UTC, or `None` after saying

@@ -75,10 +75,18 @@ pub(super) fn inputs(cx: &mut Checker<'_, '_>, raw: &[RawUncertain]) -> Option<V
 /// The field `path` names (as checks name it), when the path matches the document and a number
 /// is written there.
 fn target(cx: &mut Checker<'_, '_>, here: &FieldPath, path: &str) -> Option<String> {
+    let at = here.key("path");
+    if path == "run" || path.starts_with("run.") {
+        cx.problem(
+            &at,
+            format!("\"{path}\" is a setting of the run, not an input of the model"),
+            "make a number of the scenario uncertain (a share, a duration, a success, a value); a study over [run] settings is `sweep`",
+        );
+        return None;
+    }
     let mut copy: Spanned<DeTable<'_>> = cx.document.clone();
     copy.get_mut().remove("uncertain");
     let placeholder = Spanned::new(0..0, DeValue::Table(DeTable::new()));
-    let at = here.key("path");
     match edit::replace(&mut copy, path, placeholder, 0..0) {
         Err(mismatch) => {
             cx.problem(
