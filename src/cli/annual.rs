@@ -7,6 +7,7 @@ use clap::Args;
 
 use concrisk::study::{self, AnnualRequest, AnnualResult, DEFAULT_YEARS, StudyError};
 
+use super::describe::with_unit;
 use super::policy::{self, StudyArgs};
 use super::progress;
 
@@ -42,35 +43,52 @@ fn text(done: &AnnualResult) -> String {
         "{}: {} years, {} occurrences simulated per event, seed {}",
         a.scenario, a.years, a.occurrences_per_event, a.seed
     );
+    let money = |x: f64, precision: f64| {
+        let unit = a
+            .metrics
+            .get(&a.headline_metric)
+            .map_or(concrisk::results::Unit::Money, |m| m.unit);
+        with_unit(x, precision, unit, &a.currency)
+    };
     if let Some(m) = a.metrics.get(&a.headline_metric) {
         let _ = writeln!(
             text,
-            "  {}: annual average {:.0} (standard error {:.0})",
-            a.headline_metric, m.aal.mean, m.aal.se
+            "  {}: annual average {} (standard error {})",
+            a.headline_metric,
+            money(m.aal.mean, m.aal.se),
+            money(m.aal.se, m.aal.se)
         );
         for p in m
             .aep
             .iter()
             .filter(|p| [10.0, 100.0, 1000.0].contains(&p.return_period_years))
         {
+            // Rounded to what the interval supports.
+            let precision = (p.hi - p.lo) / 4.0;
             let _ = writeln!(
                 text,
-                "  once in {:>4} years the year's loss exceeds {:.0} (95 % interval {:.0} to {:.0}; {} occurrences behind it)",
-                p.return_period_years, p.value, p.lo, p.hi, p.occurrences
+                "  once in {:>4} years the year's loss exceeds {} (95 % interval {} to {}; {} occurrences behind it)",
+                p.return_period_years,
+                money(p.value, precision),
+                money(p.lo, precision),
+                money(p.hi, precision),
+                p.occurrences
             );
         }
     }
     for row in &done.benefit_cost {
+        let precision = (row.averted.hi - row.averted.lo) / 4.0;
+        let npv_precision = (row.npv[2] - row.npv[1]) / 4.0;
         let _ = writeln!(
             text,
-            "  {:<20} averts {:.0} a year [{:.0}, {:.0}]; NPV {:.0} [{:.0}, {:.0}]; BCR {:.2} [{:.2}, {:.2}]",
+            "  {:<20} averts {} a year [{}, {}]; NPV {} [{}, {}]; BCR {:.2} [{:.2}, {:.2}]",
             row.variant,
-            row.averted.mean,
-            row.averted.lo,
-            row.averted.hi,
-            row.npv[0],
-            row.npv[1],
-            row.npv[2],
+            money(row.averted.mean, precision),
+            money(row.averted.lo, precision),
+            money(row.averted.hi, precision),
+            money(row.npv[0], npv_precision),
+            money(row.npv[1], npv_precision),
+            money(row.npv[2], npv_precision),
             row.bcr[0],
             row.bcr[1],
             row.bcr[2]

@@ -327,7 +327,7 @@ fn hours(x: f64) -> String {
 /// A value with its unit: money with the currency in front, person-hours and counts with
 /// thousands separators, shares as percentages; rounded to two significant digits of
 /// `precision`.
-fn with_unit(x: f64, precision: f64, unit: Unit, currency: &str) -> String {
+pub(super) fn with_unit(x: f64, precision: f64, unit: Unit, currency: &str) -> String {
     match unit {
         Unit::Share | Unit::Level => {
             let p = 100.0 * x;
