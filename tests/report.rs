@@ -739,3 +739,70 @@ fn report_refuses_analyses_of_another_run_and_accepts_a_whole_folder() {
         &["sweep.json", "sweep.csv", "says 3 points, sweep.csv has 2"],
     );
 }
+
+/// Issue 12: the page's per-day table, from `daily.csv`: one row per day with the mean and the
+/// 5th–95th percentiles of the headline metrics (the headline first), and `report DIR` draws
+/// it again from the folder alone.
+#[test]
+fn the_page_has_a_row_per_day_from_daily_csv() {
+    let dir = fixture_copy();
+    fs::write(
+        dir.path().join("daily.csv"),
+        "date,metric,mean,p05,p95\n\
+         day 1,economic_loss.total,2500000,1000000,4000000\n\
+         day 1,person_hours_cut_off.total,300,200,400\n\
+         day 2,economic_loss.total,1500000,500000,3000000\n\
+         day 2,person_hours_cut_off.total,100,50,150\n",
+    )
+    .expect("write");
+    render(dir.path()).expect("renders");
+    let text = page_text(&fs::read_to_string(dir.path().join("report.html")).expect("page"));
+    let days = text
+        .split_once("Day by day")
+        .unwrap_or_else(|| panic!("no per-day section in {text}"))
+        .1;
+    let row = |label: &str| {
+        days.split_once(&format!(" {label} "))
+            .unwrap_or_else(|| panic!("no row {label:?}"))
+            .1
+            .chars()
+            .take(50)
+            .collect::<String>()
+    };
+    assert!(
+        row("Day 1").starts_with("2.5 M (1.0 M to 4.0 M) 300 (200 to 400)"),
+        "{}",
+        row("Day 1")
+    );
+    assert!(
+        row("Day 2").starts_with("1.5 M (500.0 k to 3.0 M) 100 (50 to 150)"),
+        "{}",
+        row("Day 2")
+    );
+    // The headline metric (economic loss) leads the columns.
+    let header = days.split(" Day 1 ").next().unwrap_or("");
+    let (loss, cut) = (
+        header.find("Economic loss"),
+        header.find("Person-hours cut off"),
+    );
+    assert!(loss.is_some() && cut.is_some() && loss < cut, "{header}");
+}
+
+/// Issue 12: a dated run's page names its days in words, and `report DIR` draws them again.
+#[test]
+fn a_dated_run_names_its_days_in_words() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let out = root.path().join("run");
+    study("run", Path::new("scenarios/kakao-fire-2022.toml"), &out);
+    let page = || page_text(&fs::read_to_string(out.join("report.html")).expect("page"));
+    for text in [page(), {
+        fs::remove_file(out.join("report.html")).expect("remove");
+        concrisk().arg("report").arg(&out).assert().success();
+        page()
+    }] {
+        let days = text.split_once("Day by day").expect("a per-day section").1;
+        for day in ["Sat 15 Oct 2022", "Sun 16 Oct 2022", "Fri 21 Oct 2022"] {
+            assert!(days.contains(day), "{day} not in {days}");
+        }
+    }
+}

@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::stats::{BOOTSTRAP, Resample, year_losses};
+use super::stats::{BOOTSTRAP, RateDraws, Resample, year_losses};
 use super::table::EventTable;
 use super::years::Years;
 use crate::scenario::{Economics, VariantCost};
@@ -37,22 +37,30 @@ pub struct BenefitCost {
 }
 
 /// The averted annual loss of `metric`: `base` against `variant` (the same events, in the same
-/// order, with tables of the same rows), each on its own years.
+/// order, with tables of the same rows), each on its own years. With uncertain `rates`, each
+/// bootstrap replicate redraws both runs' years with the same factors on their own rates (a
+/// variant that halves a rate halves every draw of it).
 pub fn averted(
     seed: u64,
     base: (&[EventTable], &Years),
     variant: (&[EventTable], &Years),
     metric: usize,
+    rates: &RateDraws,
 ) -> Averted {
     let mean = |losses: &[f64]| losses.iter().sum::<f64>() / losses.len() as f64;
-    let difference = |resample: Option<&Resample>| {
-        mean(&year_losses(base.0, base.1, metric, resample).sum)
-            - mean(&year_losses(variant.0, variant.1, metric, resample).sum)
+    let difference = |years: (&Years, &Years), resample: Option<&Resample>| {
+        mean(&year_losses(base.0, years.0, metric, resample).sum)
+            - mean(&year_losses(variant.0, years.1, metric, resample).sum)
     };
-    let point = difference(None);
+    let point = difference((base.1, variant.1), None);
     let mut boot: Vec<f64> = (0..BOOTSTRAP)
         .into_par_iter()
-        .map(|b| difference(Some(&Resample::new(seed, b, base.1.len(), base.0))))
+        .map(|b| {
+            let own_base = rates.years(seed, b, base.0, base.1);
+            let own_variant = rates.years(seed, b, variant.0, variant.1);
+            let resample = Resample::new(seed, b, own_base.len(), base.0);
+            difference((&own_base, &own_variant), Some(&resample))
+        })
         .collect();
     boot.sort_unstable_by(f64::total_cmp);
     let at = |q: f64| crate::results::quantile(&boot, q);
@@ -128,11 +136,23 @@ mod tests {
         let losses: Vec<f64> = (0..400).map(|i| f64::from(i % 17) * 3.0).collect();
         let base = [table("fire", 0.7, &losses)];
         let years = Years::draw(3, &[("fire", 0.7)], 3000, 400);
-        let same = averted(3, (&base, &years), (&base, &years), 0);
+        let same = averted(
+            3,
+            (&base, &years),
+            (&base, &years),
+            0,
+            &RateDraws::certain(),
+        );
         assert_eq!((same.mean, same.lo, same.hi), (0.0, 0.0, 0.0));
         let halved: Vec<f64> = losses.iter().map(|l| l / 2.0).collect();
         let half = [table("fire", 0.7, &halved)];
-        let a = averted(3, (&base, &years), (&half, &years), 0);
+        let a = averted(
+            3,
+            (&base, &years),
+            (&half, &years),
+            0,
+            &RateDraws::certain(),
+        );
         let mean_loss = losses.iter().sum::<f64>() / losses.len() as f64;
         let expected = 0.7 * mean_loss / 2.0;
         assert!(a.lo <= expected && expected <= a.hi, "{a:?} {expected}");

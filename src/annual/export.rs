@@ -40,6 +40,10 @@ pub struct AnnualFile {
     pub metrics: BTreeMap<String, MetricCurves>,
     /// The metric `benefit_cost.csv` weighs, and the headline of the report.
     pub headline_metric: String,
+    /// Paths of the `[[uncertain]]` inputs other than rates: held at their central values in
+    /// the years (absent when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held_central: Vec<String>,
 }
 
 /// A rated event in `annual.json`.
@@ -51,6 +55,22 @@ pub struct EventRate {
     pub name: String,
     /// Occurrences per year.
     pub rate_per_year: f64,
+    /// When `[[uncertain]]` gives the rate a distribution: the range its draws span and its
+    /// source (absent for a rate that is certain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<UncertainRate>,
+}
+
+/// An uncertain rate in `annual.json`: the 2.5 % and 97.5 % points of the rates the bootstrap
+/// replicates drew (one per replicate), and where the range comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertainRate {
+    /// 2.5 % point of the drawn rates.
+    pub lo: f64,
+    /// 97.5 % point of the drawn rates.
+    pub hi: f64,
+    /// The `[[uncertain]]` entry's source.
+    pub source: String,
 }
 
 /// One metric's annual statistics in `annual.json`.

@@ -20,7 +20,7 @@ pub mod years;
 
 pub use benefit::{Averted, BenefitCost, averted, weigh};
 pub use stats::{
-    BOOTSTRAP, Curves, Estimate, Point, RETURN_PERIODS, YearLosses, curves, year_losses,
+    BOOTSTRAP, Curves, Estimate, Point, RETURN_PERIODS, RateDraws, YearLosses, curves, year_losses,
 };
 pub use table::EventTable;
 pub use years::{Occurrence, Years};

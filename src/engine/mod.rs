@@ -458,6 +458,14 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
     let below_full_at_end = capacity
         .last()
         .is_some_and(|last| last.iter().any(|&c| c < 1.0));
+    let full_again = (0..nodes)
+        .map(|node| {
+            capacity
+                .iter()
+                .rposition(|c| c[node] < 1.0)
+                .map(|last| slices[last].end)
+        })
+        .collect();
     let capacity = (0..nodes)
         .map(|node| {
             let mut node_series = vec![0.0; plan.steps];
@@ -478,6 +486,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         holders_before: plan.holders_before.clone(),
         services,
         below_full_at_end,
+        full_again,
         union,
         daily,
         series: Series {

@@ -122,6 +122,10 @@ pub struct ReplicationOutcome {
     /// Whether some node was still below full capacity (down, restoring or ramping) at the
     /// horizon: damage after it is not counted.
     pub below_full_at_end: bool,
+    /// Per node, in node order: the hour from which its capacity is full to the horizon (the
+    /// end of the last slice below full); `None` when it never dropped. The horizon itself when
+    /// it was still below full at the end.
+    pub full_again: Vec<Option<f64>>,
     /// The union over services, person by person; `None` for a scenario with two or more
     /// pairwise services.
     pub union: Option<UnionDamage>,

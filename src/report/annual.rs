@@ -77,8 +77,19 @@ pub(crate) fn section(
     let rates: Vec<String> = annual
         .events
         .iter()
-        .map(|e| format!("{} ({} a year)", e.name, exact(e.rate_per_year)))
+        .map(|e| match &e.uncertain {
+            Some(u) => format!(
+                "{} ({} a year; uncertain: its draws span {} to {}, from {})",
+                e.name,
+                exact(e.rate_per_year),
+                exact(u.lo),
+                exact(u.hi),
+                u.source
+            ),
+            None => format!("{} ({} a year)", e.name, exact(e.rate_per_year)),
+        })
         .collect();
+    let rates_uncertain = annual.events.iter().any(|e| e.uncertain.is_some());
     let markup = html! {
         section id="annual" {
             h2 { "Annual risk" }
@@ -87,6 +98,16 @@ pub(crate) fn section(
                 (annual.years) " years were simulated; each occurrence of an event is one of "
                 (annual.occurrences_per_event) " simulations of that event alone, drawn at random. "
                 "Two occurrences in one year add their damage."
+                @if rates_uncertain {
+                    " The figures below are at the rates written in the file; their intervals "
+                    "also hold what we do not know of the rates (each bootstrap replicate draws "
+                    "its own)."
+                }
+                @if !annual.held_central.is_empty() {
+                    " Other uncertain inputs (" (annual.held_central.join(", ")) ") are held at "
+                    "their central values here; " code { "concrisk run" } " and "
+                    code { "concrisk sensitivity" } " spread them."
+                }
             }
             p {
                 "On average, " (measure.title.to_lowercase()) " comes to "

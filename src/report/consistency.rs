@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::ReportError;
-use super::input::{Input, REPLICATIONS, SUMMARY, TIMESERIES, read_json};
+use super::input::{DAILY, Input, REPLICATIONS, SUMMARY, TIMESERIES, read_json};
 
 /// The analysis files a folder may hold, with the file of rows each describes.
 const ANALYSES: [(&str, Option<&str>); 4] = [
@@ -288,8 +288,7 @@ fn rows_agree(dir: &Path, name: &str, rows: &str, stamp: &Stamp) -> Result<(), R
 /// metrics is a metric of summary.json, and its first day is the day of summary.json's `start`
 /// (`day 1` without one).
 fn daily(dir: &Path, input: &Input) -> Result<(), ReportError> {
-    const DAILY: &str = "daily.csv";
-    let Ok(text) = std::fs::read_to_string(dir.join(DAILY)) else {
+    let Some(days) = &input.daily else {
         return Ok(());
     };
     let s = &input.summary;
@@ -297,31 +296,21 @@ fn daily(dir: &Path, input: &Input) -> Result<(), ReportError> {
         .start
         .as_deref()
         .map_or("day 1", |start| start.get(..10).unwrap_or(start));
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    for (row, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            mismatch(
-                dir,
-                DAILY,
-                DAILY,
-                format!("row {} does not parse: {e}", row + 2),
-            )
-        })?;
-        let (date, metric) = (record.get(0).unwrap_or(""), record.get(1).unwrap_or(""));
-        if !s.metrics.contains_key(metric) {
+    if let Some((date, _)) = days.days.first().filter(|(date, _)| date != expected_first) {
+        return Err(mismatch(
+            dir,
+            DAILY,
+            SUMMARY,
+            format!("{DAILY} starts on {date:?}, {SUMMARY}'s start says {expected_first:?}"),
+        ));
+    }
+    for (_, metrics) in &days.days {
+        if let Some(metric) = metrics.keys().find(|m| !s.metrics.contains_key(*m)) {
             return Err(mismatch(
                 dir,
                 DAILY,
                 SUMMARY,
                 format!("{DAILY} has the metric {metric:?}, which {SUMMARY} does not"),
-            ));
-        }
-        if row == 0 && date != expected_first {
-            return Err(mismatch(
-                dir,
-                DAILY,
-                SUMMARY,
-                format!("{DAILY} starts on {date:?}, {SUMMARY}'s start says {expected_first:?}"),
             ));
         }
     }

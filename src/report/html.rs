@@ -95,6 +95,7 @@ pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &Markup) -> Strin
                     (header(s))
                     (headline(s))
                     (figures_section(figures))
+                    (super::days::section(s, input.daily.as_ref()))
                     // Sections of compare, rank and sweep, when the folder has them.
                     (analyses)
                     (metrics_section(s))

@@ -24,6 +24,16 @@ pub(crate) struct Input {
     pub run: RunFacts,
     pub replications: Replications,
     pub timeseries: TimeSeries,
+    /// `daily.csv`, when the folder has it (folders written before it existed do not).
+    pub daily: Option<Days>,
+}
+
+/// `daily.csv`: each local calendar day's statistics of the metrics a day has.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Days {
+    /// The days in file order (ISO dates, or `day N` without a start), each with its metrics'
+    /// (mean, p05, p95) by name.
+    pub days: Vec<(String, BTreeMap<String, [f64; 3]>)>,
 }
 
 /// `replications.csv`: one column of values per metric, in replication order.
@@ -53,6 +63,7 @@ pub(crate) const SUMMARY: &str = "summary.json";
 pub(crate) const REPLICATIONS: &str = "replications.csv";
 pub(crate) const TIMESERIES: &str = "timeseries.csv";
 pub(crate) const RUN: &str = "run.json";
+pub(crate) const DAILY: &str = "daily.csv";
 
 /// `run.json`: facts about the machine run, not about the scenario.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -84,11 +95,18 @@ pub(crate) fn read(dir: &Path) -> Result<Input, ReportError> {
         &read_text(&dir.join(REPLICATIONS))?,
     )?;
     let timeseries = parse_timeseries(&dir.join(TIMESERIES), &read_text(&dir.join(TIMESERIES))?)?;
+    let daily_file = dir.join(DAILY);
+    let daily = if daily_file.exists() {
+        Some(parse_daily(&daily_file, &read_text(&daily_file)?)?)
+    } else {
+        None
+    };
     let input = Input {
         summary,
         run,
         replications,
         timeseries,
+        daily,
     };
     Ok(input)
 }
@@ -194,11 +212,13 @@ pub(crate) fn parse_replications(path: &Path, text: &str) -> Result<Replications
     })
 }
 
-pub(crate) fn parse_timeseries(path: &Path, text: &str) -> Result<TimeSeries, ReportError> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
-    let want = ["hour", "series", "mean", "p05", "p95"];
-    let mut at = [0usize; 5];
+/// Where each of `want`'s columns is in a CSV file's header.
+fn columns_at<const N: usize>(
+    path: &Path,
+    header: &csv::StringRecord,
+    want: [&str; N],
+) -> Result<[usize; N], ReportError> {
+    let mut at = [0usize; N];
     for (slot, name) in at.iter_mut().zip(want) {
         *slot = header
             .iter()
@@ -206,10 +226,19 @@ pub(crate) fn parse_timeseries(path: &Path, text: &str) -> Result<TimeSeries, Re
             .ok_or_else(|| ReportError::Csv {
                 path: path.to_path_buf(),
                 message: format!(
-                    "the header has no `{name}` column (expected `hour,series,mean,p05,p95`)"
+                    "the header has no `{name}` column (expected `{}`)",
+                    want.join(",")
                 ),
             })?;
     }
+    Ok(at)
+}
+
+pub(crate) fn parse_timeseries(path: &Path, text: &str) -> Result<TimeSeries, ReportError> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
+    let want = ["hour", "series", "mean", "p05", "p95"];
+    let at = columns_at(path, &header, want)?;
     let mut out = TimeSeries::default();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, &e))?;
@@ -220,6 +249,33 @@ pub(crate) fn parse_timeseries(path: &Path, text: &str) -> Result<TimeSeries, Re
         s.mean.push(number(path, line, want[2], cell(2))?);
         s.p05.push(number(path, line, want[3], cell(3))?);
         s.p95.push(number(path, line, want[4], cell(4))?);
+    }
+    Ok(out)
+}
+
+/// `daily.csv` (`date,metric,mean,p05,p95`), its days in the order they first appear.
+pub(crate) fn parse_daily(path: &Path, text: &str) -> Result<Days, ReportError> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
+    let want = ["date", "metric", "mean", "p05", "p95"];
+    let at = columns_at(path, &header, want)?;
+    let mut out = Days::default();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let line = line_of(&record);
+        let cell = |i: usize| record.get(at[i]).unwrap_or("");
+        let date = cell(0);
+        if out.days.last().is_none_or(|(d, _)| d != date) {
+            out.days.push((date.to_string(), BTreeMap::new()));
+        }
+        let stats = [
+            number(path, line, want[2], cell(2))?,
+            number(path, line, want[3], cell(3))?,
+            number(path, line, want[4], cell(4))?,
+        ];
+        if let Some((_, metrics)) = out.days.last_mut() {
+            metrics.insert(cell(1).to_string(), stats);
+        }
     }
     Ok(out)
 }

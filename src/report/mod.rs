@@ -8,6 +8,7 @@
 mod analyses;
 mod annual;
 mod consistency;
+mod days;
 mod error;
 mod figures;
 mod font;

@@ -65,6 +65,7 @@ fn day_outcome(replication: u64, day: &DayDamage) -> ReplicationOutcome {
         holders_before: Vec::new(),
         services: day.services.clone(),
         below_full_at_end: false,
+        full_again: Vec::new(),
         union: None,
         daily: Vec::new(),
         series: Series {

@@ -486,6 +486,7 @@ duration_hours = 2
             installs: vec![50.0],
             holders_before: vec![200.0],
             below_full_at_end: false,
+            full_again: Vec::new(),
             union: Some(crate::engine::UnionDamage {
                 cut_off: vec![30.0, 50.0],
                 stranded: None,

@@ -5,6 +5,7 @@
 pub mod daily;
 mod export;
 pub mod metrics;
+pub mod recovery;
 pub mod registry;
 mod stats;
 mod student;
@@ -60,6 +61,8 @@ pub struct RunResults<'w> {
     pub warnings: Vec<warnings::Warning>,
     /// The metrics per local calendar day (`daily.csv`).
     pub daily: daily::Daily,
+    /// Per node, in node order: when it was back, `None` when it never dropped.
+    pub recovery: Vec<Option<recovery::Recovery>>,
 }
 
 impl<'w> RunResults<'w> {
@@ -110,7 +113,13 @@ impl<'w> RunResults<'w> {
             still_down as f64 / outcomes.len().max(1) as f64,
         );
         let daily = daily::Daily::collect(scenario, &columns, outcomes);
+        let recovery = recovery::Recovery::of_nodes(
+            scenario.nodes.len(),
+            scenario.run.horizon_hours,
+            outcomes,
+        );
         RunResults {
+            recovery,
             world,
             info,
             warnings,

@@ -167,6 +167,10 @@ pub struct Node {
     /// Whether some event fails it directly.
     #[serde(default)]
     pub failed_by_events: bool,
+    /// When it was back at full capacity, over the replications in which it dropped; `null`
+    /// when it never dropped.
+    #[serde(default)]
+    pub recovery: Option<super::recovery::Recovery>,
 }
 
 /// An event of the scenario, with the means of its timing.
@@ -325,6 +329,7 @@ impl Summary {
                         })
                         .collect(),
                     failed_by_events: scenario.events.iter().any(|e| e.fails.contains(&n)),
+                    recovery: results.recovery.get(n).copied().flatten(),
                 })
                 .collect(),
             events: scenario

@@ -9,12 +9,15 @@ use std::path::PathBuf;
 use super::error::{StudyError, input, other};
 use super::folder::{self, Page};
 use super::{Study, memory, setup};
-use crate::annual::export::{self, AnnualFile, EventRate, Files, MetricCurves};
-use crate::annual::{BenefitCost, EventTable, Years, averted, curves, table, weigh};
+use crate::annual::export::{self, AnnualFile, EventRate, Files, MetricCurves, UncertainRate};
+use crate::annual::{
+    BOOTSTRAP, BenefitCost, EventTable, RateDraws, Years, averted, curves, table, weigh,
+};
 use crate::policy::PolicyError;
 use crate::results::metrics::{self, Column};
-use crate::scenario::{Document, Event, FORMAT_DOC, Scenario};
+use crate::scenario::{Document, Event, FORMAT_DOC, Scenario, Uncertain};
 use crate::simulation::Progress;
+use crate::uncertainty::design;
 use crate::world::World;
 
 /// Years simulated when `--years` is not given.
@@ -167,11 +170,27 @@ pub fn annual(
                 id: e.id.clone(),
                 name: e.name.clone(),
                 rate_per_year: e.rate_per_year.unwrap_or(0.0),
+                uncertain: uncertain_rate(&baseline, e).map(|u| {
+                    let mut drawn = rate_draws_of(seed, u);
+                    drawn.sort_unstable_by(f64::total_cmp);
+                    UncertainRate {
+                        lo: crate::results::quantile(&drawn, 0.025),
+                        hi: crate::results::quantile(&drawn, 0.975),
+                        source: u.source.clone(),
+                    }
+                }),
             })
             .collect(),
         metrics: Default::default(),
         headline_metric: names.get(weighed).cloned().unwrap_or_default(),
+        held_central: baseline
+            .uncertain
+            .iter()
+            .filter(|u| !events.iter().any(|e| rate_path(e) == u.path))
+            .map(|u| u.path.clone())
+            .collect(),
     };
+    let rates = rate_draws(seed, &baseline, &events);
     let done = pool.install(|| {
         let (base_tables, base_years) = simulate(baseline, &columns, years, progress)?;
         let mut rows_out = Vec::new();
@@ -182,10 +201,11 @@ pub fn annual(
                 (&base_tables, &base_years),
                 (&tables, &years),
                 weighed,
+                &rates,
             );
             rows_out.push(weigh(&name, a, &cost, &economics));
         }
-        let curves = curves(seed, &base_tables, &base_years, columns.len());
+        let curves = curves(seed, &base_tables, &base_years, columns.len(), &rates);
         Ok::<_, StudyError>((base_tables, base_years, curves, rows_out))
     });
     progress.end();
@@ -231,4 +251,51 @@ fn simulate(
     let rates: Vec<(&str, f64)> = tables.iter().map(|t| (t.id.as_str(), t.rate)).collect();
     let drawn = Years::draw(seed, &rates, years, rows);
     Ok((tables, drawn))
+}
+
+/// The edit path of an event's rate.
+fn rate_path(event: &Event) -> String {
+    format!("events.{}.rate_per_year", event.id)
+}
+
+/// The `[[uncertain]]` entry of `event`'s rate, if any.
+fn uncertain_rate<'a>(scenario: &'a Scenario, event: &Event) -> Option<&'a Uncertain> {
+    let path = rate_path(event);
+    scenario.uncertain.iter().find(|u| u.path == path)
+}
+
+/// One draw of an uncertain rate per bootstrap replicate: a Latin-hypercube column keyed by the
+/// rate's path, through the distribution's quantiles.
+fn rate_draws_of(seed: u64, uncertain: &Uncertain) -> Vec<f64> {
+    design::column(seed, &uncertain.path, BOOTSTRAP as usize)
+        .into_iter()
+        .map(|u| uncertain.distribution.quantile(u))
+        .collect()
+}
+
+/// Each bootstrap replicate's factors on the rates written in the file: the replicate's draw
+/// over the central rate for an uncertain one, 1 for the rest; certain when none is uncertain.
+/// A variant's rates take the same factors (a measure that halves a rate halves every draw).
+fn rate_draws(seed: u64, scenario: &Scenario, events: &[Event]) -> RateDraws {
+    let mut factors = vec![vec![1.0; events.len()]; BOOTSTRAP as usize];
+    let mut any = false;
+    for (e, event) in events.iter().enumerate() {
+        let (Some(uncertain), Some(central)) =
+            (uncertain_rate(scenario, event), event.rate_per_year)
+        else {
+            continue;
+        };
+        if central <= 0.0 {
+            continue;
+        }
+        for (row, rate) in factors.iter_mut().zip(rate_draws_of(seed, uncertain)) {
+            row[e] = rate / central;
+        }
+        any = true;
+    }
+    if any {
+        RateDraws::new(factors)
+    } else {
+        RateDraws::certain()
+    }
 }

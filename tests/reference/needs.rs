@@ -341,36 +341,25 @@ pub fn simulate(
         };
         let acceptance_baseline = view.acceptance(Run::Baseline, &window, &groups);
         let acceptance_event = view.acceptance(Run::Event, &window, &groups);
-        // Stranded, agent by agent and tick by tick: for a pairwise service the chance is each
-        // contact's, weighted 1 / degree.
+        // Stranded, tick by tick: the chance depends only on the segment, the service's platforms
+        // a need can use and the tick, so it is taken once per group of alike needs times the
+        // group's weight (agents, or for a pairwise service ties weighing 1 / degree: the
+        // groups of the acceptance above). The union still goes agent by agent.
         for k in window.ticks.clone() {
+            let groups = groups_at(k);
             let mut stranded = 0.0;
-            // The chance depends only on the platforms usable, the segment and the tick: each
-            // (set, segment) is computed once per tick (the sum stays agent by agent).
-            let mut memo: HashMap<(u64, usize), f64> = HashMap::new();
-            for g in 0..segments {
-                for agent in agents_of(g) {
-                    let mut chance = |to: Option<usize>| {
-                        let set = usable(agent, to, k);
-                        *memo.entry((set, g)).or_insert_with(|| {
-                            view.unserved(Run::Event, (set, g), k, &acceptance_event)
-                                - view.unserved(Run::Baseline, (set, g), k, &acceptance_baseline)
-                        })
-                    };
-                    let here = match graph {
-                        Some(graph) => {
-                            let row = graph.neighbours(agent as u32);
-                            row.iter()
-                                .map(|&contact| chance(Some(contact as usize)))
-                                .sum::<f64>()
-                                / row.len().max(1) as f64
-                        }
-                        None => chance(None),
-                    };
-                    damage.stranded_hours[g] += here * dt;
-                    stranded += here;
-                    if graph.is_none() && !union.spared.is_empty() {
-                        let lost = chance(None);
+            let mut chances: HashMap<(usize, u64), f64> = HashMap::new();
+            for (&(g, set), &weight) in groups.iter() {
+                let chance = view.unserved(Run::Event, (set, g), k, &acceptance_event)
+                    - view.unserved(Run::Baseline, (set, g), k, &acceptance_baseline);
+                damage.stranded_hours[g] += weight * chance * dt;
+                stranded += weight * chance;
+                chances.insert((g, set), chance);
+            }
+            if graph.is_none() && !union.spared.is_empty() {
+                for g in 0..segments {
+                    for agent in agents_of(g) {
+                        let lost = chances[&(g, usable(agent, None, k) & service_set)];
                         union.spared[k][agent] *= 1.0 - lost.max(0.0);
                     }
                 }

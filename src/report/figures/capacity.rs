@@ -1,7 +1,7 @@
 //! `capacity`: each node that an event fails or that depends on one, as a row coloured by its mean
 //! capacity hour by hour. Rows run from infrastructure down to apps, so the cascade reads top to
-//! bottom and the staged recovery left to right; a label says when each node was back (the hours by
-//! which 5 % and 95 % of replications had it back for good). Nodes whose capacity never dropped are
+//! bottom and the staged recovery left to right; a label says when each node was back (the median
+//! return hour and the 5th–95th percentile span, from `nodes[].recovery`). Nodes whose capacity never dropped are
 //! left out.
 
 use plotters::coord::Shift;
@@ -15,6 +15,7 @@ use super::{
 use crate::report::format;
 use crate::report::input::{Input, Series, Summary};
 use crate::report::palette::{self, INK, LIGHT_GREY};
+use crate::results::recovery::Recovery;
 use crate::results::registry::CAPACITY;
 
 pub(crate) struct Capacity<'a> {
@@ -23,56 +24,62 @@ pub(crate) struct Capacity<'a> {
     rows: Vec<(String, &'a Series, Back)>,
 }
 
-/// When a node was back at full capacity for the rest of the run, read off the per-step quantile
-/// series. A node's capacity in one replication is full until its failure, below full while it is
-/// down and ramping, and full again from its return on (recovery is monotone: the engine never
-/// fails a node twice in one event). So once every replication's failure has begun, the
-/// capacity's 95th percentile at a step is full exactly when at least 5 % of replications are
-/// back, and its 5th percentile exactly when 95 % are: the hour from which the p95 (p05) series
-/// stays full is the 5th (95th) percentile of the return hour, to the step.
+/// When a node was back at full capacity for the rest of the run: `summary.json`'s
+/// `nodes[].recovery`, the percentiles of the return hour over the replications in which it
+/// dropped (src/results/recovery.rs). A summary without it gives no label.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Back {
-    /// 5 % of replications back by this hour (None: not 5 % by the end of the run).
-    pub early: Option<f64>,
-    /// 95 % of replications back by this hour (None: not 95 % by the end of the run).
-    pub late: Option<f64>,
-}
-
-/// The hour from which `values` stay full, if they get there (the first hour when they never
-/// dropped).
-fn full_from(hours: &[f64], values: &[f64]) -> Option<f64> {
-    match values.iter().rposition(|c| c.is_finite() && *c < 0.999) {
-        Some(last_low) => hours.get(last_low + 1).copied(),
-        None => hours.first().copied(),
-    }
-}
+pub(crate) struct Back(Option<Recovery>);
 
 impl Back {
-    pub(crate) fn of(s: &Series) -> Back {
-        Back {
-            early: full_from(&s.hours, &s.p95),
-            late: full_from(&s.hours, &s.p05),
-        }
+    /// The span the black bar covers (5th to 95th percentile), when both are known.
+    fn span(&self) -> Option<(f64, f64)> {
+        let r = self.0?;
+        r.p05.zip(r.p95)
     }
 
-    /// The label beside the row, in hours of the run or clock times.
+    /// Where the label goes: after the latest return hour known.
+    fn latest(&self) -> Option<f64> {
+        let r = self.0?;
+        r.p95.or(r.p50).or(r.p05)
+    }
+
+    /// The label beside the row, in hours of the run or clock times: the median return and the
+    /// span 90 % of replications came back in.
     fn words(&self, start: Option<clock::Start>) -> String {
+        let Some(r) = self.0 else {
+            return String::new();
+        };
         let at = |h: f64| match start {
             Some(s) => s.words(h),
             None => format!("hour {}", format::count(h)),
         };
-        match (self.early, self.late) {
-            (Some(early), Some(late)) if late - early > 1e-9 => match start {
-                Some(s) => format!("back at {} (5–95\u{a0}%)", s.span(early, late)),
-                None => format!(
-                    "back at hour {}–{} (5–95\u{a0}%)",
-                    format::count(early),
-                    format::count(late)
-                ),
-            },
-            (_, Some(late)) => format!("back by {} (95\u{a0}%)", at(late)),
-            (Some(early), None) => format!("5\u{a0}% back by {}; not all by the end", at(early)),
-            (None, None) => "not back by the end of the run".to_string(),
+        // The span's ends beside the median: times only on the median's date.
+        let beside = |h: f64, median: f64| match start {
+            Some(s) => s.words_beside(h, median),
+            None => format::count(h),
+        };
+        let text = match (r.p05, r.p50, r.p95) {
+            (Some(early), Some(median), Some(late)) if late - early > 1e-9 => format!(
+                "back at {} (median; 90\u{a0}% between {}{} and {})",
+                at(median),
+                if start.is_some() { "" } else { "hours " },
+                beside(early, median),
+                beside(late, median)
+            ),
+            (_, Some(median), Some(_)) => format!("back at {}", at(median)),
+            (_, Some(median), None) => format!(
+                "back at {} (median); over 5\u{a0}% not back by the end",
+                at(median)
+            ),
+            (Some(early), None, _) => {
+                format!("5\u{a0}% back by {}; most not back by the end", at(early))
+            }
+            (None, None, _) => "not back by the end of the run".to_string(),
+        };
+        if r.share_down < 1.0 - 1e-9 {
+            format!("{text}; down in {} of runs", format::share(r.share_down))
+        } else {
+            text
         }
     }
 }
@@ -94,10 +101,10 @@ impl<'a> Capacity<'a> {
                 if !s.mean.iter().any(|c| c.is_finite() && *c < 0.999) {
                     return None;
                 }
-                let back = Back::of(s);
+                let back = Back(n.recovery);
                 Some((
                     depth[i],
-                    back.late.unwrap_or(f64::INFINITY),
+                    n.recovery.and_then(|r| r.p50).unwrap_or(f64::INFINITY),
                     n.display_name().to_string(),
                     s,
                     back,
@@ -149,8 +156,9 @@ impl Figure for Capacity<'_> {
     fn caption(&self) -> String {
         "Capacity of each node that failed or depends on one that did, hour by hour (mean across \
          replications; darker is less capacity), from infrastructure at the top to the services \
-         people use; the label gives the hours by which 5 % and 95 % of replications had each back \
-         at full capacity for the rest of the run."
+         people use; the label gives the median hour from which each was back at full capacity for \
+         the rest of the run and the span in which 90 % of replications had it back (the dot and \
+         the black bar)."
             .to_string()
     }
 
@@ -195,25 +203,30 @@ impl Figure for Capacity<'_> {
                         Rectangle::new([(h, y - 0.4), (end, y + 0.4)], ramp(c).filled())
                     }),
             )?;
-            // When each came back: the 5 %–95 % span as a bar on the row, the words beside it on
-            // the light part of the row, on whichever side has room.
-            if let (Some(a), Some(b)) = (back.early, back.late) {
-                if b > a {
-                    chart.draw_series(std::iter::once(Rectangle::new(
-                        [(a, y - 0.06), (b, y + 0.06)],
-                        INK.filled(),
-                    )))?;
-                }
-            }
+            // When each came back: the 5 %–95 % span as a bar on the row, the median as a dot on
+            // it, the words beside it on the light part of the row, on whichever side has room.
             let text = back.words(start);
-            let at = back.late.or(back.early).unwrap_or(horizon);
+            if text.is_empty() {
+                continue;
+            }
+            if let Some((a, b)) = back.span().filter(|(a, b)| b > a) {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(a, y - 0.06), (b, y + 0.06)],
+                    INK.filled(),
+                )))?;
+            }
+            if let Some(median) = back.0.and_then(|r| r.p50) {
+                chart.draw_series(std::iter::once(Circle::new((median, y), 5, INK.filled())))?;
+            }
+            let at = back.latest().unwrap_or(horizon);
             let (x0, row_y) = chart.backend_coord(&(0.0, y));
             let (x_at, _) = chart.backend_coord(&(at, y));
             let (x_end, _) = chart.backend_coord(&(horizon, y));
             let text_w = super::text_width(&plot, &text, text_size) as i32;
             // Right of the span when it fits there, else left of it; on a light box either way,
             // so that it reads over a dark row.
-            let x_early = chart.backend_coord(&(back.early.unwrap_or(at), y)).0;
+            let first = back.span().map(|(a, _)| a).or(back.0.and_then(|r| r.p50));
+            let x_early = chart.backend_coord(&(first.unwrap_or(at), y)).0;
             let (right, left) = (x_end - x_at - 8, x_early - 8 - x0);
             let left = if right >= text_w || (right >= left && left < text_w) {
                 // Right of the span; when neither side has room, as far right as the plot allows.
@@ -265,8 +278,9 @@ impl Figure for Capacity<'_> {
             &entries,
             &[
                 "Mean capacity across replications in each step of the run.".to_string(),
-                "Back: the hours by which 5\u{a0}% and 95\u{a0}% of replications had the node at \
-                 full capacity for the rest of the run (the black bar spans them)."
+                "Back: the median hour from which the node was at full capacity for the rest of \
+                 the run (the dot) and the hours by which 5\u{a0}% and 95\u{a0}% of replications \
+                 had it back (the black bar), over the replications in which it went down."
                     .to_string(),
             ],
         )
@@ -277,49 +291,36 @@ impl Figure for Capacity<'_> {
 mod tests {
     use super::*;
 
-    /// Twenty replications of a node down from hour 1, back at hour 2 + r/2 in replication r
-    /// (r = 0 … 19): the quantile series of capacity step by step, as the engine writes them
-    /// (quantiles by linear interpolation, as `results::stats`). 5 % of them (one) are back at
-    /// hour 2, 95 % (nineteen) at hour 11; the figure must say exactly these.
+    fn back(p05: Option<f64>, p50: Option<f64>, p95: Option<f64>, share_down: f64) -> Back {
+        Back(Some(Recovery {
+            share_down,
+            p05,
+            p50,
+            p95,
+        }))
+    }
+
     #[test]
-    fn back_reads_the_return_hours_percentiles_off_the_quantile_series() {
-        let hours: Vec<f64> = (0..24).map(|h| h as f64 * 0.5).collect();
-        let back = |r: usize| 2.0 + r as f64 / 2.0;
-        let at = |h: f64| -> Vec<f64> {
-            let mut c: Vec<f64> = (0..20)
-                .map(|r| if h >= 1.0 && h < back(r) { 0.0 } else { 1.0 })
-                .collect();
-            c.sort_by(f64::total_cmp);
-            c
-        };
-        let q = |sorted: &[f64], p: f64| {
-            let x = p * (sorted.len() - 1) as f64;
-            let (i, f) = (x.floor() as usize, x.fract());
-            sorted[i] + (sorted[(i + 1).min(sorted.len() - 1)] - sorted[i]) * f
-        };
-        let s = Series {
-            mean: hours
-                .iter()
-                .map(|&h| at(h).iter().sum::<f64>() / 20.0)
-                .collect(),
-            p05: hours.iter().map(|&h| q(&at(h), 0.05)).collect(),
-            p95: hours.iter().map(|&h| q(&at(h), 0.95)).collect(),
-            hours,
-        };
-        let b = Back::of(&s);
-        // The p95 is full once two replications (of 20) are back: the second is back at 2.5 h,
-        // and linear interpolation between 19 × 0.95 = 18.05 keeps it below full until then.
-        assert_eq!(b.early, Some(2.5));
-        assert_eq!(b.late, Some(11.5));
-        // The mean, which the figure used to read, is full only when the slowest is back.
-        assert_eq!(full_from(&s.hours, &s.mean), Some(11.5));
+    fn back_says_the_median_and_the_span_of_ninety_per_cent() {
+        let b = back(Some(2.5), Some(6.0), Some(11.5), 1.0);
         assert_eq!(
             b.words(None),
             format!(
-                "back at hour {}–{} (5–95\u{a0}%)",
+                "back at hour {} (median; 90\u{a0}% between hours {} and {})",
+                format::count(6.0),
                 format::count(2.5),
                 format::count(11.5)
             )
         );
+        assert_eq!(b.span(), Some((2.5, 11.5)));
+        assert_eq!(
+            back(Some(2.0), Some(5.0), None, 0.25).words(None),
+            format!(
+                "back at hour {} (median); over 5\u{a0}% not back by the end; down in {} of runs",
+                format::count(5.0),
+                format::share(0.25)
+            )
+        );
+        assert_eq!(Back(None).words(None), "");
     }
 }

@@ -55,13 +55,12 @@ impl Start {
         )
     }
 
-    /// From `a` to `b` hours into the run, the date once when both fall on one day.
-    pub(crate) fn span(&self, a: f64, b: f64) -> String {
-        match (self.at(a), self.at(b)) {
-            (Some(x), Some(y)) if x.date_naive() == y.date_naive() => {
-                format!("{}–{}", x.format("%-d %b %H:%M"), y.format("%H:%M"))
-            }
-            _ => format!("{} – {}", self.words(a), self.words(b)),
+    /// The local time at `hours` into the run beside another at `reference` hours: the time of
+    /// day alone when both fall on one date, else with its date.
+    pub(crate) fn words_beside(&self, hours: f64, reference: f64) -> String {
+        match (self.at(hours), self.at(reference)) {
+            (Some(x), Some(y)) if x.date_naive() == y.date_naive() => x.format("%H:%M").to_string(),
+            _ => self.words(hours),
         }
     }
 
@@ -91,8 +90,8 @@ mod tests {
         assert_eq!(s.tick(8.5, false, false), "16 Oct");
         assert_eq!(s.tick(32.5, false, true), "17 Oct");
         assert_eq!(s.words(32.5), "17 Oct 00:00");
-        assert_eq!(s.span(1.0, 2.25), "15 Oct 16:30–17:45");
-        assert_eq!(s.span(1.0, 9.0), "15 Oct 16:30 – 16 Oct 00:30");
+        assert_eq!(s.words_beside(2.5, 6.0), "18:00");
+        assert_eq!(s.words_beside(10.0, 6.0), "16 Oct 01:30");
         assert_eq!(
             s.axis_title(),
             "Local time (UTC+09:00); the run starts 15 Oct 2022, 15:30"

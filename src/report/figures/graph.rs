@@ -523,6 +523,7 @@ mod tests {
                 }]
             },
             failed_by_events: failed,
+            recovery: None,
         }
     }
 
