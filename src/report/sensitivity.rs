@@ -145,7 +145,7 @@ fn figure(meta: &Meta, rows: &[Indexed]) -> IntervalBars {
         .collect();
     let title = Measure::of(&meta.metric, None).title;
     let mut notes = vec![format!(
-        "{} rows × {} points, {} replications each on common random numbers.",
+        "{} rows, {} design points, {} replications each on common random numbers.",
         meta.samples, meta.points, meta.replications
     )];
     if rows.len() > DRAWN {
