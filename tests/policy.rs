@@ -988,6 +988,10 @@ fn annual_writes_its_files_the_same_on_any_thread_count_and_weighs_variants() {
         "{page}"
     );
     assert!(page.contains("benefit–cost ratio"));
+    // `report DIR` draws an annual folder again: the same page from its files.
+    std::fs::remove_file(one.join("report.html")).unwrap_or_else(|e| panic!("{e}"));
+    study::report(&one).unwrap_or_else(|e| panic!("report DIR: {e}"));
+    assert_eq!(read(&one.join("report.html")), page);
 }
 
 /// An uncertain rate (uniform 0.25–1 around the file's 0.5): the values stay those of the rate

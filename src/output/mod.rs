@@ -189,8 +189,9 @@ impl Target {
 
     fn render(&self, page: Page, stage: &Path) -> Result<Rendered, OutputError> {
         let drawn = match page {
-            Page::Run | Page::Saved => report::render(stage),
-            Page::Analyses => report::render_analyses(stage),
+            Page::Run => report::render(stage),
+            // A saved folder may be a run's or an analysis's alone (an annual study).
+            Page::Analyses | Page::Saved => report::render_analyses(stage),
         };
         drawn.map_err(|e| {
             // A saved folder's files are the user's input; a study's folder that disagrees with

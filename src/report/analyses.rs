@@ -89,6 +89,14 @@ struct SweepMeta {
     design: String,
 }
 
+/// The file each analysis writes that says the folder holds it.
+const ANALYSIS_FILES: [&str; 4] = ["compare.json", "rank.json", "sweep.json", "annual.json"];
+
+/// Whether `dir` holds the files of some analysis.
+pub(crate) fn holds_any(dir: &Path) -> bool {
+    ANALYSIS_FILES.iter().any(|name| dir.join(name).exists())
+}
+
 /// Draws the figure of every analysis in `dir` into `plots` and returns the page sections.
 pub(crate) fn render(
     dir: &Path,

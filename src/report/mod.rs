@@ -114,13 +114,14 @@ pub fn render(dir: &Path) -> Result<Rendered, ReportError> {
     Ok(Rendered { files })
 }
 
-/// Draws the figures of the policy analyses in `dir` (`compare`, `rank`, `sweep`); when the
-/// folder also holds a run, redraws the whole report so that its page gains their sections.
+/// Draws the figures of the policy analyses in `dir` (`compare`, `rank`, `sweep`, `annual`);
+/// when the folder also holds a run, or holds no analysis (then what is missing is the run's
+/// files), redraws the whole report so that its page gains their sections.
 ///
 /// # Errors
 /// As [`render`]; a malformed analysis file is [`ReportError::Json`] or [`ReportError::Csv`].
 pub fn render_analyses(dir: &Path) -> Result<Rendered, ReportError> {
-    if dir.join("summary.json").exists() {
+    if dir.join("summary.json").exists() || !analyses::holds_any(dir) {
         render(dir)
     } else if !font::register() {
         Err(ReportError::Draw {
