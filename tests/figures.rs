@@ -3,7 +3,7 @@
 //! element's box from its position, anchor, baseline shift and font size, its width from the
 //! bundled font's advances (the font the PNG is drawn with) — for every shipped scenario, a
 //! compare, a rank and sweeps of each kind (a grid over two paths, a sweep over array values and a
-//! Latin hypercube over two ranges).
+//! Latin hypercube over two ranges) and a sensitivity study (indices of three inputs).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -225,7 +225,7 @@ fn every_shipped_scenarios_figures_are_legible() {
 }
 
 #[test]
-fn compare_rank_and_sweep_figures_are_legible() {
+fn compare_rank_sweep_and_sensitivity_figures_are_legible() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let kakao = "scenarios/kakao-fire-2022.toml";
     let example = "scenarios/example.toml";
@@ -281,6 +281,31 @@ fn compare_rank_and_sweep_figures_are_legible() {
         concrisk(&args, &out);
         dirs.push(out);
     }
+    // `sensitivity`: the example with three uncertain inputs (a world, an engine and a valuation
+    // input), labelled with the longest words of its paths.
+    let uncertain = tmp.path().join("uncertain.toml");
+    let mut text = fs::read_to_string(example).expect("example scenario");
+    text.push_str(
+        "\n[[uncertain]]\npath = \"events.dc_flood.duration_hours.median\"\n\
+         value = { dist = \"uniform\", min = 2, max = 12 }\nsource = \"assumed\"\n\
+         \n[[uncertain]]\npath = \"adoption.chatter.share.elderly\"\n\
+         value = { dist = \"uniform\", min = 0.4, max = 0.8 }\nsource = \"assumed\"\n\
+         \n[[uncertain]]\npath = \"scenario.value_of_time_per_hour\"\n\
+         value = { dist = \"uniform\", min = 10, max = 40 }\nsource = \"assumed\"\n",
+    );
+    fs::write(&uncertain, text).expect("write scenario");
+    let out = tmp.path().join("sensitivity");
+    let mut args = vec![
+        "sensitivity",
+        uncertain.to_str().expect("utf-8 path"),
+        "--samples",
+        "8",
+    ];
+    args.extend(SMALL);
+    concrisk(&args, &out);
+    assert!(out.join("plots/sensitivity.svg").exists());
+    assert!(out.join("plots/sensitivity.png").exists());
+    dirs.push(out);
     assert_legible(&dirs);
 }
 

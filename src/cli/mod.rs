@@ -7,6 +7,7 @@ mod bench;
 mod describe;
 mod policy;
 mod progress;
+mod sensitivity;
 
 use std::path::{Path, PathBuf};
 
@@ -46,6 +47,8 @@ enum Command {
     Sweep(policy::SweepArgs),
     /// Fail each node alone and rank nodes by expected damage; concentration per service.
     Rank(policy::StudyArgs),
+    /// Sobol' indices of the [[uncertain]] inputs: which input matters, on common random numbers.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Annual risk: rated events in simulated years (AAL, AEP/OEP, TVaR); --variants weighs
     /// measures' costs against averted losses.
     Annual(annual::AnnualArgs),
@@ -83,6 +86,7 @@ pub fn execute(cli: Cli) -> Result<(), StudyError> {
         Command::Compare(args) => policy::compare(&args),
         Command::Sweep(args) => policy::sweep(&args),
         Command::Rank(args) => policy::rank(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Annual(args) => annual::annual(&args),
         Command::Bench(args) => bench::bench(&args),
         Command::BenchRow(args) => bench::row(&args),

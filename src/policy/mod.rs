@@ -12,6 +12,7 @@ mod error;
 pub mod lhs;
 pub mod paired;
 pub mod rank;
+pub mod sensitivity;
 pub mod sweep;
 
 pub use error::PolicyError;

@@ -1,5 +1,5 @@
 //! The policy analyses in an output folder — `compare.json`, `rank.json`, `sweep.csv` with
-//! `sweep.json` — each drawn as a figure and a section of the page when its files are there.
+//! `sweep.json`, `sensitivity.json` with `sensitivity.csv` (see `super::sensitivity`) — each drawn as a figure and a section of the page when its files are there.
 //! Serde mirrors of those files live here, beside the reader of the run's own files.
 
 use std::collections::BTreeMap;
@@ -126,6 +126,9 @@ pub(crate) fn render(
                 (figure_markup(&saved))
             }
         });
+    }
+    if let Some(section) = super::sensitivity::section(dir, plots, files)? {
+        sections.push(section);
     }
     if let Some((_, section)) = super::annual::section(dir, plots, files)? {
         sections.push(section);

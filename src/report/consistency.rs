@@ -15,10 +15,11 @@ use super::ReportError;
 use super::input::{DAILY, Input, REPLICATIONS, SUMMARY, TIMESERIES, read_json};
 
 /// The analysis files a folder may hold, with the file of rows each describes.
-const ANALYSES: [(&str, Option<&str>); 3] = [
+const ANALYSES: [(&str, Option<&str>); 4] = [
     ("compare.json", None),
     ("rank.json", Some("rank.csv")),
     ("sweep.json", Some("sweep.csv")),
+    ("sensitivity.json", None),
 ];
 
 /// What a file says about the run it belongs to; a field a file does not hold is `None`.

@@ -16,6 +16,7 @@ mod format;
 mod html;
 mod input;
 mod palette;
+mod sensitivity;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! The library's entry points: one function per command that simulates — [`run()`],
-//! [`compare()`], [`sweep()`], [`rank()`] — and [`check()`] and [`report()`]. Each takes a plain
+//! [`compare()`], [`sweep()`], [`rank()`], [`sensitivity()`] — and [`check()`] and [`report()`]. Each takes a plain
 //! request and owns its sequence once: read (bounded) → parse → edits (a variant's, a sweep
 //! point's, the command line's) → checked scenario(s) → memory check → thread pool → build, plan
 //! and run ([`crate::simulation`]) → collect → write the output folder and draw its report (one
@@ -37,6 +37,7 @@ mod folder;
 mod memory;
 mod rank;
 mod run;
+mod sensitivity;
 mod setup;
 mod sweep;
 
@@ -50,6 +51,7 @@ pub use error::StudyError;
 pub use folder::report;
 pub use rank::{RankResult, rank};
 pub use run::{RunRequest, RunResult, run};
+pub use sensitivity::{DEFAULT_SAMPLES, SensitivityRequest, SensitivityResult, sensitivity};
 pub use sweep::{SweepRequest, SweepResult, sweep};
 
 use crate::scenario::Edit;

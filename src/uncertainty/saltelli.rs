@@ -3,13 +3,13 @@
 //! column `i` taken from B — so that `N (k + 2)` evaluations give every first- and total-order
 //! index ([`super::indices`]).
 //!
-//! Each column is stratified (one point per stratum of `[0, 1)`, a Latin hypercube) and drawn from
-//! a stream keyed by the matrix and the input's path, never by its position: adding an input
-//! moves no other input's coordinates, and A and B never share a stream.
+//! Each column is a [`design::column`] — stratified (one point per stratum of (0, 1), a Latin
+//! hypercube) and drawn from a stream keyed by the input's path, never by its position — on a
+//! seed of the matrix's own: adding an input moves no other input's coordinates, and A and B
+//! never share a stream.
 
-use rand::RngExt;
-
-use crate::streams::{Domain, StreamKey};
+use super::design;
+use crate::streams::{Domain, mix};
 
 /// Which matrix of the design a point belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +66,7 @@ impl Design {
         let columns = |matrix: u64| -> Vec<Vec<f64>> {
             paths
                 .iter()
-                .map(|path| column(seed, matrix, path, samples))
+                .map(|path| design::column(matrix_seed(seed, matrix), path, samples))
                 .collect()
         };
         let (a, b) = (columns(MATRIX_A), columns(MATRIX_B));
@@ -148,27 +148,11 @@ pub struct Outputs {
     pub ab: Vec<Vec<f64>>,
 }
 
-/// A stratified column of `samples` values in (0, 1) for the input at `path` in `matrix`: stratum
-/// `j` of `[0, 1)` holds one value, the strata shuffled and each value uniform within its stratum,
-/// from the stream keyed by (seed, matrix, path).
-fn column(seed: u64, matrix: u64, path: &str, samples: usize) -> Vec<f64> {
-    let mut rng = StreamKey::new(seed, 0, Domain::Sensitivity)
-        .then(matrix)
-        .then_id(path)
-        .stream();
-    let mut strata: Vec<usize> = (0..samples).collect();
-    for i in (1..samples).rev() {
-        let j = rng.random_range(0..=i);
-        strata.swap(i, j);
-    }
-    strata
-        .into_iter()
-        .map(|stratum| {
-            // A uniform in the open interval (0, 1) so that every quantile function is finite.
-            let u = (rng.random::<f64>() + f64::EPSILON).min(1.0 - f64::EPSILON);
-            (stratum as f64 + u) / samples as f64
-        })
-        .collect()
+/// The seed of `matrix`'s columns: the study's seed mixed with the sensitivity domain and the
+/// matrix, so that A, B and the `[[uncertain]]` design of `run` (on the seed itself) are three
+/// unrelated sets of columns.
+fn matrix_seed(seed: u64, matrix: u64) -> u64 {
+    mix(mix(mix(seed) ^ Domain::Sensitivity as u64) ^ matrix)
 }
 
 #[cfg(test)]
