@@ -232,6 +232,7 @@ fn compare_rank_sweep_and_sensitivity_figures_are_legible() {
     let studies: Vec<(&str, Vec<&str>)> = vec![
         ("compare", vec!["compare", kakao]),
         ("rank", vec!["rank", kakao]),
+        ("card-rank", vec!["rank", "scenarios/card-outage.toml"]),
         (
             "grid",
             vec![

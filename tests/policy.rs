@@ -325,6 +325,37 @@ duration_hours = 7.5
     );
 }
 
+/// Issue 12: the shipped card-payment scenario. Its standby data centre ranks last, with the
+/// note, below the phone wallet (which also does no damage alone: every wallet holder holds a
+/// card, tried first); the primary and the switch on it do damage.
+#[test]
+fn the_card_scenarios_standby_ranks_last_with_its_note() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/card-outage.toml");
+    let mut scenario = scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    scenario.run.replications = 20;
+    let ranking = rank::rank(&scenario, &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let last = ranking
+        .nodes
+        .last()
+        .unwrap_or_else(|| panic!("nodes ranked"));
+    assert_eq!(last.node, "failover_dc");
+    assert_eq!(
+        last.note.as_deref(),
+        Some("no damage alone (standby of primary_dc)")
+    );
+    for id in ["primary_dc", "card_switch", "cards"] {
+        let node = ranking
+            .nodes
+            .iter()
+            .find(|n| n.node == id)
+            .unwrap_or_else(|| panic!("{id} ranked"));
+        assert!(
+            node.note.is_none() && node.expected_damage.mean > 0.0,
+            "{node:?}"
+        );
+    }
+}
+
 #[test]
 fn rank_puts_the_node_everything_depends_on_first() {
     let text = r#"[scenario]

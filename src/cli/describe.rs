@@ -215,8 +215,9 @@ pub fn run_report(summary: &Summary, out: &Path) -> String {
         "{}: {} replications, {} agents for {} people, seed {}",
         summary.scenario,
         summary.replications,
-        grouped(summary.agents as f64, 1.0),
-        grouped(summary.population as f64, 1.0),
+        // Whole numbers, exact: a precision of 0 rounds to the unit.
+        grouped(summary.agents as f64, 0.0),
+        grouped(summary.population as f64, 0.0),
         summary.seed
     );
     let headline = summary.headline();

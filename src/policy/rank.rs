@@ -156,11 +156,23 @@ pub fn rank(scenario: &Scenario, progress: &dyn Progress) -> Result<Ranking, Pol
             note,
         });
     }
-    // Nodes that do damage first, most damaging first; those that do none after them.
+    // Nodes that do damage first, most damaging first; those that do none after them, and
+    // last the standbys among those: they serve only once their primary is down, so they are
+    // the furthest from a single point of failure. The sort is stable: ties keep file order.
+    let standby = |r: &Ranked| {
+        r.note.is_some()
+            && scenario
+                .nodes
+                .iter()
+                .position(|n| n.id == r.node)
+                .and_then(|i| standby_of(scenario, i))
+                .is_some()
+    };
     nodes.sort_by(|a, b| {
         a.note
             .is_some()
             .cmp(&b.note.is_some())
+            .then(standby(a).cmp(&standby(b)))
             .then(b.expected_damage.mean.total_cmp(&a.expected_damage.mean))
     });
     for (i, node) in nodes.iter_mut().enumerate() {

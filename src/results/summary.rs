@@ -135,6 +135,10 @@ pub struct Group {
     /// How many members must be up.
     #[serde(default = "one")]
     pub need: u64,
+    /// Whether it is a `{ primary, standby }` group: `any_of` is the primary then its standby,
+    /// which serves only after the primary fails.
+    #[serde(default)]
+    pub standby: bool,
 }
 
 fn one() -> u64 {
@@ -338,6 +342,7 @@ impl Summary {
                             Requirement::Group(g) => Some(Group {
                                 any_of: g.members.iter().map(|&m| id(m)).collect(),
                                 need: g.need as u64,
+                                standby: g.mode == crate::scenario::GroupMode::Standby,
                             }),
                             Requirement::Node(_) => None,
                         })

@@ -127,7 +127,8 @@ pub fn human(bytes: u64) -> String {
 /// - slices, per thread: what a replication holds for each slice of its horizon (a slice
 ///   starts at every clock hour, output step, 6-minute switching slice and change of a node's
 ///   capacity; see `slice_bytes`) — the part that grows with a long horizon;
-/// - outcomes: every replication's series and metrics, kept for the output files;
+/// - outcomes: every replication's series and metrics, kept for the output files, and its
+///   per-day damage (one copy of the damage per local day) and per-day metric values;
 /// - writing the outputs: every band value of every series as numbers, `summary.json` and
 ///   `timeseries.csv` text, parsed rows and figure points (see `output_bytes`) — the part
 ///   that grows with a fine step. It is added to the engine's, not maxed with it: the main
@@ -324,7 +325,8 @@ fn metric_bytes(scenario: &Scenario) -> u64 {
 }
 
 /// Every replication's series (services, reachability, nodes; one value per output step) and
-/// its damage rows, twice: as outcomes and as the collected results written out.
+/// its damage rows, twice: as outcomes and as the collected results written out; and its
+/// per-day damage and when each node was back (see [`daily_bytes`]).
 fn outcome_bytes(scenario: &Scenario) -> u64 {
     let run = &scenario.run;
     let steps = output_steps(scenario) as u64;
@@ -334,6 +336,32 @@ fn outcome_bytes(scenario: &Scenario) -> u64 {
     // needs to know.
     (2 * 8 * u64::from(run.replications))
         .saturating_mul(series.saturating_mul(steps).saturating_add(damage))
+        .saturating_add(daily_bytes(scenario))
+}
+
+/// Local calendar days a run touches at most: the horizon from `start_hour`, cut at midnights.
+fn days_at_most(scenario: &Scenario) -> f64 {
+    ((scenario.run.start_hour.rem_euclid(24.0) + scenario.run.horizon_hours) / 24.0).floor() + 1.0
+}
+
+/// What every replication keeps per local day and per node, all replications at once:
+/// - its days' damage (`ReplicationOutcome.daily`): per day a `DayDamage` (32 bytes) and its
+///   services' heap block (16 of overhead), per service a `ServiceDamage` (64) and its segments'
+///   heap block (16), and per segment a `SegmentDamage` (40);
+/// - the same days as metric values while `daily.csv`'s statistics are taken
+///   (`results::daily::collect`): per day a row (24 + 16) of 8 bytes per metric a day has (at
+///   most [`METRIC_FAMILIES`] for each service and the total, each by segment too);
+/// - when each node was back (`ReplicationOutcome.full_again`): 16 bytes per node.
+fn daily_bytes(scenario: &Scenario) -> u64 {
+    let services = scenario.services.len() as f64;
+    let segments = scenario.segments.len() as f64;
+    let metrics = METRIC_FAMILIES * (services + 1.0) * (segments + 1.0);
+    let damage = 32.0 + 16.0 + services * (64.0 + 16.0 + 40.0 * segments);
+    let values = 24.0 + 16.0 + 8.0 * metrics;
+    let per_replication =
+        days_at_most(scenario) * (damage + values) + 16.0 * scenario.nodes.len() as f64;
+    // A float past u64 converts to u64::MAX: "more than any machine has", as saturating.
+    (f64::from(scenario.run.replications) * per_replication) as u64
 }
 
 /// The largest number of agents (at most the smallest population) for which the estimates of

@@ -203,49 +203,54 @@ impl Figure for Capacity<'_> {
                         Rectangle::new([(h, y - 0.4), (end, y + 0.4)], ramp(c).filled())
                     }),
             )?;
-            // When each came back: the 5 %–95 % span as a bar on the row, the median as a dot on
-            // it, the words beside it on the light part of the row, on whichever side has room.
+            // When each came back: the 5 %–95 % span as a bar in the upper part of the row, the
+            // median as a dot on it, and the words under them in the lower part, starting where
+            // the bar starts (as far right as the plot allows), so that they never cover the marks.
             let text = back.words(start);
             if text.is_empty() {
                 continue;
             }
+            let marks = y + 0.2;
             if let Some((a, b)) = back.span().filter(|(a, b)| b > a) {
                 chart.draw_series(std::iter::once(Rectangle::new(
-                    [(a, y - 0.06), (b, y + 0.06)],
+                    [(a, marks - 0.05), (b, marks + 0.05)],
                     INK.filled(),
                 )))?;
             }
             if let Some(median) = back.0.and_then(|r| r.p50) {
-                chart.draw_series(std::iter::once(Circle::new((median, y), 5, INK.filled())))?;
+                chart.draw_series(std::iter::once(Circle::new(
+                    (median, marks),
+                    5,
+                    INK.filled(),
+                )))?;
             }
-            let at = back.latest().unwrap_or(horizon);
             let (x0, row_y) = chart.backend_coord(&(0.0, y));
-            let (x_at, _) = chart.backend_coord(&(at, y));
             let (x_end, _) = chart.backend_coord(&(horizon, y));
             let text_w = super::text_width(&plot, &text, text_size) as i32;
-            // Right of the span when it fits there, else left of it; on a light box either way,
-            // so that it reads over a dark row.
-            let first = back.span().map(|(a, _)| a).or(back.0.and_then(|r| r.p50));
-            let x_early = chart.backend_coord(&(first.unwrap_or(at), y)).0;
-            let (right, left) = (x_end - x_at - 8, x_early - 8 - x0);
-            let left = if right >= text_w || (right >= left && left < text_w) {
-                // Right of the span; when neither side has room, as far right as the plot allows.
-                (x_at + 8).min(x_end - text_w - 4)
-            } else {
-                (x_early - 8 - text_w).max(x0 + 4)
-            };
+            let first = back
+                .span()
+                .map(|(a, _)| a)
+                .or(back.0.and_then(|r| r.p50))
+                .or(back.latest())
+                .unwrap_or(0.0);
+            let x_first = chart.backend_coord(&(first, y)).0;
+            let left = x_first.min(x_end - text_w - 4).max(x0 + 4);
             let (bx, by) = plot.get_base_pixel();
-            let (left, row_y) = (left - bx, row_y - by);
             let half = text_size as i32 * 7 / 10;
+            let (left, text_y) = (left - bx, row_y - by + half + 1);
+            // On a light box, so that it reads over a dark row.
             plot.draw(&Rectangle::new(
-                [(left - 4, row_y - half), (left + text_w + 4, row_y + half)],
+                [
+                    (left - 4, text_y - half),
+                    (left + text_w + 4, text_y + half),
+                ],
                 WHITE.mix(0.85).filled(),
             ))?;
             let style = font(text_size).pos(plotters::style::text_anchor::Pos::new(
                 plotters::style::text_anchor::HPos::Left,
                 plotters::style::text_anchor::VPos::Center,
             ));
-            plot.draw(&Text::new(text, (left, row_y), style))?;
+            plot.draw(&Text::new(text, (left, text_y), style))?;
         }
         for (start, end) in event_windows(&self.summary.events, horizon) {
             for x in [start, end] {

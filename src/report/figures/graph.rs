@@ -16,12 +16,13 @@ use crate::report::input::{Input, Node};
 use crate::report::palette::{CASCADE, FAILED, GREY, INK, LIGHT_GREY};
 use crate::results::registry::CAPACITY;
 
-/// A dependency: `to` needs `from`. `group` is (need, group size) for a redundancy-group member.
+/// A dependency: `to` needs `from`. `group` is (need, group size, primary/standby) for a
+/// redundancy-group member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Edge {
     pub from: usize,
     pub to: usize,
-    pub group: Option<(u64, usize)>,
+    pub group: Option<(u64, usize, bool)>,
 }
 
 /// The edges of the graph; ids that name no node are skipped (the engine has already rejected
@@ -49,7 +50,7 @@ pub(crate) fn edges(nodes: &[Node]) -> Vec<Edge> {
                     out.push(Edge {
                         from,
                         to,
-                        group: Some((g.need, g.any_of.len())),
+                        group: Some((g.need, g.any_of.len(), g.standby)),
                     });
                 }
             }
@@ -379,7 +380,7 @@ impl Figure for Graph<'_> {
         };
 
         // Edges first, so that boxes sit on top of them.
-        let mut group_labels: BTreeMap<usize, (u64, usize)> = BTreeMap::new();
+        let mut group_labels: BTreeMap<usize, (u64, usize, bool)> = BTreeMap::new();
         for (k, e) in self.edges.iter().enumerate() {
             let (fx, _, _) = at[e.from];
             let (tx, _, _) = at[e.to];
@@ -426,9 +427,13 @@ impl Figure for Graph<'_> {
             };
             plot.draw(&Polygon::new(vec![b, wing(1.0), wing(-1.0)], GREY.filled()))?;
         }
-        for (v, (need, of)) in &group_labels {
+        for (v, (need, of, standby)) in &group_labels {
             let (x, y, half) = at[*v];
-            let label = format!("any {need} of {of}");
+            let label = if *standby {
+                "primary, then standby".to_string()
+            } else {
+                format!("any {need} of {of}")
+            };
             plot.draw(&Text::new(
                 label,
                 px(x - box_w / 2.0, y - half - 4.0),
@@ -520,6 +525,7 @@ mod tests {
                 vec![Group {
                     any_of: group.iter().map(|d| d.to_string()).collect(),
                     need: 1,
+                    standby: false,
                 }]
             },
             failed_by_events: failed,
