@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Stats;
 use super::registry::{self, Unit};
-use super::summary::{Metric, Segment};
 
 /// One person-hours metric per person of the people it is about.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -25,24 +25,23 @@ pub struct PerPerson {
     pub mean_hi: f64,
 }
 
-/// Every person-hours metric of `metrics` per person, by metric name; metrics about people
-/// who are not there (a segment of share 0, a population of 0) are left out.
-pub fn of(
-    metrics: &BTreeMap<String, Metric>,
-    segments: &[Segment],
+/// Every person-hours metric of `metrics` (name, unit, statistics) per person, by metric name;
+/// `share_of` gives a segment's share of the population by id. Metrics about people who are not
+/// there (a segment of share 0, a population of 0) are left out.
+pub fn of<'a>(
+    metrics: impl Iterator<Item = (&'a String, Option<Unit>, &'a Stats)>,
+    share_of: impl Fn(&str) -> Option<f64>,
     population: u64,
 ) -> BTreeMap<String, PerPerson> {
     metrics
-        .iter()
-        .filter(|(_, m)| m.unit == Some(Unit::PersonHours))
-        .filter_map(|(name, m)| {
+        .filter(|(_, unit, _)| *unit == Some(Unit::PersonHours))
+        .filter_map(|(name, _, s)| {
             let share = match registry::split(name).2 {
-                Some(segment) => segments.iter().find(|s| s.id == segment)?.share,
+                Some(segment) => share_of(segment)?,
                 None => 1.0,
             };
             let people = population as f64 * share;
             (people > 0.0).then(|| {
-                let s = &m.stats;
                 (
                     name.clone(),
                     PerPerson {
@@ -61,43 +60,31 @@ pub fn of(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::Stats;
 
     #[test]
     fn hours_per_person_of_the_population_and_of_each_segment() {
         let stats = Stats::of(&[100.0, 300.0]);
-        let metric = |unit| Metric {
-            unit: Some(unit),
-            stats,
-        };
-        let metrics: BTreeMap<String, Metric> = [
-            ("person_hours_cut_off.any", metric(Unit::PersonHours)),
+        let metrics: Vec<(String, Option<Unit>, Stats)> = [
+            ("person_hours_cut_off.any", Unit::PersonHours),
             (
                 "person_hours_cut_off.any.by_segment.elderly",
-                metric(Unit::PersonHours),
+                Unit::PersonHours,
             ),
             (
                 "person_hours_cut_off.any.by_segment.gone",
-                metric(Unit::PersonHours),
+                Unit::PersonHours,
             ),
-            ("unmet_needs.total", metric(Unit::Count)),
+            ("unmet_needs.total", Unit::Count),
         ]
         .into_iter()
-        .map(|(k, m)| (k.to_string(), m))
+        .map(|(k, u)| (k.to_string(), Some(u), stats))
         .collect();
-        let segments = [
-            Segment {
-                id: "elderly".into(),
-                name: String::new(),
-                share: 0.25,
-            },
-            Segment {
-                id: "gone".into(),
-                name: String::new(),
-                share: 0.0,
-            },
-        ];
-        let per = of(&metrics, &segments, 100);
+        let share_of = |id: &str| match id {
+            "elderly" => Some(0.25),
+            "gone" => Some(0.0),
+            _ => None,
+        };
+        let per = of(metrics.iter().map(|(k, u, s)| (k, *u, s)), share_of, 100);
         assert_eq!(per.len(), 2, "{per:?}");
         let all = per["person_hours_cut_off.any"];
         assert_eq!((all.people, all.mean), (100.0, 2.0));

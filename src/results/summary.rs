@@ -379,8 +379,12 @@ impl Summary {
             warnings: results.warnings.clone(),
             per_person: BTreeMap::new(),
         };
-        summary.per_person =
-            super::per_person::of(&summary.metrics, &summary.segments, summary.population);
+        let segments = &summary.segments;
+        summary.per_person = super::per_person::of(
+            summary.metrics.iter().map(|(k, m)| (k, m.unit, &m.stats)),
+            |id| segments.iter().find(|g| g.id == id).map(|g| g.share),
+            summary.population,
+        );
         summary
     }
 
