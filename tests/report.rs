@@ -800,6 +800,11 @@ fn a_dated_run_names_its_days_in_words() {
         concrisk().arg("report").arg(&out).assert().success();
         page()
     }] {
+        // The union's hours per person of each segment, from summary.json's `per_person`.
+        assert!(
+            text.contains("per resident; per person: Under 20 "),
+            "no per-segment hours in {text}"
+        );
         let days = text.split_once("Day by day").expect("a per-day section").1;
         for day in ["Sat 15 Oct 2022", "Sun 16 Oct 2022", "Fri 21 Oct 2022"] {
             assert!(days.contains(day), "{day} not in {days}");

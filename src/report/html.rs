@@ -171,7 +171,8 @@ fn headline(s: &Summary) -> Markup {
                 @if cut_off_any.is_some() {
                     "People lost their platform for at least one service for "
                     strong { (format::count(m.mean)) " person-hours" }
-                    " (each person counted once; " (population_hours(m.mean)) " per resident; 95\u{a0}% \
+                    " (each person counted once; " (population_hours(m.mean)) " per resident"
+                    (per_segment(s, "person_hours_cut_off.any")) "; 95\u{a0}% \
                      interval of the mean " (format::count(m.mean_lo)) "–" (format::count(m.mean_hi))
                     "; p95: " (format::count(m.p95)) ")."
                 } @else {
@@ -192,7 +193,8 @@ fn headline(s: &Summary) -> Markup {
                  people were stranded — no channel served a need — for "
                 strong { (format::count(m.mean)) " person-hours" }
                 @if stranded_any.is_some() {
-                    " (each person once; " (population_hours(m.mean)) " per resident)."
+                    " (each person once; " (population_hours(m.mean)) " per resident"
+                    (per_segment(s, "person_hours_stranded.any")) ")."
                 } @else {
                     " (summed over services; " (population_hours(m.mean)) " per resident and \
                      service)."
@@ -274,6 +276,24 @@ fn headline(s: &Summary) -> Markup {
                  to the real population of " (format::grouped(s.population)) "."
             }
         }
+    }
+}
+
+/// Hours per person of each segment of a person-hours metric (`summary.json`'s `per_person`),
+/// as "; per person: 65 and over 17 h, …", or nothing when the summary has none.
+fn per_segment(s: &Summary, name: &str) -> String {
+    let parts: Vec<String> = s
+        .segments
+        .iter()
+        .filter_map(|g| {
+            let p = s.per_person.get(&format!("{name}.by_segment.{}", g.id))?;
+            Some(format!("{} {}", g.display_name(), format::hours(p.mean)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; per person: {}", parts.join(", "))
     }
 }
 

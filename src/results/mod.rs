@@ -6,6 +6,7 @@ pub mod anova;
 pub mod daily;
 mod export;
 pub mod metrics;
+pub mod per_person;
 pub mod recovery;
 pub mod registry;
 mod stats;

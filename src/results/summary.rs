@@ -89,6 +89,10 @@ pub struct Summary {
     /// How far the numbers can be trusted (`kind`: `horizon`, `replications`, `few_agents`).
     #[serde(default)]
     pub warnings: Vec<super::warnings::Warning>,
+    /// Every person-hours metric per person of the people it is about (the population, or a
+    /// segment's people), by metric name.
+    #[serde(default)]
+    pub per_person: BTreeMap<String, super::per_person::PerPerson>,
 }
 
 fn default_step_minutes() -> f64 {
@@ -272,7 +276,7 @@ impl Summary {
     pub fn of(results: &RunResults<'_>) -> Summary {
         let scenario = &results.world.scenario;
         let id = |node: usize| scenario.nodes[node].id.clone();
-        Summary {
+        let mut summary = Summary {
             scenario: scenario.meta.name.clone(),
             description: scenario.meta.description.clone(),
             region: scenario.meta.region.clone(),
@@ -396,7 +400,15 @@ impl Summary {
                     .collect(),
             },
             warnings: results.warnings.clone(),
-        }
+            per_person: BTreeMap::new(),
+        };
+        let segments = &summary.segments;
+        summary.per_person = super::per_person::of(
+            summary.metrics.iter().map(|(k, m)| (k, m.unit, &m.stats)),
+            |id| segments.iter().find(|g| g.id == id).map(|g| g.share),
+            summary.population,
+        );
+        summary
     }
 
     /// The text of `summary.json`: pretty-printed, with a final newline.
