@@ -90,7 +90,13 @@ struct SweepMeta {
 }
 
 /// The file each analysis writes that says the folder holds it.
-const ANALYSIS_FILES: [&str; 4] = ["compare.json", "rank.json", "sweep.json", "annual.json"];
+const ANALYSIS_FILES: [&str; 5] = [
+    "compare.json",
+    "rank.json",
+    "sweep.json",
+    "sensitivity.json",
+    "annual.json",
+];
 
 /// Whether `dir` holds the files of some analysis.
 pub(crate) fn holds_any(dir: &Path) -> bool {
