@@ -190,6 +190,10 @@ fn indices_of_a_product_match_their_closed_forms() {
     };
     assert_eq!(by("AB_scenario.value_of_time_per_hour"), by("A"));
     assert_ne!(by("AB_events.fire.duration_hours"), by("A"));
+    // The folder has its page, with the section in words and the figure.
+    let page = fs::read_to_string(out.join("report.html")).unwrap_or_default();
+    assert!(page.contains("Which uncertain input matters"), "no section");
+    assert!(out.join("plots/sensitivity.svg").exists());
 }
 
 /// The same study on 1 and 3 threads writes the same bytes.

@@ -489,13 +489,17 @@ pub(crate) fn figures_only(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     })?;
     let mut files = Vec::new();
     let sections = render(dir, &plots, &mut files)?;
-    // An annual study's folder has no run, but a page of its own.
-    if dir.join("annual.json").exists() {
+    // An annual or a sensitivity study's folder has no run, but a page of its own.
+    let title = if dir.join("annual.json").exists() {
+        Some("concrisk annual risk")
+    } else if dir.join("sensitivity.json").exists() {
+        Some("concrisk sensitivity")
+    } else {
+        None
+    };
+    if let Some(title) = title {
         let page = dir.join("report.html");
-        super::write_whole(
-            &page,
-            super::html::plain_page("concrisk annual risk", &sections).as_bytes(),
-        )?;
+        super::write_whole(&page, super::html::plain_page(title, &sections).as_bytes())?;
         files.push(page);
     }
     Ok(files)

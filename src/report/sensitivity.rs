@@ -69,15 +69,19 @@ pub(super) fn section(
             .find(|i| i.path == path)
             .map_or(("", ""), |i| (i.source.as_str(), i.acts.as_str()))
     };
+    let inputs = match meta.inputs.len() {
+        1 => "The one uncertain input was".to_string(),
+        n => format!("Each of the {n} uncertain inputs was"),
+    };
     let range = |(_, lo, hi): (f64, f64, f64)| format!("{} to {}", share(lo), share(hi));
     Ok(Some(html! {
         section id="sensitivity" {
             h2 { "Which uncertain input matters" }
             p {
-                "Each of the " (meta.inputs.len()) " uncertain inputs was drawn from its range \
-                 over a Saltelli design (" (meta.samples) " rows, " (meta.points) " points, "
-                (meta.simulations) " of them simulated; the others differ only in a price and \
-                 re-price the same counts). Every point ran " (meta.replications)
+                (inputs) " drawn from its range over a Saltelli design ("
+                (meta.samples) " rows, " (meta.points) " points, " (meta.simulations)
+                " simulations: points that differ only in prices, or not at all, share one and \
+                 re-price its counts). Every point ran " (meta.replications)
                 " replications on the same random numbers, so what moves between points is the \
                  inputs, not the noise. The first-order index is the share of the variance of "
                 (measure.title.to_lowercase()) " that an input explains alone; the total-order \
