@@ -462,17 +462,22 @@ enum Outcome {
     Finding(String),
 }
 
-/// The fields of the output's JSON files that may be `null`: options that are not numbers.
-/// serde_json writes a NaN or an infinity as `null`, so any other `null` is a non-finite number.
-const OPTIONAL_FIELDS: &[&str] = &["variant", "command", "headline_metric"];
+/// The fields of the output's JSON files that may be `null`: options that are not numbers
+/// (`start` without a date; a node's `recovery` when it never dropped, and its percentiles
+/// when they need a replication not back by the horizon). serde_json writes a NaN or an
+/// infinity as `null`, so any other `null` is a non-finite number.
+const OPTIONAL_FIELDS: &[&str] = &["variant", "command", "headline_metric", "start", "recovery"];
+
+/// Whether the `null` at `path` is one of the [`OPTIONAL_FIELDS`] or inside a node's recovery.
+fn may_be_null(path: &str) -> bool {
+    let field = path.rsplit('.').next().unwrap_or_default();
+    OPTIONAL_FIELDS.contains(&field) || path.contains(".recovery.")
+}
 
 /// The first non-finite number in the JSON `value`, with its path.
 fn non_finite_json(value: &serde_json::Value, path: &str) -> Option<String> {
     match value {
-        serde_json::Value::Null => {
-            let field = path.rsplit('.').next().unwrap_or_default();
-            (!OPTIONAL_FIELDS.contains(&field)).then(|| format!("{path} = null"))
-        }
+        serde_json::Value::Null => (!may_be_null(path)).then(|| format!("{path} = null")),
         serde_json::Value::Number(n) => match n.as_f64() {
             Some(x) if x.is_finite() => None,
             _ => Some(format!("{path} = {n}")),

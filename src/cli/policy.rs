@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use super::describe::with_unit;
 use super::{default_out, progress};
 use concrisk::policy::compare::Comparison;
 use concrisk::policy::sweep::{self, Design};
+use concrisk::results::{Unit, registry};
 use concrisk::scenario::Edit;
 use concrisk::study::{self, CompareRequest, Source, Study, StudyError, SweepRequest};
 
@@ -129,13 +131,33 @@ fn compare_text(comparison: &Comparison, out: &Path) -> String {
         .iter()
         .find(|r| &r.metric == metric)
         .map_or(f64::NAN, |r| r.mean);
-    let _ = writeln!(text, "  {metric}: baseline mean {baseline_mean:.0}");
+    let unit = unit_of(metric);
+    let currency = &comparison.currency;
+    // Rounded to what the narrowest interval of a difference supports.
+    let precision = comparison
+        .variants
+        .iter()
+        .filter_map(|v| v.rows.iter().find(|r| &r.metric == metric))
+        .map(|r| (r.diff.hi - r.diff.lo) / 4.0)
+        .filter(|p| *p > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let precision = if precision.is_finite() {
+        precision
+    } else {
+        baseline_mean.abs() / 1000.0
+    };
+    let figure = |x: f64| with_unit(x, precision, unit, currency);
+    let _ = writeln!(text, "  {metric}: baseline mean {}", figure(baseline_mean));
     for variant in &comparison.variants {
         if let Some(r) = variant.rows.iter().find(|r| &r.metric == metric) {
             let _ = writeln!(
                 text,
-                "  {:<20} mean {:>16.0}  difference {:>16.0}  95 % CI [{:.0}, {:.0}]",
-                variant.name, r.mean, r.diff.mean, r.diff.lo, r.diff.hi
+                "  {:<20} mean {:>22}  difference {:>22}  95 % CI [{}, {}]",
+                variant.name,
+                figure(r.mean),
+                figure(r.diff.mean),
+                figure(r.diff.lo),
+                figure(r.diff.hi)
             );
         }
     }
@@ -165,13 +187,20 @@ pub(super) fn rank(args: &StudyArgs) -> Result<(), StudyError> {
         "  rank  node                     expected {}",
         ranking.metric
     );
+    let unit = unit_of(&ranking.metric);
     for n in ranking.nodes.iter().take(10) {
+        let d = &n.expected_damage;
+        let figure = |x: f64| with_unit(x, (d.hi - d.lo) / 4.0, unit, &ranking.currency);
         let _ = match &n.note {
             Some(note) => writeln!(text, "  {:>4}  {:<24} {note}", n.rank, n.node),
             None => writeln!(
                 text,
-                "  {:>4}  {:<24} {:>16.0}  [{:.0}, {:.0}]",
-                n.rank, n.node, n.expected_damage.mean, n.expected_damage.lo, n.expected_damage.hi
+                "  {:>4}  {:<24} {:>22}  [{}, {}]",
+                n.rank,
+                n.node,
+                figure(d.mean),
+                figure(d.lo),
+                figure(d.hi)
             ),
         };
     }
@@ -300,4 +329,9 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), StudyError> {
         swept.metric
     );
     Ok(())
+}
+
+/// The unit of a metric by its name (a count for a name of no registered family).
+fn unit_of(metric: &str) -> Unit {
+    registry::parse(metric).map_or(Unit::Count, |p| p.family.unit)
 }
