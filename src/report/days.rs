@@ -74,7 +74,16 @@ pub(crate) fn section(s: &Summary, days: Option<&Days>) -> Markup {
                 thead {
                     tr {
                         th { "Day" }
-                        @for m in &measures { th.num { (m.heading(&s.currency)) } }
+                        @for (name, m) in names.iter().zip(&measures) {
+                            th.num {
+                                (m.heading(&s.currency))
+                                // A person cut off from two services counts twice here; the
+                                // headline's union counts each person once.
+                                @if name.starts_with("person_hours") && name.ends_with(".total") {
+                                    br; span.note { "summed over services" }
+                                }
+                            }
+                        }
                     }
                 }
                 tbody {
