@@ -282,17 +282,15 @@ fn compare_rank_sweep_and_sensitivity_figures_are_legible() {
         concrisk(&args, &out);
         dirs.push(out);
     }
-    // `sensitivity`: the example with three uncertain inputs (a world, an engine and a valuation
-    // input), labelled with the longest words of its paths.
+    // `sensitivity`: the example's own uncertain inputs (a valuation and an engine input) and
+    // two more (a world and an engine input), labelled with the longest words of their paths.
     let uncertain = tmp.path().join("uncertain.toml");
     let mut text = fs::read_to_string(example).expect("example scenario");
     text.push_str(
         "\n[[uncertain]]\npath = \"events.dc_flood.duration_hours.median\"\n\
          value = { dist = \"uniform\", min = 2, max = 12 }\nsource = \"assumed\"\n\
          \n[[uncertain]]\npath = \"adoption.chatter.share.elderly\"\n\
-         value = { dist = \"uniform\", min = 0.4, max = 0.8 }\nsource = \"assumed\"\n\
-         \n[[uncertain]]\npath = \"scenario.value_of_time_per_hour\"\n\
-         value = { dist = \"uniform\", min = 10, max = 40 }\nsource = \"assumed\"\n",
+         value = { dist = \"uniform\", min = 0.4, max = 0.8 }\nsource = \"assumed\"\n",
     );
     fs::write(&uncertain, text).expect("write scenario");
     let out = tmp.path().join("sensitivity");

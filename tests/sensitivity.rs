@@ -224,7 +224,7 @@ fn common_random_numbers_narrow_the_intervals() {
         )
         .replace(
             "path = \"events.fire.duration_hours\"\nvalue = { dist = \"uniform\", min = 2, max = 8 }",
-            "path = \"run.horizon_hours\"\nvalue = { dist = \"uniform\", min = 30, max = 40 }",
+            "path = \"events.fire.duration_hours.median\"\nvalue = { dist = \"uniform\", min = 3, max = 8 }",
         );
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let width = |streams: Streams, name: &str| {
