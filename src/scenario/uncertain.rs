@@ -24,7 +24,8 @@ pub struct Uncertain {
 /// - `Valuation`: fields that only price counts the engine has made, so a new value re-prices
 ///   them without simulating: `scenario.value_of_time_per_hour` and
 ///   `services.<s>.value_per_unmet` (the two prices of `economic_loss` in results/registry.rs),
-///   and `economics.*` (the discounting of `annual`).
+///   `economics.*` (the discounting of `annual`) and `events.<e>.rate_per_year` (read only by
+///   `annual`, which draws its own rates: a run's counts do not change with it).
 /// - `World`: what is read when the world is built (src/world/): `population.*` (the segments'
 ///   shares), `adoption.*` (who holds which platform), `social.*` (the contact graph) and
 ///   `behaviour.switching.<p>.threshold.*` (each person's threshold is drawn with the world).
@@ -48,7 +49,8 @@ impl Acts {
         match parts.as_slice() {
             ["scenario", "value_of_time_per_hour"]
             | ["services", _, "value_per_unmet"]
-            | ["economics", ..] => Acts::Valuation,
+            | ["economics", ..]
+            | ["events", _, "rate_per_year"] => Acts::Valuation,
             ["population" | "adoption" | "social", ..]
             | ["behaviour", "switching", _, "threshold", ..] => Acts::World,
             _ => Acts::Engine,
@@ -65,6 +67,7 @@ mod tests {
         assert_eq!(Acts::of("scenario.value_of_time_per_hour"), Acts::Valuation);
         assert_eq!(Acts::of("services.chat.value_per_unmet"), Acts::Valuation);
         assert_eq!(Acts::of("economics.discount_rate"), Acts::Valuation);
+        assert_eq!(Acts::of("events.fire.rate_per_year"), Acts::Valuation);
         assert_eq!(Acts::of("adoption.kakaotalk.share.elderly"), Acts::World);
         assert_eq!(Acts::of("population.segments.old.share"), Acts::World);
         assert_eq!(Acts::of("social.mean_degree"), Acts::World);
