@@ -59,10 +59,25 @@ pub(crate) fn path_words(path: &str, currency: &str) -> String {
     if param.is_some() && end > 1 {
         end -= 1;
     }
+    // A per-segment adoption share, `adoption.<platform>.share.<segment>`: the segment reads
+    // after the platform.
+    if let ["adoption", platform, "share", segment] = parts.as_slice() {
+        let segment = match *segment {
+            "default" => "segments not named",
+            other => other,
+        };
+        return format!("Share holding {platform}, {segment} (0 to 1)");
+    }
     let field = parts.get(end.wrapping_sub(1)).copied().unwrap_or(path);
-    // An element of an array of tables: `events.<id>.field`, `platforms.<id>.field` …
-    let element =
-        (end >= 3 && !matches!(parts[0], "run" | "scenario" | "population")).then(|| parts[1]);
+    // An element of an array of tables: `events.<id>.field`, `platforms.<id>.field` …; a
+    // service's channel, `services.<s>.channels.<c>.field`, is "<c> for <s>".
+    let element = match parts.as_slice() {
+        ["services", service, "channels", channel, _] if end == 5 => {
+            Some(format!("{channel} for {service}"))
+        }
+        _ => (end >= 3 && !matches!(parts[0], "run" | "scenario" | "population"))
+            .then(|| parts[1].to_string()),
+    };
     let (name, unit) = if let Some(n) = field.strip_suffix("_per_hour") {
         (n, Some(format!("{currency} per hour").trim().to_string()))
     } else if let Some(n) = field.strip_suffix("_hours") {
@@ -76,6 +91,7 @@ pub(crate) fn path_words(path: &str, currency: &str) -> String {
     };
     let mut words = match name {
         "depends_on" => "dependencies".to_string(),
+        "extra" => "extra time per need".to_string(),
         n => n.replace('_', " "),
     };
     if let Some(p) = param {
@@ -420,6 +436,22 @@ mod tests {
             "Share of chatter (0 to 1)"
         );
         assert_eq!(path_words("run.step_minutes", ""), "Step (minutes)");
+        assert_eq!(
+            path_words("services.messaging.channels.sms_phone.extra_minutes", ""),
+            "Extra time per need of sms_phone for messaging (minutes)"
+        );
+        assert_eq!(
+            path_words("services.messaging.channels.sms_phone.success", ""),
+            "Success of sms_phone for messaging"
+        );
+        assert_eq!(
+            path_words("adoption.kakaotalk.share.default", ""),
+            "Share holding kakaotalk, segments not named (0 to 1)"
+        );
+        assert_eq!(
+            path_words("adoption.kakaotalk.share.elderly", ""),
+            "Share holding kakaotalk, elderly (0 to 1)"
+        );
     }
 
     #[test]
