@@ -43,13 +43,11 @@ fn text(done: &AnnualResult) -> String {
         "{}: {} years, {} occurrences simulated per event, seed {}",
         a.scenario, a.years, a.occurrences_per_event, a.seed
     );
-    let money = |x: f64, precision: f64| {
-        let unit = a
-            .metrics
-            .get(&a.headline_metric)
-            .map_or(concrisk::results::Unit::Money, |m| m.unit);
-        with_unit(x, precision, unit, &a.currency)
-    };
+    let unit = a
+        .metrics
+        .get(&a.headline_metric)
+        .map_or(concrisk::results::Unit::Money, |m| m.unit);
+    let money = |x: f64, precision: f64| with_unit(x, precision, unit, &a.currency);
     if let Some(m) = a.metrics.get(&a.headline_metric) {
         let _ = writeln!(
             text,

@@ -155,6 +155,11 @@ pub fn annual(
         u64::from(rows) * events.len() as u64 * runs,
         baseline.run.agents,
     );
+    // Each rated event's uncertain rate, drawn once: its source and one draw per replicate.
+    let drawn: Vec<Option<(String, Vec<f64>)>> = events
+        .iter()
+        .map(|e| uncertain_rate(&baseline, e).map(|u| (u.source.clone(), rate_draws_of(seed, u))))
+        .collect();
     let annual_file = AnnualFile {
         scenario: baseline.meta.name.clone(),
         file: file.clone(),
@@ -166,17 +171,18 @@ pub fn annual(
         bootstrap: crate::annual::BOOTSTRAP,
         events: events
             .iter()
-            .map(|e| EventRate {
+            .zip(&drawn)
+            .map(|(e, drawn)| EventRate {
                 id: e.id.clone(),
                 name: e.name.clone(),
                 rate_per_year: e.rate_per_year.unwrap_or(0.0),
-                uncertain: uncertain_rate(&baseline, e).map(|u| {
-                    let mut drawn = rate_draws_of(seed, u);
-                    drawn.sort_unstable_by(f64::total_cmp);
+                uncertain: drawn.as_ref().map(|(source, rates)| {
+                    let mut sorted = rates.clone();
+                    sorted.sort_unstable_by(f64::total_cmp);
                     UncertainRate {
-                        lo: crate::results::quantile(&drawn, 0.025),
-                        hi: crate::results::quantile(&drawn, 0.975),
-                        source: u.source.clone(),
+                        lo: crate::results::quantile(&sorted, 0.025),
+                        hi: crate::results::quantile(&sorted, 0.975),
+                        source: source.clone(),
                     }
                 }),
             })
@@ -190,7 +196,7 @@ pub fn annual(
             .map(|u| u.path.clone())
             .collect(),
     };
-    let rates = rate_draws(seed, &baseline, &events);
+    let rates = rate_draws(&events, &drawn);
     let done = pool.install(|| {
         let (base_tables, base_years) = simulate(baseline, &columns, years, progress)?;
         let mut rows_out = Vec::new();
@@ -274,21 +280,20 @@ fn rate_draws_of(seed: u64, uncertain: &Uncertain) -> Vec<f64> {
 }
 
 /// Each bootstrap replicate's factors on the rates written in the file: the replicate's draw
-/// over the central rate for an uncertain one, 1 for the rest; certain when none is uncertain.
-/// A variant's rates take the same factors (a measure that halves a rate halves every draw).
-fn rate_draws(seed: u64, scenario: &Scenario, events: &[Event]) -> RateDraws {
+/// (`drawn[e]`, per rated event) over the central rate for an uncertain one, 1 for the rest;
+/// certain when none is uncertain. A variant's rates take the same factors (a measure that
+/// halves a rate halves every draw).
+fn rate_draws(events: &[Event], drawn: &[Option<(String, Vec<f64>)>]) -> RateDraws {
     let mut factors = vec![vec![1.0; events.len()]; BOOTSTRAP as usize];
     let mut any = false;
-    for (e, event) in events.iter().enumerate() {
-        let (Some(uncertain), Some(central)) =
-            (uncertain_rate(scenario, event), event.rate_per_year)
-        else {
+    for (e, (event, drawn)) in events.iter().zip(drawn).enumerate() {
+        let (Some((_, rates)), Some(central)) = (drawn, event.rate_per_year) else {
             continue;
         };
         if central <= 0.0 {
             continue;
         }
-        for (row, rate) in factors.iter_mut().zip(rate_draws_of(seed, uncertain)) {
+        for (row, rate) in factors.iter_mut().zip(rates) {
             row[e] = rate / central;
         }
         any = true;
