@@ -360,6 +360,12 @@ fn shipped_kakao_page_shows_platform_shares_as_percentages() {
     ));
     assert!(line.is_some_and(|p| (0.5..1.3).contains(&p)), "{line:?}");
     assert!(text.contains("installed LINE during the run"));
+    // The file has [[uncertain]] inputs: the page says how much of the loss's spread they make.
+    assert!(
+        text.contains("For the headline figure: ")
+            && text.contains(" of the spread of economic loss (sum over services) comes from"),
+        "{text}"
+    );
 
     let written = fs::read_to_string(out.join("summary.json")).expect("summary");
     let summary = Summary::from_json(&written).expect("reads");
@@ -810,4 +816,187 @@ fn a_dated_run_names_its_days_in_words() {
             assert!(days.contains(day), "{day} not in {days}");
         }
     }
+}
+
+/// The fixture's summary, read through the one type.
+fn fixture_summary() -> Summary {
+    let text = fs::read_to_string(Path::new(FIXTURE).join("summary.json")).expect("fixture");
+    Summary::from_json(&text).expect("the fixture reads")
+}
+
+/// A number as the page prints it (`1.4 tn`, `481.4 M`, `82.5 %`, `950`) and half a unit of its
+/// last digit: the page rounds, so a value is right when it lies within that of the truth.
+fn printed(words: &[&str]) -> (f64, f64) {
+    let digits = words[0].replace('\u{2212}', "-");
+    let number: f64 = digits
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {words:?}"));
+    let decimals = digits.split_once('.').map_or(0, |(_, d)| d.len()) as i32;
+    let scale = match words.get(1).copied() {
+        Some("k") => 1e3,
+        Some("M") => 1e6,
+        Some("bn") => 1e9,
+        Some("tn") => 1e12,
+        Some("%") => 0.01,
+        _ => 1.0,
+    };
+    (number * scale, 0.5 * 10f64.powi(-decimals) * scale)
+}
+
+/// A printed share of a variance as the page words it ("38 %", "under 1 %", "over 99 %"):
+/// the interval of shares it stands for.
+fn share_words(cell: &str) -> (f64, f64) {
+    if let Some(p) = cell.strip_prefix("under ") {
+        assert_eq!(p, "1 %");
+        return (0.0, 0.005);
+    }
+    if let Some(p) = cell.strip_prefix("over ") {
+        assert_eq!(p, "99 %");
+        return (0.995, 1.0);
+    }
+    let p: f64 = cell
+        .strip_suffix(" %")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("not a share: {cell}"));
+    ((p - 0.5) / 100.0, (p + 0.5) / 100.0)
+}
+
+/// The uncertainty table's row of `label`: mean, p05, p95, then the two shares as printed.
+fn uncertainty_row(text: &str, label: &str) -> (Vec<String>, String, String) {
+    let section = text
+        .split_once("What we do not know")
+        .expect("the page has the uncertainty section")
+        .1;
+    let section = section.split_once("Share from chance").expect("table").1;
+    let row = section
+        .split_once(&format!(" {label} "))
+        .unwrap_or_else(|| panic!("no row {label:?} in {section}"))
+        .1;
+    let words: Vec<&str> = row.split(' ').collect();
+    // "1.4 tn 481.4 bn to 2.8 tn 38 % 62 %": numbers with an optional suffix, "to" between.
+    let mut i = 0;
+    let mut numbers = Vec::new();
+    while numbers.len() < 3 {
+        let has_suffix = words
+            .get(i + 1)
+            .is_some_and(|w| ["k", "M", "bn", "tn", "%"].contains(w));
+        let n = if has_suffix { 2 } else { 1 };
+        numbers.push(words[i..i + n].join(" "));
+        i += n;
+        if words.get(i) == Some(&"to") {
+            i += 1;
+        }
+    }
+    let mut share = || {
+        let n = if words[i] == "under" || words[i] == "over" {
+            3
+        } else {
+            2
+        };
+        let cell = words[i..i + n].join(" ");
+        i += n;
+        cell
+    };
+    let inputs = share();
+    let noise = share();
+    (numbers, inputs, noise)
+}
+
+/// Issue 13: a run over `[[uncertain]]` inputs shows, for the headline metrics, the band over
+/// inputs and chance together and how much of each metric's variance the inputs make, with the
+/// largest share in words; the numbers are the fixture's, within the page's rounding.
+#[test]
+fn the_page_says_how_much_of_each_band_is_what_we_do_not_know() {
+    let summary = fixture_summary();
+    let dir = fixture_copy();
+    render(dir.path()).expect("render");
+    let text = page_text(&fs::read_to_string(dir.path().join("report.html")).expect("page"));
+    let rows = [
+        (
+            "economic_loss.total",
+            "Economic loss (KRW): Sum over services",
+        ),
+        (
+            "person_hours_cut_off.total",
+            "Person-hours cut off: Sum over services",
+        ),
+        ("unmet_needs.total", "Unmet needs: Sum over services"),
+        (
+            "peak_cut_off_share.messaging",
+            "Peak share of the population cut off: Messaging",
+        ),
+        (
+            "peak_cut_off_share.login",
+            "Peak share of the population cut off: Log-in to other services",
+        ),
+    ];
+    for (name, label) in rows {
+        let m = &summary.metrics[name];
+        let (numbers, inputs, noise) = uncertainty_row(&text, label);
+        for (cell, truth) in numbers.iter().zip([m.stats.mean, m.stats.p05, m.stats.p95]) {
+            let words: Vec<&str> = cell.split(' ').collect();
+            let (value, half) = printed(&words);
+            assert!(
+                (value - truth).abs() <= half * (1.0 + 1e-9),
+                "{name}: {cell} for {truth}"
+            );
+        }
+        for (cell, truth) in [(inputs, m.input_share), (noise, m.noise_share)] {
+            let truth = truth.expect("the fixture is a run over inputs");
+            let (lo, hi) = share_words(&cell);
+            assert!(lo <= truth && truth <= hi, "{name}: {cell} for {truth}");
+        }
+    }
+    // The fixture's shares are not all alike: the money's valuation input makes part of the
+    // loss's spread, the adoption input most of the peak shares'.
+    let share = |name: &str| summary.metrics[name].input_share.expect("share");
+    assert!(share("economic_loss.total") > 0.2 && share("economic_loss.total") < 0.6);
+    assert!(share("peak_cut_off_share.messaging") > 0.7);
+    // The largest input share among the table's metrics, in words; and the headline's.
+    let mut shown: Vec<String> = ["economic_loss", "person_hours_cut_off", "unmet_needs"]
+        .iter()
+        .map(|f| format!("{f}.total"))
+        .collect();
+    shown.extend(
+        summary
+            .services
+            .iter()
+            .map(|s| format!("peak_cut_off_share.{}", s.id)),
+    );
+    let largest = shown.iter().map(|n| share(n)).fold(0.0, f64::max);
+    let said = format!(
+        "{:.0} % of the spread of peak share of the population cut off (",
+        largest * 100.0
+    );
+    assert!(text.contains(&said), "no {said:?} in {text}");
+    let headline = format!(
+        "For the headline figure: {:.0} % of the spread of economic loss (sum over services) \
+         comes from what we do not know of the inputs; the rest is chance",
+        share("economic_loss.total") * 100.0
+    );
+    assert!(text.contains(&headline), "no {headline:?}");
+}
+
+/// Issue 13: a run without `[[uncertain]]` inputs, or with `--central`, has no input shares in
+/// its summary, and the page says nothing about them.
+#[test]
+fn a_run_without_input_shares_has_no_uncertainty_section() {
+    let dir = fixture_copy();
+    let path = dir.path().join("summary.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
+    for metric in value["metrics"]
+        .as_object_mut()
+        .expect("metrics")
+        .values_mut()
+    {
+        let metric = metric.as_object_mut().expect("a metric");
+        metric.remove("input_share");
+        metric.remove("noise_share");
+    }
+    fs::write(&path, serde_json::to_string(&value).expect("JSON")).expect("write");
+    render(dir.path()).expect("render");
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("page");
+    assert!(!html.contains("id=\"uncertainty\""));
+    assert!(!page_text(&html).contains("What we do not know"));
 }

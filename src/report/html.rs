@@ -9,9 +9,10 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::Saved;
 use super::format::{self, MISSING, Measure};
 use super::input::{Input, RunFacts, Stats, Summary};
+use super::labels::{row_label, sentence};
 use crate::results::registry::{
     self, ECONOMIC_LOSS, FAMILIES, Family, INSTALLS, PEAK_CUT_OFF_SHARE, PERSON_HOURS_CUT_OFF,
-    PLATFORM_SHARE_AFTER, PLATFORM_SHARE_BEFORE, Scope, UNMET_NEEDS,
+    PLATFORM_SHARE_AFTER, PLATFORM_SHARE_BEFORE, UNMET_NEEDS,
 };
 
 const CSS: &str = r#"
@@ -35,6 +36,7 @@ figcaption { color: #444; font-size: 0.95rem; margin-top: 0.4rem; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 0.92rem; margin-bottom: 0.6rem; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+table.uncertainty { break-inside: avoid; page-break-inside: avoid; }
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 th { text-align: left; background: #f3f3f3; }
 th:first-child { width: 34%; }
@@ -94,6 +96,7 @@ pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &Markup) -> Strin
                 main {
                     (header(s))
                     (headline(s))
+                    (super::uncertainty::section(s))
                     (figures_section(figures))
                     (super::days::section(s, input.daily.as_ref()))
                     // Sections of compare, rank and sweep, when the folder has them.
@@ -555,41 +558,6 @@ pub(crate) const ALL_FIGURES: [&str; 7] = [
     "dependency_graph",
 ];
 
-/// A metric's row label: the service (or platform) name, "Total", and the segment if any.
-fn row_label(s: &Summary, name: &str) -> String {
-    let (family, subject, segment) = registry::split(name);
-    let scope = registry::family_named(family).map(Family::scope);
-    let service = |id: &str| s.services.iter().find(|x| x.id == id);
-    let node = |id: &str| s.nodes.iter().find(|x| x.id == id);
-    let subject = match (subject, scope) {
-        (None, _) if name.contains('.') => "Sum over services".to_string(),
-        (Some("any"), _) => "At least one service (each person once)".to_string(),
-        (None, _) => name.to_string(),
-        (Some(id), Some(Scope::SwitchedPlatform | Scope::Node)) => {
-            node(id).map_or(id, |n| n.display_name()).to_string()
-        }
-        (Some(id), Some(Scope::Service | Scope::PairwiseService)) => {
-            service(id).map_or(id, |x| x.display_name()).to_string()
-        }
-        (Some(id), None) => service(id)
-            .map(|x| x.display_name())
-            .or_else(|| node(id).map(|n| n.display_name()))
-            .unwrap_or(id)
-            .to_string(),
-    };
-    match segment {
-        Some(seg) => {
-            let name = s
-                .segments
-                .iter()
-                .find(|x| x.id == seg)
-                .map_or(seg, |x| x.display_name());
-            format!("{subject} — {name}")
-        }
-        None => subject,
-    }
-}
-
 /// Sort key inside a family: totals first, subjects (services, or platforms) in the scenario's
 /// order, then by segment.
 fn row_key(s: &Summary, name: &str) -> (bool, usize, usize, String) {
@@ -626,14 +594,6 @@ fn family_rank(s: &Summary, family: &str) -> usize {
             .position(|f| f.name == family)
             .map_or(FAMILIES.len() + 1, |i| i + 1)
     }
-}
-
-/// A registry meaning as a sentence: its first letter upper-case.
-fn sentence(meaning: &str) -> String {
-    let mut chars = meaning.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect::<String>()
-    })
 }
 
 #[cfg(test)]

@@ -15,8 +15,10 @@ mod font;
 mod format;
 mod html;
 mod input;
+mod labels;
 mod palette;
 mod sensitivity;
+mod uncertainty;
 
 use std::fs;
 use std::path::{Path, PathBuf};
