@@ -135,6 +135,11 @@ struct Tracking<'w> {
     /// Every channel is up, so nobody is cut off and no tie is cut whatever anyone installs.
     all_up: bool,
     reach: Arc<Reach>,
+    /// The last slice's count of agents cut off from this service only, with the `Outside` it
+    /// was counted against: reused while neither `reach` nor the outside changes (a slice per
+    /// clock hour and output step, but platforms change state only a few times a run). Cleared
+    /// whenever `reach` changes.
+    only: Option<(Arc<union::Outside>, Vec<f64>)>,
     weights: Arc<Vec<f64>>,
     track: ServiceTrack,
 }
@@ -202,6 +207,7 @@ pub fn simulate(
                 up: None,
                 all_up: false,
                 reach: memo.get(service, pairwise.all_channels(), pairwise, people, graph),
+                only: None,
                 weights: Arc::new(pairwise.weights.clone()),
                 track: ServiceTrack {
                     cut_by_segment: Vec::with_capacity(slices.len()),
@@ -222,6 +228,7 @@ pub fn simulate(
             }
             state.up = Some(up);
             state.all_up = up == state.pairwise.all_channels();
+            state.only = None;
             state.reach = if state.all_up || matches!(state.sets, Cow::Borrowed(_)) {
                 // Every channel back: nobody is cut off and no tie is cut, so nobody installs
                 // until something fails again (which counts afresh); the giant component can
@@ -249,16 +256,23 @@ pub fn simulate(
                 .track
                 .cut_by_segment
                 .push(reach.cut_by_segment.clone());
-            if let Some(free) = outsides.and_then(|o| o[s].free.as_ref()) {
-                state
-                    .track
-                    .pairwise_only
-                    .push(union::pairwise_only_by_segment(
-                        people,
-                        &state.pairwise.reaches_normally,
-                        &reach.reaching,
-                        free,
-                    ));
+            if let Some(outside) = outsides.map(|o| &o[s]) {
+                if let Some(free) = outside.free.as_ref() {
+                    let only = match &state.only {
+                        Some((counted, only)) if Arc::ptr_eq(counted, outside) => only.clone(),
+                        _ => {
+                            let only = union::pairwise_only_by_segment(
+                                people,
+                                &state.pairwise.reaches_normally,
+                                &reach.reaching,
+                                free,
+                            );
+                            state.only = Some((Arc::clone(outside), only.clone()));
+                            only
+                        }
+                    };
+                    state.track.pairwise_only.push(only);
+                }
             }
             state.track.ties_cut_share.push(reach.ties_cut_share);
             state.track.reachable_share.push(reach.reachable_share);
@@ -416,6 +430,7 @@ fn install(
         let up = state.up.unwrap_or(0);
         if !state.all_up && is & up != 0 && was & up == 0 {
             let reach = Arc::make_mut(&mut state.reach);
+            state.only = None;
             for who in [p, c] {
                 if !reach.reaching.put(who) && state.pairwise.reaches_normally.contains(who) {
                     reach.cut_by_segment[people.segment_of(who)] -= 1.0;
