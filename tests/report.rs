@@ -1000,3 +1000,137 @@ fn a_run_without_input_shares_has_no_uncertainty_section() {
     assert!(!html.contains("id=\"uncertainty\""));
     assert!(!page_text(&html).contains("What we do not know"));
 }
+
+/// The width of `text` in DejaVu Sans (the page's first font, and the one bundled for the
+/// figures) at `size` px per em, from the font's advances.
+fn text_width(text: &str, size: f64) -> f64 {
+    use ab_glyph::{Font, FontRef};
+    let font = FontRef::try_from_slice(include_bytes!("../assets/fonts/DejaVuSans.ttf"))
+        .expect("bundled font");
+    let per_em = f64::from(font.units_per_em().unwrap_or(2048.0));
+    text.chars()
+        .map(|c| f64::from(font.h_advance_unscaled(font.glyph_id(c))))
+        .sum::<f64>()
+        * size
+        / per_em
+}
+
+/// The text of each cell of each row of an HTML table, tags removed and entities made plain.
+fn table_cells(table: &str) -> Vec<Vec<(bool, String)>> {
+    let plain = |cell: &str| {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in cell.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    };
+    table
+        .split("<tr")
+        .skip(1)
+        .map(|row| {
+            let row = row.split("</tr>").next().unwrap_or(row);
+            let mut cells = Vec::new();
+            for (i, _) in row.match_indices("<t") {
+                let rest = &row[i + 2..];
+                let header = rest.starts_with('h');
+                if !(header || rest.starts_with('d'))
+                    || rest[1..].starts_with(|c: char| c.is_alphanumeric())
+                {
+                    continue;
+                }
+                let body = rest.split_once('>').map_or("", |(_, b)| b);
+                let end = body
+                    .find(if header { "</th>" } else { "</td>" })
+                    .unwrap_or(body.len());
+                cells.push((header, plain(&body[..end])));
+            }
+            cells
+        })
+        .collect()
+}
+
+/// The tables of a page that cannot fit the width of an A4 page in print: with auto table
+/// layout a column is as wide as its widest unbreakable piece (words split at ordinary spaces;
+/// numbers keep their units by no-break spaces) plus its padding, so a table whose columns add
+/// up to more than the 180 mm between the margins runs over the page or into itself.
+fn tables_too_wide_for_a4(html: &str) -> Vec<String> {
+    // Print: tables at 0.8rem (12.8 px), cells padded 0.4rem each side; 180 mm is 680 px.
+    const SIZE: f64 = 12.8;
+    const PADDING: f64 = 2.0 * 0.4 * 16.0;
+    const WIDTH: f64 = 180.0 / 25.4 * 96.0;
+    // Headers are bold: DejaVu Sans Bold is at most about 15 % wider than the book face.
+    const BOLD: f64 = 1.15;
+    let mut wide = Vec::new();
+    for table in html.split("<table").skip(1) {
+        let table = table.split("</table>").next().unwrap_or(table);
+        let rows = table_cells(table);
+        let mut columns: Vec<f64> = Vec::new();
+        for row in &rows {
+            for (i, (header, text)) in row.iter().enumerate() {
+                let scale = if *header { BOLD } else { 1.0 };
+                let piece = text
+                    .split(' ')
+                    .map(|w| text_width(w, SIZE) * scale)
+                    .fold(0.0, f64::max);
+                if columns.len() <= i {
+                    columns.resize(i + 1, 0.0);
+                }
+                columns[i] = columns[i].max(piece + PADDING);
+            }
+        }
+        let total: f64 = columns.iter().sum();
+        if total > WIDTH {
+            let head: String = rows.first().map_or(String::new(), |r| {
+                r.iter()
+                    .map(|(_, t)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            });
+            wide.push(format!("{total:.0} px > {WIDTH:.0} px: {head}"));
+        }
+    }
+    wide
+}
+
+/// Issue 12: printed, the tables' columns ran into each other ("95 % interval of the mean"
+/// over p05 and p50; a day's "(48.4 bn to 110.3 bn)" over the next column): fixed layout and
+/// cells that could not wrap. The page's stylesheet lets the browser size columns by content and
+/// cells wrap, and every table of the fixture's page and of a whole folder's (compare, rank,
+/// sweep) fits A4 between the margins.
+#[test]
+fn every_table_fits_a_printed_page() {
+    let dir = fixture_copy();
+    render(dir.path()).expect("render");
+    let fixture = fs::read_to_string(dir.path().join("report.html")).expect("page");
+    // The model above holds only for auto layout and cells that wrap.
+    for bad in ["table-layout: fixed", "nowrap"] {
+        assert!(!fixture.contains(bad), "the stylesheet says {bad}");
+    }
+    let root = tempfile::tempdir().expect("temporary folder");
+    let whole = whole_folder(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml"),
+        root.path(),
+    );
+    concrisk().arg("report").arg(&whole).assert().success();
+    let folder = fs::read_to_string(whole.join("report.html")).expect("page");
+    assert!(folder.matches("<table").count() > fixture.matches("<table").count());
+    for (name, html) in [("fixture", &fixture), ("example", &folder)] {
+        let wide = tables_too_wide_for_a4(html);
+        assert!(wide.is_empty(), "{name}: {wide:#?}");
+    }
+    // The measure sees a table too wide: twelve columns of "KRW 123.4 bn" do not fit.
+    let row = "<td class=\"num\">KRW\u{a0}123.4\u{a0}bn</td>".repeat(12);
+    assert_eq!(
+        tables_too_wide_for_a4(&format!("<table><tr>{row}</tr></table>")).len(),
+        1
+    );
+}

@@ -33,14 +33,17 @@ div.warnings { border-left: 4px solid #D55E00; padding: 0.2rem 0.8rem; backgroun
 figure { margin: 1.5rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #ddd; }
 figcaption { color: #444; font-size: 0.95rem; margin-top: 0.4rem; }
-table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 0.92rem; margin-bottom: 0.6rem; }
+/* Columns sized by their content (auto layout): a column is never narrower than its widest
+   unbreakable piece (a number keeps its unit by a no-break space; an interval breaks after "to"),
+   so cells wrap rather than run into their neighbours, on screen and on paper. */
+table { border-collapse: collapse; width: 100%; font-size: 0.92rem; margin-bottom: 0.6rem; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 table.uncertainty { break-inside: avoid; page-break-inside: avoid; }
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 th { text-align: left; background: #f3f3f3; }
 th:first-child { width: 34%; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 dl.run { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1.2rem; }
 dl.run dt { font-weight: bold; }
 dl.run dd { margin: 0; }
@@ -53,7 +56,10 @@ pre { background: #f3f3f3; padding: 0.8rem 1rem; overflow-x: auto; white-space: 
   /* Two figures to a page (A4 or Letter) rather than one and a half: a little narrower. */
   figure { margin: 0.6rem 0 1rem; }
   figure svg { border: none; width: 86%; margin: 0 auto; }
-  #reproduce, #sources { break-inside: avoid; page-break-inside: avoid; }
+  #reproduce, #sources, dl.run { break-inside: avoid; page-break-inside: avoid; }
+  /* Eight columns of figures fit the width of A4 or Letter at this size. */
+  table { font-size: 0.8rem; }
+  th, td { padding: 0.25rem 0.4rem; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -400,7 +406,7 @@ fn family_table(s: &Summary, family: &str) -> Markup {
                         td title=(name) { (row_label(s, name)) }
                         td.num { (fmt(m.mean)) }
                         td.num { (fmt(beyond_rounding(m.se, m.mean))) }
-                        td.num { (fmt(m.mean_lo)) "\u{a0}to\u{a0}" (fmt(m.mean_hi)) }
+                        td.num { (fmt(m.mean_lo)) "\u{a0}to " (fmt(m.mean_hi)) }
                         td.num { (fmt(m.p05)) }
                         td.num { (fmt(m.p50)) }
                         td.num { (fmt(m.p95)) }

@@ -176,7 +176,7 @@ pub(crate) fn section(s: &Summary) -> Markup {
                                 (measure.heading(&s.currency)) ": " (row_label(s, &row.name))
                             }
                             td.num { (measure.value(m.mean)) }
-                            td.num { (measure.value(m.p05)) "\u{a0}to\u{a0}" (measure.value(m.p95)) }
+                            td.num { (measure.value(m.p05)) "\u{a0}to " (measure.value(m.p95)) }
                             @if row.varies() {
                                 td.num { (percent(row.inputs)) }
                                 td.num { (percent(row.noise)) }

@@ -53,9 +53,11 @@ impl Back {
             Some(s) => s.words(h),
             None => format!("hour {}", format::count(h)),
         };
-        // The span's ends beside the median: times only on the median's date.
-        let beside = |h: f64, median: f64| match start {
-            Some(s) => s.words_beside(h, median),
+        // Each time leaves out its date only when it is the date just said: the span's start
+        // beside the median, its end beside its start ("between 16 Oct 20:16 and 16:56" read as
+        // one date when the end was on the 17th).
+        let beside = |h: f64, before: f64| match start {
+            Some(s) => s.words_beside(h, before),
             None => format::count(h),
         };
         let text = match (r.p05, r.p50, r.p95) {
@@ -64,7 +66,7 @@ impl Back {
                 at(median),
                 if start.is_some() { "" } else { "hours " },
                 beside(early, median),
-                beside(late, median)
+                beside(late, early)
             ),
             (_, Some(median), Some(_)) => format!("back at {}", at(median)),
             (_, Some(median), None) => format!(
@@ -327,5 +329,29 @@ mod tests {
             )
         );
         assert_eq!(Back(None).words(None), "");
+    }
+
+    #[test]
+    fn a_time_leaves_out_its_date_only_beside_the_same_date() {
+        let start = clock::Start::parse("2022-10-15T15:00:00+09:00").expect("a start");
+        // Median 17 Oct 05:05, 5 % back by 16 Oct 20:16, 95 % by 17 Oct 16:56 (the Kakao
+        // Channel row): the end follows a time of the 16th, so it names its date.
+        let hours = |day: f64, h: f64, m: f64| (day - 15.0) * 24.0 + h + m / 60.0 - 15.0;
+        let b = back(
+            Some(hours(16.0, 20.0, 16.0)),
+            Some(hours(17.0, 5.0, 5.0)),
+            Some(hours(17.0, 16.0, 56.0)),
+            1.0,
+        );
+        assert_eq!(
+            b.words(Some(start)),
+            "back at 17 Oct 05:05 (median; 90\u{a0}% between 16 Oct 20:16 and 17 Oct 16:56)"
+        );
+        // All on one date: times alone after the first.
+        let b = back(Some(34.0), Some(36.0), Some(38.0), 1.0);
+        assert_eq!(
+            b.words(Some(start)),
+            "back at 17 Oct 03:00 (median; 90\u{a0}% between 01:00 and 05:00)"
+        );
     }
 }
