@@ -193,7 +193,7 @@ impl Figure for Capacity<'_> {
             .draw()?;
         labels.draw(&plot, &chart)?;
         let text_size = palette::TICK - 2;
-        for (i, (_, s, back)) in self.rows.iter().enumerate() {
+        for (i, (_, s, _)) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             chart.draw_series(
                 s.hours
@@ -205,6 +205,27 @@ impl Figure for Capacity<'_> {
                         Rectangle::new([(h, y - 0.4), (end, y + 0.4)], ramp(c).filled())
                     }),
             )?;
+        }
+        // The event windows under the marks and words, so that a dashed line never runs
+        // through a label.
+        for (start, end) in event_windows(&self.summary.events, horizon) {
+            for x in [start, end] {
+                chart.draw_series(DashedLineSeries::new(
+                    [(x, -0.5), (x, n as f64 - 0.5)],
+                    8,
+                    6,
+                    INK.stroke_width(2),
+                ))?;
+            }
+        }
+        // The span's bar at most 5 px thick whatever the rows' height, so that the median's
+        // dot (10 px across, ringed in white) always stands out of it.
+        let row_px = (chart.backend_coord(&(0.0, 0.0)).1 - chart.backend_coord(&(0.0, 1.0)).1)
+            .abs()
+            .max(1);
+        let bar = (2.5 / f64::from(row_px)).min(0.05);
+        for (i, (_, _, back)) in self.rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
             // When each came back: the 5 %–95 % span as a bar in the upper part of the row, the
             // median as a dot on it, and the words under them in the lower part, starting where
             // the bar starts (as far right as the plot allows), so that they never cover the marks.
@@ -215,16 +236,15 @@ impl Figure for Capacity<'_> {
             let marks = y + 0.2;
             if let Some((a, b)) = back.span().filter(|(a, b)| b > a) {
                 chart.draw_series(std::iter::once(Rectangle::new(
-                    [(a, marks - 0.05), (b, marks + 0.05)],
+                    [(a, marks - bar), (b, marks + bar)],
                     INK.filled(),
                 )))?;
             }
             if let Some(median) = back.0.and_then(|r| r.p50) {
-                chart.draw_series(std::iter::once(Circle::new(
-                    (median, marks),
-                    5,
-                    INK.filled(),
-                )))?;
+                chart.draw_series([
+                    Circle::new((median, marks), 7, WHITE.filled()),
+                    Circle::new((median, marks), 5, INK.filled()),
+                ])?;
             }
             let (x0, row_y) = chart.backend_coord(&(0.0, y));
             let (x_end, _) = chart.backend_coord(&(horizon, y));
@@ -253,16 +273,6 @@ impl Figure for Capacity<'_> {
                 plotters::style::text_anchor::VPos::Center,
             ));
             plot.draw(&Text::new(text, (left, text_y), style))?;
-        }
-        for (start, end) in event_windows(&self.summary.events, horizon) {
-            for x in [start, end] {
-                chart.draw_series(DashedLineSeries::new(
-                    [(x, -0.5), (x, n as f64 - 0.5)],
-                    8,
-                    6,
-                    INK.stroke_width(2),
-                ))?;
-            }
         }
         let mut entries: Vec<(Swatch, String)> = [
             (1.0, "Full capacity"),
