@@ -214,8 +214,18 @@ pub fn pairwise_only_by_segment(
     reaching: &FixedBitSet,
     free: &FixedBitSet,
 ) -> Vec<f64> {
-    let starts = &people.segment_starts;
     let (normally, reaching, free) = (normally.as_slice(), reaching.as_slice(), free.as_slice());
+    count_by_segment(people, |word| {
+        normally.get(word).copied().unwrap_or(0)
+            & !reaching.get(word).copied().unwrap_or(0)
+            & free.get(word).copied().unwrap_or(0)
+    })
+}
+
+/// Per segment: the agents whose bits are set in `word(w)`, the `w`-th word of a bitset over
+/// all agents.
+pub fn count_by_segment(people: &People, word: impl Fn(usize) -> usize) -> Vec<f64> {
+    let starts = &people.segment_starts;
     const BITS: usize = usize::BITS as usize;
     (0..starts.len() - 1)
         .map(|g| {
@@ -223,19 +233,16 @@ pub fn pairwise_only_by_segment(
             let mut count = 0u64;
             let mut agent = start;
             while agent < end {
-                let word = agent / BITS;
+                let w = agent / BITS;
                 let first = agent % BITS;
-                let last = (end - word * BITS).min(BITS);
-                let bits = normally.get(word).copied().unwrap_or(0)
-                    & !reaching.get(word).copied().unwrap_or(0)
-                    & free.get(word).copied().unwrap_or(0);
+                let last = (end - w * BITS).min(BITS);
                 let span = if last - first == BITS {
                     usize::MAX
                 } else {
                     ((1usize << (last - first)) - 1) << first
                 };
-                count += u64::from((bits & span).count_ones());
-                agent = word * BITS + last;
+                count += u64::from((word(w) & span).count_ones());
+                agent = w * BITS + last;
             }
             count as f64
         })

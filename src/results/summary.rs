@@ -225,6 +225,11 @@ pub struct Metric {
     /// The share of the variance within input samples: the replications' noise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_share: Option<f64>,
+    /// In a run over `[[uncertain]]` inputs, the same statistics in the central run (every
+    /// input as written, the same replications' streams): the band chance alone gives, beside
+    /// the band with the inputs. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub central: Option<Stats>,
 }
 
 /// The per-step bands of every time series.
@@ -372,7 +377,8 @@ impl Summary {
                 .iter()
                 .zip(&results.summaries)
                 .zip(&results.shares)
-                .map(|((column, stats), shares)| {
+                .enumerate()
+                .map(|(m, ((column, stats), shares))| {
                     (
                         column.name.clone(),
                         Metric {
@@ -380,6 +386,7 @@ impl Summary {
                             stats: *stats,
                             input_share: shares.map(|s| s.input),
                             noise_share: shares.map(|s| s.noise),
+                            central: results.central_summaries.get(m).copied(),
                         },
                     )
                 })

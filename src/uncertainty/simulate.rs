@@ -10,7 +10,8 @@
 //!   plans on top of the run's replications).
 //! - World inputs: a world per sample, built before its group runs and dropped after, then the
 //!   central world for the summary (cost: `input_samples` + 1 world builds; one world in memory
-//!   at a time).
+//!   at a time). When the world inputs are all adoption shares, each world keeps the contact
+//!   graph and thresholds of the one before ([`World::readopt`]).
 
 use std::ops::Range;
 
@@ -33,11 +34,13 @@ pub fn simulate_samples(
     let acts = |kind: Acts| central.uncertain.iter().any(|u| u.acts == kind);
     if acts(Acts::World) {
         let mut outcomes = Vec::with_capacity(central.run.replications as usize);
+        let mut previous: Option<World> = None;
         for (sample, group) in samples.iter().zip(groups) {
-            let world = World::build_observed(sample.clone(), progress)?;
-            outcomes.extend(group_of(&world, group, progress));
+            let world = World::build_after(previous.take(), sample.clone(), progress)?;
+            let world = previous.insert(world);
+            outcomes.extend(group_of(world, group, progress));
         }
-        let world = World::build_observed(central, progress)?;
+        let world = World::build_after(previous, central, progress)?;
         return Ok(Simulated { world, outcomes });
     }
     if !acts(Acts::Engine) {

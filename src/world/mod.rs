@@ -6,6 +6,7 @@ mod classes;
 pub mod memory;
 mod pairwise;
 mod people;
+mod readopt;
 
 pub use classes::{ServiceClass, pairwise_classes};
 pub use pairwise::Pairwise;
@@ -100,6 +101,27 @@ impl World {
                 )
             }
         };
+        let thresholds = thresholds(&scenario, people.count());
+        Ok(Self::assemble(
+            scenario,
+            platform_bit,
+            people,
+            contacts,
+            thresholds,
+            observer,
+        ))
+    }
+
+    /// The world from its drawn parts: each pairwise service's sets and census over the ties,
+    /// and every service's classes, both read from who holds which platform.
+    fn assemble(
+        scenario: Scenario,
+        platform_bit: Vec<Option<u32>>,
+        people: People,
+        contacts: Option<ContactGraph>,
+        thresholds: Vec<Option<Vec<f32>>>,
+        observer: &dyn BuildObserver,
+    ) -> World {
         observer.stage(
             Stage::Classes,
             people.count() as u64 * scenario.services.len() as u64,
@@ -133,29 +155,7 @@ impl World {
                 )
             })
             .collect();
-        let thresholds = scenario
-            .switching
-            .iter()
-            .map(|rule| {
-                rule.threshold.as_ref().map(|distribution| {
-                    let mut thresholds = vec![0.0f32; people.count()];
-                    thresholds
-                        .par_chunks_mut(1 << 16)
-                        .enumerate()
-                        .for_each(|(chunk, values)| {
-                            let mut rng = StreamKey::new(scenario.run.seed, 0, Domain::Thresholds)
-                                .then_id(&scenario.nodes[rule.platform].id)
-                                .then(chunk as u64)
-                                .stream();
-                            for value in values {
-                                *value = distribution.sample(&mut rng) as f32;
-                            }
-                        });
-                    thresholds
-                })
-            })
-            .collect();
-        Ok(World {
+        World {
             scenario,
             platform_bit,
             people,
@@ -163,11 +163,38 @@ impl World {
             contacts,
             pairwise,
             thresholds,
-        })
+        }
     }
 
     /// Whether node `node` is a platform (not infrastructure).
     pub fn is_platform(&self, node: usize) -> bool {
         self.scenario.nodes[node].layer == Layer::Platform
     }
+}
+
+/// For each switching rule with a threshold, each agent's fractional threshold, drawn in chunks
+/// of 2^16 agents from streams keyed by the rule's platform and the chunk.
+fn thresholds(scenario: &Scenario, agents: usize) -> Vec<Option<Vec<f32>>> {
+    scenario
+        .switching
+        .iter()
+        .map(|rule| {
+            rule.threshold.as_ref().map(|distribution| {
+                let mut thresholds = vec![0.0f32; agents];
+                thresholds
+                    .par_chunks_mut(1 << 16)
+                    .enumerate()
+                    .for_each(|(chunk, values)| {
+                        let mut rng = StreamKey::new(scenario.run.seed, 0, Domain::Thresholds)
+                            .then_id(&scenario.nodes[rule.platform].id)
+                            .then(chunk as u64)
+                            .stream();
+                        for value in values {
+                            *value = distribution.sample(&mut rng) as f32;
+                        }
+                    });
+                thresholds
+            })
+        })
+        .collect()
 }

@@ -11,7 +11,10 @@
 //! that differs from another only in valuation inputs (value of time, values per unmet need)
 //! re-prices the same counts without simulating again. In a Saltelli design with `k_w` world,
 //! `k_e` engine and `k_v` valuation inputs that is `N (2 + k_w + k_e)` simulations instead of
-//! `N (2 + k)`, and `N (2 + k_w)` worlds when any input acts on the world (else one).
+//! `N (2 + k)`, and `N (2 + k_w)` worlds when any input acts on the world (else one). A world
+//! whose inputs are all adoption shares keeps the contact graph and thresholds of the world
+//! before it ([`World::readopt`]) and redraws only the platforms, the pairwise census and the
+//! classes.
 
 pub mod files;
 
@@ -150,12 +153,17 @@ pub fn evaluate(
     // The columns follow the scenario's structure (services, segments), which no input changes.
     let metrics = metrics::names(baseline);
     let mut means = vec![Vec::new(); points.len()];
+    let mut previous: Option<World> = None;
     for engine_groups in groups.values() {
         let first = engine_groups.values().next().map_or(0, |g| g[0]);
-        let mut world = World::build_observed(scenarios[first].clone(), progress)?;
+        let scenario = scenarios[first].clone();
+        // Points whose world inputs are all adoption shares keep the previous world's contact
+        // graph and thresholds: `readopt` redraws only who holds which platform.
+        let world = World::build_after(previous.take(), scenario, progress)?;
+        let world = previous.insert(world);
         for group in engine_groups.values() {
             world.scenario = scenarios[group[0]].clone();
-            let outcomes = replications(&world, progress);
+            let outcomes = replications(world, progress);
             for &point in group {
                 means[point] = column_means(&Sample::of(&scenarios[point], &outcomes));
             }
