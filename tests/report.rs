@@ -861,7 +861,8 @@ fn share_words(cell: &str) -> (f64, f64) {
     ((p - 0.5) / 100.0, (p + 0.5) / 100.0)
 }
 
-/// The uncertainty table's row of `label`: mean, p05, p95, then the two shares as printed.
+/// The uncertainty table's row of `label`: mean, p05, p95, the central run's p05 and p95, then
+/// the two shares as printed.
 fn uncertainty_row(text: &str, label: &str) -> (Vec<String>, String, String) {
     let section = text
         .split_once("What we do not know")
@@ -873,10 +874,11 @@ fn uncertainty_row(text: &str, label: &str) -> (Vec<String>, String, String) {
         .unwrap_or_else(|| panic!("no row {label:?} in {section}"))
         .1;
     let words: Vec<&str> = row.split(' ').collect();
-    // "1.4 tn 481.4 bn to 2.8 tn 38 % 62 %": numbers with an optional suffix, "to" between.
+    // "1.4 tn 481.4 bn to 2.8 tn 636.1 bn to 2.0 tn 38 % 62 %": numbers with an optional suffix,
+    // "to" between.
     let mut i = 0;
     let mut numbers = Vec::new();
-    while numbers.len() < 3 {
+    while numbers.len() < 5 {
         let has_suffix = words
             .get(i + 1)
             .is_some_and(|w| ["k", "M", "bn", "tn", "%"].contains(w));
@@ -933,7 +935,15 @@ fn the_page_says_how_much_of_each_band_is_what_we_do_not_know() {
     for (name, label) in rows {
         let m = &summary.metrics[name];
         let (numbers, inputs, noise) = uncertainty_row(&text, label);
-        for (cell, truth) in numbers.iter().zip([m.stats.mean, m.stats.p05, m.stats.p95]) {
+        let central = m.central.expect("the fixture has the central run");
+        let truths = [
+            m.stats.mean,
+            m.stats.p05,
+            m.stats.p95,
+            central.p05,
+            central.p95,
+        ];
+        for (cell, truth) in numbers.iter().zip(truths) {
             let words: Vec<&str> = cell.split(' ').collect();
             let (value, half) = printed(&words);
             assert!(

@@ -1,6 +1,7 @@
 //! The page's section on what we do not know, for a run over `[[uncertain]]` inputs: for the
 //! headline metrics, the mean and 5th–95th percentile band over the inputs and the replications
-//! together, and the shares of each metric's variance that the inputs and the replications'
+//! together, beside it the central run's band (every input as written: chance alone, from
+//! `summary.json`'s `central`), and the shares of each metric's variance that the inputs and the replications'
 //! chance explain (`summary.json`'s `input_share` and `noise_share`), with a sentence in words
 //! for the largest input share. A run without `[[uncertain]]`, or with `--central`, has no
 //! shares and gets no section.
@@ -143,6 +144,8 @@ pub(crate) fn section(s: &Summary) -> Markup {
         .iter()
         .find(|r| r.name == s.headline())
         .filter(|r| r.varies());
+    // Summaries written before `central` have none: the column is left out then.
+    let central = rows.iter().any(|r| r.metric.central.is_some());
     html! {
         section id="uncertainty" {
             h2 { "What we do not know" }
@@ -163,6 +166,7 @@ pub(crate) fn section(s: &Summary) -> Markup {
                     tr {
                         th { "Metric" } th.num { "Mean" }
                         th.num { "p05 to p95, inputs and chance" }
+                        @if central { th.num { "p05 to p95 of the central run: chance alone" } }
                         th.num { "Share of the variance from the inputs" }
                         th.num { "Share from chance" }
                     }
@@ -177,6 +181,14 @@ pub(crate) fn section(s: &Summary) -> Markup {
                             }
                             td.num { (measure.value(m.mean)) }
                             td.num { (measure.value(m.p05)) "\u{a0}to " (measure.value(m.p95)) }
+                            @if central {
+                                @match &row.metric.central {
+                                    Some(c) => td.num {
+                                        (measure.value(c.p05)) "\u{a0}to " (measure.value(c.p95))
+                                    },
+                                    None => td.num { (MISSING) },
+                                }
+                            }
                             @if row.varies() {
                                 td.num { (percent(row.inputs)) }
                                 td.num { (percent(row.noise)) }
@@ -188,10 +200,10 @@ pub(crate) fn section(s: &Summary) -> Markup {
                 }
             }
             p.note {
-                "A share is " (MISSING) " where the metric does not vary. The timeline's dotted \
-                 edges are the central run's band (every input as written, the same replications' \
-                 draws): the band with the inputs beside it shows how much of it is what we do not \
-                 know."
+                "The central run takes every input as written, on the same replications' draws: \
+                 its band is what chance alone makes, and the band with the inputs beside it shows \
+                 how much is what we do not know (the timeline dots the same for each series). A \
+                 share is " (MISSING) " where the metric does not vary."
             }
         }
     }
