@@ -56,8 +56,10 @@ impl Figure for IntervalBars {
             .iter()
             .map(|r| finite(r.lo).min(finite(r.mean)))
             .fold(0.0, f64::min);
-        // Room on the right for the value labels.
+        // Room on the right for the value labels; below 0 (an interval of a first-order index
+        // can reach there) a little room too, so that its whisker's cap does not sit on the frame.
         let (lo, hi) = padded(lo, hi * 1.45);
+        let lo = if lo < 0.0 { lo - 0.04 * (hi - lo) } else { lo };
         let (w, _) = plot.dim_in_pixel();
         let labels = RowLabels::in_plot(&plot, &names, 340);
         let x_ticks = fit_values(&plot, w.saturating_sub(labels.width + 50), (lo, hi), |x| {
