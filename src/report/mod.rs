@@ -15,6 +15,7 @@ mod font;
 mod format;
 mod html;
 mod input;
+mod lost;
 mod palette;
 mod sensitivity;
 
