@@ -1303,7 +1303,8 @@ fn back_at_is_the_median_return_with_its_five_to_ninety_five_span() {
 
 /// Issue 12: people ever cut off. A fixed outage of the one platform, twice (2–7 h and 12–15 h):
 /// the people ever cut off are its holders, each once however often they lost it, exactly (no
-/// noise given the drawn world: tolerance 1e-9 relative), while their hours add up (8 h each).
+/// noise given the drawn world: tolerance 1e-9 relative), while their hours add up (8 h each),
+/// so that the hours per person who lost it are 8 exactly.
 #[test]
 fn people_ever_cut_off_are_the_holders_once_however_often_they_lose_it() {
     let text = one_app("", r#"{ platform = "app" }"#, "", "5")
@@ -1313,6 +1314,13 @@ fn people_ever_cut_off_are_the_holders_once_however_often_they_lose_it() {
     sim.assert_mean("people_ever_cut_off.pay", holders);
     sim.assert_mean("people_ever_cut_off.any", holders);
     sim.assert_mean("person_hours_cut_off.pay", holders * 8.0);
+    // Hours per person who lost it: the 8 hours each holder lost, with no noise at all.
+    let per = concrisk::results::per_person::who_lost_it(&sim.names, &sim.values);
+    for name in ["person_hours_cut_off.pay", "person_hours_cut_off.any"] {
+        let p = per[name];
+        assert!((p.mean - 8.0).abs() < 1e-9 && p.se < 1e-9, "{name}: {p:?}");
+        assert!((p.people - holders).abs() < 1e-9 * holders, "{name}: {p:?}");
+    }
 }
 
 /// `two_services` with `b` on a second data centre that fails at 10–13 h, after `a`'s 2–7 h.

@@ -264,10 +264,14 @@ fn block(
                 Some(per_hour) => {
                     let mut attempts_event = 0.0;
                     let mut attempts_base = 0.0;
-                    for cell in 0..cells {
-                        if plan.classes[cell % classes].is_open(k) {
-                            attempts_event += scratch.demand[cell] * scratch.reach_event[cell];
-                            attempts_base += scratch.demand[cell] * scratch.reach_base[cell];
+                    // Cell order (slice-major), as the sums have always been added.
+                    for row in 0..slices.len() {
+                        for (c, class) in plan.classes.iter().enumerate() {
+                            if class.is_open(k) {
+                                let cell = row * classes + c;
+                                attempts_event += scratch.demand[cell] * scratch.reach_event[cell];
+                                attempts_base += scratch.demand[cell] * scratch.reach_base[cell];
+                            }
                         }
                     }
                     let capacity_here = per_hour * block_hours;
@@ -286,38 +290,40 @@ fn block(
                 }
             },
         };
-        for cell in 0..cells {
-            let class = &plan.classes[cell % classes];
-            if !class.is_open(k) {
-                continue;
-            }
+        let offline = {
+            let base = success * accept_base;
+            ((success * accept_event).min(base), base)
+        };
+        for row in 0..slices.len() {
             let (p_event, p_base) = match channel {
-                Channel::Platform(node) => (capacity[first + cell / classes][*node], 1.0),
-                Channel::Offline(_) => {
-                    let base = success * accept_base;
-                    ((success * accept_event).min(base), base)
-                }
+                Channel::Platform(node) => (capacity[first + row][*node], 1.0),
+                Channel::Offline(_) => offline,
             };
-            scratch.p_event[cell * m + k] = p_event;
-            scratch.p_base[cell * m + k] = p_base;
-            scratch.reach_event[cell] *= 1.0 - p_event;
-            scratch.reach_base[cell] *= 1.0 - p_base;
+            for (c, class) in plan.classes.iter().enumerate() {
+                if !class.is_open(k) {
+                    continue;
+                }
+                let cell = row * classes + c;
+                scratch.p_event[cell * m + k] = p_event;
+                scratch.p_base[cell * m + k] = p_base;
+                scratch.reach_event[cell] *= 1.0 - p_event;
+                scratch.reach_base[cell] *= 1.0 - p_base;
+            }
         }
     }
     // Stranded: the chance that no open channel serves a need, beyond the baseline's chance.
     // Weighted by the class's people, not its needs: a moment without demand still counts.
-    for (cell, (event, base)) in scratch
-        .reach_event
-        .iter()
-        .zip(&scratch.reach_base)
-        .enumerate()
-    {
-        let s = cell / classes;
-        let c = cell % classes;
-        let weight = weights.map_or(plan.classes[c].weight, |w| w[first + s][c]);
-        let stranded = weight * (event - base).max(0.0);
-        out.stranded[first + s] += stranded;
-        out.stranded_hours[plan.classes[c].segment] += stranded * slices[s].length();
+    for (s, slice) in slices.iter().enumerate() {
+        let cells = s * classes..(s + 1) * classes;
+        let reach = scratch.reach_event[cells.clone()]
+            .iter()
+            .zip(&scratch.reach_base[cells]);
+        for (c, (class, (event, base))) in plan.classes.iter().zip(reach).enumerate() {
+            let weight = weights.map_or(class.weight, |w| w[first + s][c]);
+            let stranded = weight * (event - base).max(0.0);
+            out.stranded[first + s] += stranded;
+            out.stranded_hours[class.segment] += stranded * slice.length();
+        }
     }
     if out.unserved.capacity() > 0 {
         out.unserved.extend(
@@ -330,42 +336,43 @@ fn block(
     }
     let means = &mut out.means;
     let deferrable = plan.service.deferrable_hours;
-    for cell in 0..cells {
-        let demand = scratch.demand[cell];
-        if demand <= 0.0 {
-            continue;
-        }
-        let s = cell / classes;
-        let c = cell % classes;
-        let class = &plan.classes[c];
-        let slice = &slices[s];
-        let p_event = &scratch.p_event[cell * m..(cell + 1) * m];
-        let p_base = &scratch.p_base[cell * m..(cell + 1) * m];
-        let delayed_share = if deferrable <= 0.0 {
-            0.0
-        } else if !cut.cut[first + s][c] {
-            // A channel still works for these people: the need is retried and met late.
-            1.0
-        } else {
-            let met_from = cut.run_end[first + s][c] - deferrable;
-            ((slice.end - met_from.max(slice.start)) / slice.length()).clamp(0.0, 1.0)
-        };
-        let mut reach_base = 1.0;
-        for i in 0..m {
-            let lost = reach_base * (p_base[i] - p_event[i]);
-            reach_base *= 1.0 - p_base[i];
-            if lost <= 0.0 {
+    for (s, slice) in slices.iter().enumerate() {
+        for (c, class) in plan.classes.iter().enumerate() {
+            let cell = s * classes + c;
+            let demand = scratch.demand[cell];
+            if demand <= 0.0 {
                 continue;
             }
-            let mut still = demand * lost;
-            for j in i + 1..m {
-                if p_event[j] > 0.0 {
-                    means[plan.category_index(class.segment, i, j)] += still * p_event[j];
-                    still *= 1.0 - p_event[j];
+            let p_event = &scratch.p_event[cell * m..(cell + 1) * m];
+            let p_base = &scratch.p_base[cell * m..(cell + 1) * m];
+            let delayed_share = if deferrable <= 0.0 {
+                0.0
+            } else if !cut.cut[first + s][c] {
+                // A channel still works for these people: the need is retried and met late.
+                1.0
+            } else {
+                let met_from = cut.run_end[first + s][c] - deferrable;
+                ((slice.end - met_from.max(slice.start)) / slice.length()).clamp(0.0, 1.0)
+            };
+            let mut reach_base = 1.0;
+            for i in 0..m {
+                let lost = reach_base * (p_base[i] - p_event[i]);
+                reach_base *= 1.0 - p_base[i];
+                if lost <= 0.0 {
+                    continue;
                 }
+                // The categories (segment, i, ·), as `ServicePlan::category_index` lays them out.
+                let row = &mut means[plan.category_index(class.segment, i, 0)..][..m + 2];
+                let mut still = demand * lost;
+                for j in i + 1..m {
+                    if p_event[j] > 0.0 {
+                        row[j] += still * p_event[j];
+                        still *= 1.0 - p_event[j];
+                    }
+                }
+                row[m] += still * (1.0 - delayed_share);
+                row[m + 1] += still * delayed_share;
             }
-            means[plan.category_index(class.segment, i, m)] += still * (1.0 - delayed_share);
-            means[plan.category_index(class.segment, i, m + 1)] += still * delayed_share;
         }
     }
 }

@@ -214,12 +214,49 @@ pub fn pairwise_only_by_segment(
     reaching: &FixedBitSet,
     free: &FixedBitSet,
 ) -> Vec<f64> {
+    let starts = &people.segment_starts;
     let (normally, reaching, free) = (normally.as_slice(), reaching.as_slice(), free.as_slice());
-    count_by_segment(people, |word| {
-        normally.get(word).copied().unwrap_or(0)
-            & !reaching.get(word).copied().unwrap_or(0)
-            & free.get(word).copied().unwrap_or(0)
-    })
+    const BITS: usize = usize::BITS as usize;
+    // A word past the end of a set reads as empty.
+    let word = |w: usize| {
+        normally.get(w).copied().unwrap_or(0)
+            & !reaching.get(w).copied().unwrap_or(0)
+            & free.get(w).copied().unwrap_or(0)
+    };
+    (0..starts.len() - 1)
+        .map(|g| {
+            let (start, end) = (starts[g] as usize, starts[g + 1] as usize);
+            if start >= end {
+                return 0.0;
+            }
+            // The segment's first and last words, masked to its agents at the edges; the words
+            // between are whole, counted by a zip over the three sets.
+            let (first, last) = (start / BITS, (end - 1) / BITS);
+            let head = usize::MAX << (start % BITS);
+            let tail = usize::MAX >> (BITS - 1 - (end - 1) % BITS);
+            if first == last {
+                return f64::from((word(first) & head & tail).count_ones());
+            }
+            let mut count = u64::from((word(first) & head).count_ones())
+                + u64::from((word(last) & tail).count_ones());
+            let end_word = last.min(normally.len()).min(free.len());
+            let inner = (first + 1).min(end_word)..end_word;
+            let reached = inner.start.min(reaching.len())..inner.end.min(reaching.len());
+            let rest = reached.end.max(inner.start)..inner.end;
+            count += normally[reached.clone()]
+                .iter()
+                .zip(&reaching[reached.clone()])
+                .zip(&free[reached.clone()])
+                .map(|((n, r), f)| u64::from((n & !r & f).count_ones()))
+                .sum::<u64>();
+            count += normally[rest.clone()]
+                .iter()
+                .zip(&free[rest])
+                .map(|(n, f)| u64::from((n & f).count_ones()))
+                .sum::<u64>();
+            count as f64
+        })
+        .collect()
 }
 
 /// Per segment: the agents whose bits are set in `word(w)`, the `w`-th word of a bitset over
@@ -247,4 +284,46 @@ pub fn count_by_segment(people: &People, word: impl Fn(usize) -> usize) -> Vec<f
             count as f64
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use fixedbitset::FixedBitSet;
+    use rand::{RngExt, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    use super::pairwise_only_by_segment;
+    use crate::world::People;
+
+    /// The word-by-word count equals counting agent by agent, on segments that start and end
+    /// inside words, inside one word, and empty.
+    #[test]
+    fn the_word_count_is_the_count_agent_by_agent() {
+        let agents = 1000;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let mut set = |p: f64| {
+            let mut set = FixedBitSet::with_capacity(agents);
+            (0..agents).for_each(|a| set.set(a, rng.random::<f64>() < p));
+            set
+        };
+        let (normally, reaching, free) = (set(0.8), set(0.3), set(0.7));
+        let starts = vec![0, 3, 3, 60, 70, 128, 500, 513, 1000];
+        let people = People {
+            segment_starts: starts.clone(),
+            platforms: vec![0; agents],
+        };
+        let counted: Vec<f64> = starts
+            .windows(2)
+            .map(|w| {
+                (w[0] as usize..w[1] as usize)
+                    .filter(|&a| normally[a] && !reaching[a] && free[a])
+                    .count() as f64
+            })
+            .collect();
+        assert!(counted.iter().sum::<f64>() > 100.0);
+        assert_eq!(
+            pairwise_only_by_segment(&people, &normally, &reaching, &free),
+            counted
+        );
+    }
 }

@@ -193,6 +193,11 @@ fn headline(s: &Summary) -> Markup {
             },
         ));
     }
+    items.extend(
+        super::lost::sentences(s)
+            .into_iter()
+            .map(|m| (Item::Other, m)),
+    );
     let stranded_any = metric(s, "person_hours_stranded.any");
     if let Some(m) = stranded_any.or_else(|| metric(s, "person_hours_stranded.total")) {
         items.push((

@@ -16,6 +16,7 @@ mod format;
 mod html;
 mod input;
 mod labels;
+mod lost;
 mod palette;
 mod sensitivity;
 mod uncertainty;

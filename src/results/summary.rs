@@ -93,6 +93,11 @@ pub struct Summary {
     /// segment's people), by metric name.
     #[serde(default)]
     pub per_person: BTreeMap<String, super::per_person::PerPerson>,
+    /// Hours per person who lost it: each `person_hours_cut_off` metric of a service or of the
+    /// union, and their breakdowns, over the people ever cut off (`people` is their mean), by
+    /// metric name; a ratio of means (see `results/per_person.rs`).
+    #[serde(default)]
+    pub per_person_cut_off: BTreeMap<String, super::per_person::PerPerson>,
 }
 
 fn default_step_minutes() -> f64 {
@@ -408,6 +413,10 @@ impl Summary {
             },
             warnings: results.warnings.clone(),
             per_person: BTreeMap::new(),
+            per_person_cut_off: super::per_person::who_lost_it(
+                &results.metric_names,
+                &results.values,
+            ),
         };
         let segments = &summary.segments;
         summary.per_person = super::per_person::of(
