@@ -1300,3 +1300,134 @@ fn back_at_is_the_median_return_with_its_five_to_ninety_five_span() {
         );
     }
 }
+
+/// Issue 12: people ever cut off. A fixed outage of the one platform, twice (2–7 h and 12–15 h):
+/// the people ever cut off are its holders, each once however often they lost it, exactly (no
+/// noise given the drawn world: tolerance 1e-9 relative), while their hours add up (8 h each),
+/// so that the hours per person who lost it are 8 exactly.
+#[test]
+fn people_ever_cut_off_are_the_holders_once_however_often_they_lose_it() {
+    let text = one_app("", r#"{ platform = "app" }"#, "", "5")
+        + "\n[[events]]\nid = \"again\"\nfails = [\"dc\"]\nat_hour = 12\nduration_hours = 3\n";
+    let sim = Simulated::new(&text);
+    let holders = sim.holders("app", None) * sim.scale();
+    sim.assert_mean("people_ever_cut_off.pay", holders);
+    sim.assert_mean("people_ever_cut_off.any", holders);
+    sim.assert_mean("person_hours_cut_off.pay", holders * 8.0);
+    // Hours per person who lost it: the 8 hours each holder lost, with no noise at all.
+    let per = concrisk::results::per_person::who_lost_it(&sim.names, &sim.values);
+    for name in ["person_hours_cut_off.pay", "person_hours_cut_off.any"] {
+        let p = per[name];
+        assert!((p.mean - 8.0).abs() < 1e-9 && p.se < 1e-9, "{name}: {p:?}");
+        assert!((p.people - holders).abs() < 1e-9 * holders, "{name}: {p:?}");
+    }
+}
+
+/// `two_services` with `b` on a second data centre that fails at 10–13 h, after `a`'s 2–7 h.
+fn two_services_at_disjoint_times(adoption: &str) -> String {
+    two_services(adoption, "")
+        .replace(
+            "id = \"b\"\ndepends_on = [\"dc\"]",
+            "id = \"b\"\ndepends_on = [\"dc2\"]\n[[infrastructure]]\nid = \"dc2\"",
+        )
+        .replace(
+            "duration_hours = 5\n",
+            "duration_hours = 5\n[[events]]\nid = \"flood\"\nfails = [\"dc2\"]\nat_hour = 10\nduration_hours = 3\n",
+        )
+}
+
+/// Issue 12: the union of people ever cut off, for two platforms failing at disjoint times.
+/// Disjoint holders (segment x holds only a, y only b): the union is the sum, everyone once.
+/// Overlapping holders (everyone holds a, x holds b too): the sum counts x twice (people + x),
+/// the union everyone once. Exact given the drawn world (tolerance 1e-9 relative).
+#[test]
+fn people_ever_cut_off_union_is_the_sum_for_disjoint_holders_and_below_it_for_overlapping() {
+    let disjoint = Simulated::new(&two_services_at_disjoint_times(
+        "[[adoption]]\nplatform = \"a\"\nshare = { default = 0, x = 1 }\n\
+         [[adoption]]\nplatform = \"b\"\nshare = { default = 0, y = 1 }",
+    ));
+    let scale = disjoint.scale();
+    let people = 100_000.0 * scale;
+    let starts = disjoint.world.people.segment_starts.clone();
+    let x = (starts[1] - starts[0]) as f64 * scale;
+    disjoint.assert_mean("people_ever_cut_off.shop", x);
+    disjoint.assert_mean("people_ever_cut_off.bank", people - x);
+    disjoint.assert_mean("people_ever_cut_off.any", people);
+    disjoint.assert_mean("people_ever_cut_off.any.by_segment.x", x);
+    disjoint.assert_mean("people_ever_cut_off.shop.by_segment.y", 0.0);
+
+    let overlapping = Simulated::new(&two_services_at_disjoint_times(
+        "[[adoption]]\nplatform = \"a\"\nshare = 1\n\
+         [[adoption]]\nplatform = \"b\"\nshare = { default = 0, x = 1 }",
+    ));
+    overlapping.assert_mean("people_ever_cut_off.shop", people);
+    overlapping.assert_mean("people_ever_cut_off.bank", x);
+    overlapping.assert_mean("people_ever_cut_off.any", people);
+    overlapping.assert_mean("people_ever_cut_off.any.by_segment.y", people - x);
+}
+
+/// Issue 12: people ever cut off from a pairwise service are those who normally reach a contact
+/// and, while WhatsApp is down, share a working platform with none: counted from the world
+/// itself (its bitset of who normally reaches someone and a fresh count of who reaches someone
+/// on Telegram alone), exactly. Switching at 1 an hour reconnects most of them within the
+/// outage, which lowers their hours but not who was ever cut off (everyone is cut off in the
+/// first slice). A second service on WhatsApp alone cuts off every WhatsApp holder, and everyone
+/// cut off from messaging holds WhatsApp: the union is the WhatsApp holders, each once.
+#[test]
+fn people_ever_cut_off_from_a_pairwise_service_are_counted_person_by_person() {
+    let pay =
+        "\n[[services]]\nid = \"pay\"\ndemand_per_day = 24\nchannels = [{ platform = \"wa\" }]\n";
+    let sim = Simulated::new(&(pairwise_text("") + pay));
+    let graph = sim
+        .world
+        .contacts
+        .as_ref()
+        .unwrap_or_else(|| panic!("contacts"));
+    let people = &sim.world.people;
+    let bit = |id: &str| {
+        let node = sim.world.scenario.nodes.iter().position(|n| n.id == id);
+        node.and_then(|n| sim.world.platform_bit[n])
+            .map_or(0, |b| 1u64 << b)
+    };
+    let (wa, tg) = (bit("wa"), bit("tg"));
+    // Cut off: holds WhatsApp and shares it with a contact (normally reaching via WhatsApp, or
+    // via Telegram) and shares Telegram with no contact.
+    let shares = |a: usize, platform: u64| {
+        graph
+            .neighbours(a as u32)
+            .iter()
+            .any(|&c| people.platforms[a] & people.platforms[c as usize] & platform != 0)
+    };
+    let cut = (0..people.count())
+        .filter(|&a| shares(a, wa | tg) && !shares(a, tg))
+        .count() as f64
+        * sim.scale();
+    assert!(cut > 0.0);
+    sim.assert_mean("people_ever_cut_off.messaging", cut);
+    sim.assert_mean(
+        "people_ever_cut_off.pay",
+        sim.holders("wa", None) * sim.scale(),
+    );
+    sim.assert_mean(
+        "people_ever_cut_off.any",
+        sim.holders("wa", None) * sim.scale(),
+    );
+
+    let switching = Simulated::new(
+        &(pairwise_text("[[behaviour.switching]]\nplatform = \"tg\"\nbase_rate_per_hour = 1\n")
+            + pay),
+    );
+    switching.assert_mean("people_ever_cut_off.messaging", cut);
+    switching.assert_mean(
+        "people_ever_cut_off.any",
+        sim.holders("wa", None) * sim.scale(),
+    );
+    let hours = |s: &Simulated| {
+        let v = s.column("person_hours_cut_off.messaging");
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    assert!(
+        hours(&switching) < 0.9 * hours(&sim),
+        "installs reconnect people"
+    );
+}

@@ -253,6 +253,30 @@ fn the_input_share_matches_its_closed_form() {
 
 /// A valuation input re-prices the counts: every count is bit-identical to the central run's,
 /// and each replication's loss is its unmet needs times its sample's value per unmet need.
+/// `concrisk run` on `text` into `dir/out`, on one thread.
+fn run_study(
+    dir: &std::path::Path,
+    text: String,
+    central: bool,
+    out: &str,
+) -> concrisk::study::RunResult {
+    use concrisk::study::{self, RunRequest, Source, Study};
+    let request = RunRequest {
+        study: Study {
+            source: Source::Text {
+                name: "inputs.toml".to_string(),
+                text,
+            },
+            edits: Vec::new(),
+            threads: Some(1),
+            out: dir.join(out),
+        },
+        variant: None,
+        central,
+    };
+    study::run(&request, &Silent).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn a_valuation_input_leaves_the_counts_as_they_were() {
     let valuation = r#"[[uncertain]]
@@ -305,24 +329,8 @@ source = "assumed"
 /// `--central` every metric carries them, summing to 1.
 #[test]
 fn central_runs_are_the_file_without_its_inputs() {
-    use concrisk::study::{self, RunRequest, Source, Study};
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let run_of = |text: String, central: bool, out: &str| {
-        let request = RunRequest {
-            study: Study {
-                source: Source::Text {
-                    name: "inputs.toml".to_string(),
-                    text,
-                },
-                edits: Vec::new(),
-                threads: Some(1),
-                out: dir.path().join(out),
-            },
-            variant: None,
-            central,
-        };
-        study::run(&request, &Silent).unwrap_or_else(|e| panic!("{e}"))
-    };
+    let run_of = |text: String, central: bool, out: &str| run_study(dir.path(), text, central, out);
     let run = "replications = 20\nagents = 2000\n\n[population]\nsize = 100000";
     let inputs = format!("{DURATION}\n{SUCCESS}");
     let plain = run_of(file(run, ""), false, "plain");
@@ -372,5 +380,46 @@ fn central_runs_are_the_file_without_its_inputs() {
     assert_ne!(
         drawn.summary.timeseries.series,
         plain.summary.timeseries.series
+    );
+    // And each metric's central statistics are exactly the plain run's; the plain run has none.
+    assert!(plain.summary.metrics.values().all(|m| m.central.is_none()));
+    for (name, metric) in &drawn.summary.metrics {
+        assert_eq!(
+            metric.central,
+            Some(plain.summary.metrics[name].stats),
+            "{name}"
+        );
+    }
+    let unmet_central = unmet.central.map(|c| (c.p05, c.p95));
+    assert_ne!(unmet_central, Some((unmet.stats.p05, unmet.stats.p95)));
+}
+
+/// Inputs that only price the counts: the central statistics are still the plain run's (the
+/// central run is the run's own counts, priced as written), while the money metrics move.
+#[test]
+fn a_valuation_only_run_prices_its_central_statistics_as_written() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let run_of = |text: String, out: &str| run_study(dir.path(), text, false, out);
+    let price = r#"[[uncertain]]
+path = "services.talk.value_per_unmet"
+value = { dist = "uniform", min = 1, max = 5 }
+source = "assumed"
+"#;
+    let run = "replications = 20\nagents = 2000\n\n[population]\nsize = 100000";
+    let plain = run_of(file(run, ""), "plain");
+    let priced = run_of(file(run, price), "priced");
+    for (name, metric) in &priced.summary.metrics {
+        assert_eq!(
+            metric.central,
+            Some(plain.summary.metrics[name].stats),
+            "{name}"
+        );
+    }
+    let unmet = &priced.summary.metrics["unmet_needs.talk"];
+    assert_eq!(unmet.stats, plain.summary.metrics["unmet_needs.talk"].stats);
+    let loss = &priced.summary.metrics["economic_loss.talk"];
+    assert_ne!(
+        loss.stats,
+        plain.summary.metrics["economic_loss.talk"].stats
     );
 }

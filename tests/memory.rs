@@ -163,10 +163,10 @@ mod linux {
         check_bound(&shipped("kakao-fire-2022.toml"), Some((200_000, 50)), 3.0);
     }
 
-    /// The estimate counts at most `METRIC_FAMILIES` (13) metric families; a new family must
+    /// The estimate counts at most `METRIC_FAMILIES` (14) metric families; a new family must
     /// raise it.
     #[test]
     fn the_estimate_knows_every_metric_family() {
-        assert!(concrisk::results::registry::FAMILIES.len() <= 13);
+        assert!(concrisk::results::registry::FAMILIES.len() <= 14);
     }
 }

@@ -360,6 +360,12 @@ fn shipped_kakao_page_shows_platform_shares_as_percentages() {
     ));
     assert!(line.is_some_and(|p| (0.5..1.3).contains(&p)), "{line:?}");
     assert!(text.contains("installed LINE during the run"));
+    // The file has [[uncertain]] inputs: the page says how much of the loss's spread they make.
+    assert!(
+        text.contains("For the headline figure: ")
+            && text.contains(" of the spread of economic loss (sum over services) comes from"),
+        "{text}"
+    );
 
     let written = fs::read_to_string(out.join("summary.json")).expect("summary");
     let summary = Summary::from_json(&written).expect("reads");
@@ -810,4 +816,321 @@ fn a_dated_run_names_its_days_in_words() {
             assert!(days.contains(day), "{day} not in {days}");
         }
     }
+}
+
+/// The fixture's summary, read through the one type.
+fn fixture_summary() -> Summary {
+    let text = fs::read_to_string(Path::new(FIXTURE).join("summary.json")).expect("fixture");
+    Summary::from_json(&text).expect("the fixture reads")
+}
+
+/// A number as the page prints it (`1.4 tn`, `481.4 M`, `82.5 %`, `950`) and half a unit of its
+/// last digit: the page rounds, so a value is right when it lies within that of the truth.
+fn printed(words: &[&str]) -> (f64, f64) {
+    let digits = words[0].replace('\u{2212}', "-");
+    let number: f64 = digits
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {words:?}"));
+    let decimals = digits.split_once('.').map_or(0, |(_, d)| d.len()) as i32;
+    let scale = match words.get(1).copied() {
+        Some("k") => 1e3,
+        Some("M") => 1e6,
+        Some("bn") => 1e9,
+        Some("tn") => 1e12,
+        Some("%") => 0.01,
+        _ => 1.0,
+    };
+    (number * scale, 0.5 * 10f64.powi(-decimals) * scale)
+}
+
+/// A printed share of a variance as the page words it ("38 %", "under 1 %", "over 99 %"):
+/// the interval of shares it stands for.
+fn share_words(cell: &str) -> (f64, f64) {
+    if let Some(p) = cell.strip_prefix("under ") {
+        assert_eq!(p, "1 %");
+        return (0.0, 0.005);
+    }
+    if let Some(p) = cell.strip_prefix("over ") {
+        assert_eq!(p, "99 %");
+        return (0.995, 1.0);
+    }
+    let p: f64 = cell
+        .strip_suffix(" %")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("not a share: {cell}"));
+    ((p - 0.5) / 100.0, (p + 0.5) / 100.0)
+}
+
+/// The uncertainty table's row of `label`: mean, p05, p95, then the two shares as printed.
+fn uncertainty_row(text: &str, label: &str) -> (Vec<String>, String, String) {
+    let section = text
+        .split_once("What we do not know")
+        .expect("the page has the uncertainty section")
+        .1;
+    let section = section.split_once("Share from chance").expect("table").1;
+    let row = section
+        .split_once(&format!(" {label} "))
+        .unwrap_or_else(|| panic!("no row {label:?} in {section}"))
+        .1;
+    let words: Vec<&str> = row.split(' ').collect();
+    // "1.4 tn 481.4 bn to 2.8 tn 38 % 62 %": numbers with an optional suffix, "to" between.
+    let mut i = 0;
+    let mut numbers = Vec::new();
+    while numbers.len() < 3 {
+        let has_suffix = words
+            .get(i + 1)
+            .is_some_and(|w| ["k", "M", "bn", "tn", "%"].contains(w));
+        let n = if has_suffix { 2 } else { 1 };
+        numbers.push(words[i..i + n].join(" "));
+        i += n;
+        if words.get(i) == Some(&"to") {
+            i += 1;
+        }
+    }
+    let mut share = || {
+        let n = if words[i] == "under" || words[i] == "over" {
+            3
+        } else {
+            2
+        };
+        let cell = words[i..i + n].join(" ");
+        i += n;
+        cell
+    };
+    let inputs = share();
+    let noise = share();
+    (numbers, inputs, noise)
+}
+
+/// Issue 13: a run over `[[uncertain]]` inputs shows, for the headline metrics, the band over
+/// inputs and chance together and how much of each metric's variance the inputs make, with the
+/// largest share in words; the numbers are the fixture's, within the page's rounding.
+#[test]
+fn the_page_says_how_much_of_each_band_is_what_we_do_not_know() {
+    let summary = fixture_summary();
+    let dir = fixture_copy();
+    render(dir.path()).expect("render");
+    let text = page_text(&fs::read_to_string(dir.path().join("report.html")).expect("page"));
+    let rows = [
+        (
+            "economic_loss.total",
+            "Economic loss (KRW): Sum over services",
+        ),
+        (
+            "person_hours_cut_off.total",
+            "Person-hours cut off: Sum over services",
+        ),
+        ("unmet_needs.total", "Unmet needs: Sum over services"),
+        (
+            "peak_cut_off_share.messaging",
+            "Peak share of the population cut off: Messaging",
+        ),
+        (
+            "peak_cut_off_share.login",
+            "Peak share of the population cut off: Log-in to other services",
+        ),
+    ];
+    for (name, label) in rows {
+        let m = &summary.metrics[name];
+        let (numbers, inputs, noise) = uncertainty_row(&text, label);
+        for (cell, truth) in numbers.iter().zip([m.stats.mean, m.stats.p05, m.stats.p95]) {
+            let words: Vec<&str> = cell.split(' ').collect();
+            let (value, half) = printed(&words);
+            assert!(
+                (value - truth).abs() <= half * (1.0 + 1e-9),
+                "{name}: {cell} for {truth}"
+            );
+        }
+        for (cell, truth) in [(inputs, m.input_share), (noise, m.noise_share)] {
+            let truth = truth.expect("the fixture is a run over inputs");
+            let (lo, hi) = share_words(&cell);
+            assert!(lo <= truth && truth <= hi, "{name}: {cell} for {truth}");
+        }
+    }
+    // The fixture's shares are not all alike: the money's valuation input makes part of the
+    // loss's spread, the adoption input most of the peak shares'.
+    let share = |name: &str| summary.metrics[name].input_share.expect("share");
+    assert!(share("economic_loss.total") > 0.2 && share("economic_loss.total") < 0.6);
+    assert!(share("peak_cut_off_share.messaging") > 0.7);
+    // The largest input share among the table's metrics, in words; and the headline's.
+    let mut shown: Vec<String> = ["economic_loss", "person_hours_cut_off", "unmet_needs"]
+        .iter()
+        .map(|f| format!("{f}.total"))
+        .collect();
+    shown.extend(
+        summary
+            .services
+            .iter()
+            .map(|s| format!("peak_cut_off_share.{}", s.id)),
+    );
+    let largest = shown.iter().map(|n| share(n)).fold(0.0, f64::max);
+    let said = format!(
+        "{:.0} % of the spread of peak share of the population cut off (",
+        largest * 100.0
+    );
+    assert!(text.contains(&said), "no {said:?} in {text}");
+    let headline = format!(
+        "For the headline figure: {:.0} % of the spread of economic loss (sum over services) \
+         comes from what we do not know of the inputs; the rest is chance",
+        share("economic_loss.total") * 100.0
+    );
+    assert!(text.contains(&headline), "no {headline:?}");
+}
+
+/// Issue 13: a run without `[[uncertain]]` inputs, or with `--central`, has no input shares in
+/// its summary, and the page says nothing about them.
+#[test]
+fn a_run_without_input_shares_has_no_uncertainty_section() {
+    let dir = fixture_copy();
+    let path = dir.path().join("summary.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
+    for metric in value["metrics"]
+        .as_object_mut()
+        .expect("metrics")
+        .values_mut()
+    {
+        let metric = metric.as_object_mut().expect("a metric");
+        metric.remove("input_share");
+        metric.remove("noise_share");
+    }
+    fs::write(&path, serde_json::to_string(&value).expect("JSON")).expect("write");
+    render(dir.path()).expect("render");
+    let html = fs::read_to_string(dir.path().join("report.html")).expect("page");
+    assert!(!html.contains("id=\"uncertainty\""));
+    assert!(!page_text(&html).contains("What we do not know"));
+}
+
+/// The width of `text` in DejaVu Sans (the page's first font, and the one bundled for the
+/// figures) at `size` px per em, from the font's advances.
+fn text_width(text: &str, size: f64) -> f64 {
+    use ab_glyph::{Font, FontRef};
+    let font = FontRef::try_from_slice(include_bytes!("../assets/fonts/DejaVuSans.ttf"))
+        .expect("bundled font");
+    let per_em = f64::from(font.units_per_em().unwrap_or(2048.0));
+    text.chars()
+        .map(|c| f64::from(font.h_advance_unscaled(font.glyph_id(c))))
+        .sum::<f64>()
+        * size
+        / per_em
+}
+
+/// The text of each cell of each row of an HTML table, tags removed and entities made plain.
+fn table_cells(table: &str) -> Vec<Vec<(bool, String)>> {
+    let plain = |cell: &str| {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in cell.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    };
+    table
+        .split("<tr")
+        .skip(1)
+        .map(|row| {
+            let row = row.split("</tr>").next().unwrap_or(row);
+            let mut cells = Vec::new();
+            for (i, _) in row.match_indices("<t") {
+                let rest = &row[i + 2..];
+                let header = rest.starts_with('h');
+                if !(header || rest.starts_with('d'))
+                    || rest[1..].starts_with(|c: char| c.is_alphanumeric())
+                {
+                    continue;
+                }
+                let body = rest.split_once('>').map_or("", |(_, b)| b);
+                let end = body
+                    .find(if header { "</th>" } else { "</td>" })
+                    .unwrap_or(body.len());
+                cells.push((header, plain(&body[..end])));
+            }
+            cells
+        })
+        .collect()
+}
+
+/// The tables of a page that cannot fit the width of an A4 page in print: with auto table
+/// layout a column is as wide as its widest unbreakable piece (words split at ordinary spaces;
+/// numbers keep their units by no-break spaces) plus its padding, so a table whose columns add
+/// up to more than the 180 mm between the margins runs over the page or into itself.
+fn tables_too_wide_for_a4(html: &str) -> Vec<String> {
+    // Print: tables at 0.8rem (12.8 px), cells padded 0.4rem each side; 180 mm is 680 px.
+    const SIZE: f64 = 12.8;
+    const PADDING: f64 = 2.0 * 0.4 * 16.0;
+    const WIDTH: f64 = 180.0 / 25.4 * 96.0;
+    // Headers are bold: DejaVu Sans Bold is at most about 15 % wider than the book face.
+    const BOLD: f64 = 1.15;
+    let mut wide = Vec::new();
+    for table in html.split("<table").skip(1) {
+        let table = table.split("</table>").next().unwrap_or(table);
+        let rows = table_cells(table);
+        let mut columns: Vec<f64> = Vec::new();
+        for row in &rows {
+            for (i, (header, text)) in row.iter().enumerate() {
+                let scale = if *header { BOLD } else { 1.0 };
+                let piece = text
+                    .split(' ')
+                    .map(|w| text_width(w, SIZE) * scale)
+                    .fold(0.0, f64::max);
+                if columns.len() <= i {
+                    columns.resize(i + 1, 0.0);
+                }
+                columns[i] = columns[i].max(piece + PADDING);
+            }
+        }
+        let total: f64 = columns.iter().sum();
+        if total > WIDTH {
+            let head: String = rows.first().map_or(String::new(), |r| {
+                r.iter()
+                    .map(|(_, t)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            });
+            wide.push(format!("{total:.0} px > {WIDTH:.0} px: {head}"));
+        }
+    }
+    wide
+}
+
+/// Issue 12: printed, the tables' columns ran into each other ("95 % interval of the mean"
+/// over p05 and p50; a day's "(48.4 bn to 110.3 bn)" over the next column): fixed layout and
+/// cells that could not wrap. The page's stylesheet lets the browser size columns by content and
+/// cells wrap, and every table of the fixture's page and of a whole folder's (compare, rank,
+/// sweep) fits A4 between the margins.
+#[test]
+fn every_table_fits_a_printed_page() {
+    let dir = fixture_copy();
+    render(dir.path()).expect("render");
+    let fixture = fs::read_to_string(dir.path().join("report.html")).expect("page");
+    // The model above holds only for auto layout and cells that wrap.
+    for bad in ["table-layout: fixed", "nowrap"] {
+        assert!(!fixture.contains(bad), "the stylesheet says {bad}");
+    }
+    let root = tempfile::tempdir().expect("temporary folder");
+    let whole = whole_folder(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml"),
+        root.path(),
+    );
+    concrisk().arg("report").arg(&whole).assert().success();
+    let folder = fs::read_to_string(whole.join("report.html")).expect("page");
+    assert!(folder.matches("<table").count() > fixture.matches("<table").count());
+    for (name, html) in [("fixture", &fixture), ("example", &folder)] {
+        let wide = tables_too_wide_for_a4(html);
+        assert!(wide.is_empty(), "{name}: {wide:#?}");
+    }
+    // The measure sees a table too wide: twelve columns of "KRW 123.4 bn" do not fit.
+    let row = "<td class=\"num\">KRW\u{a0}123.4\u{a0}bn</td>".repeat(12);
+    assert_eq!(
+        tables_too_wide_for_a4(&format!("<table><tr>{row}</tr></table>")).len(),
+        1
+    );
 }

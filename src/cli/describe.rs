@@ -251,6 +251,9 @@ pub fn run_report(summary: &Summary, out: &Path) -> String {
             }
         }
     }
+    for line in who_lost_it(summary) {
+        let _ = writeln!(text, "  {line}");
+    }
     for warning in &summary.warnings {
         let _ = writeln!(text, "warning ({}): {}", warning.kind, warning.message);
     }
@@ -314,6 +317,42 @@ fn per_person(summary: &Summary, name: &str, mean: f64) -> Option<String> {
         }
     }
     Some(parts.join("; "))
+}
+
+/// Hours per person who lost each service's platform, and at least one service's, with how many
+/// people lost it (`summary.json`'s `per_person_cut_off`).
+fn who_lost_it(summary: &Summary) -> Vec<String> {
+    let subjects = summary
+        .services
+        .iter()
+        .map(|s| (s.id.clone(), s.display_name().to_string()))
+        .chain(std::iter::once((
+            "any".to_string(),
+            "at least one service".to_string(),
+        )));
+    subjects
+        .filter_map(|(id, name)| {
+            let p = summary
+                .per_person_cut_off
+                .get(&format!("person_hours_cut_off.{id}"))?;
+            // What the run can tell, as for every mean: the standard error, or the error of
+            // drawing each agent's platforms once, whichever is larger.
+            let agents = (summary.agents.max(1) as f64).sqrt();
+            let people_se = summary
+                .metrics
+                .get(&format!("people_ever_cut_off.{id}"))
+                .map_or(0.0, |m| m.stats.se);
+            let h = |x: f64| grouped(x, p.se.max(p.mean / agents));
+            Some(format!(
+                "{} h per person who lost their platform for {name} ({} people; 95 % interval \
+                 of the mean {} to {} h)",
+                h(p.mean),
+                grouped(p.people, people_se.max(p.people / agents)),
+                h(p.mean_lo),
+                h(p.mean_hi),
+            ))
+        })
+        .collect()
 }
 
 /// Hours with two significant digits.

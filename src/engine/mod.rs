@@ -4,6 +4,7 @@
 //! with nothing failed. The engine does no I/O and cannot fail.
 
 mod demand;
+mod ever;
 mod intervals;
 mod outcome;
 mod reach;
@@ -19,6 +20,7 @@ pub use outcome::{
 
 use std::sync::Arc;
 
+use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 
 use crate::world::{World, pairwise_classes};
@@ -272,6 +274,42 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
             outsides.as_deref(),
         )
     });
+    let segments = scenario.segments.len();
+    // Per pairwise service: the agents cut off from it at some moment, over the distinct sets
+    // of its platforms up (switching follows its own reach states).
+    let pairwise_ever: Vec<Option<FixedBitSet>> = (0..plan.services.len())
+        .map(|index| {
+            let (graph, pairwise) = world
+                .contacts
+                .as_ref()
+                .zip(world.pairwise[index].as_ref())?;
+            if let Some(track) = switched.as_ref().and_then(|run| run.tracks[index].as_ref()) {
+                return Some(track.ever_cut_off.clone());
+            }
+            let mut ever = FixedBitSet::with_capacity(world.people.count());
+            let mut seen: Vec<u16> = Vec::new();
+            for &up in &up_platforms {
+                let set = pairwise.set_of(up);
+                if !seen.contains(&set) {
+                    seen.push(set);
+                    let reach = plan.reach.get(index, set, pairwise, &world.people, graph);
+                    ever::add_cut(&mut ever, &pairwise.reaches_normally, &reach.reaching);
+                }
+            }
+            Some(ever)
+        })
+        .collect();
+    let people_ever_cut_off: Vec<Vec<f64>> = pairwise_ever
+        .iter()
+        .zip(plan.services.iter().zip(&cuts))
+        .map(|(bits, (service, cut))| {
+            let agents = match bits {
+                Some(bits) => ever::people_by_segment(&world.people, bits),
+                None => ever::classes_ever_cut(service, cut, segments),
+            };
+            agents.into_iter().map(|a| a * scale).collect()
+        })
+        .collect();
     let keep_unserved = plan.union.as_ref().is_some_and(|u| u.pairwise.is_none());
     // Per service: the unserved chances of every (slice, class), slice-major over the horizon.
     let mut unserved: Vec<Vec<(f64, f64)>> = Vec::with_capacity(plan.services.len());
@@ -410,7 +448,6 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         .as_ref()
         .zip(outsides.as_ref())
         .map(|(u, outsides)| {
-            let segments = scenario.segments.len();
             let mut cut_off = vec![0.0; segments];
             let mut stranded = u.pairwise.is_none().then(|| vec![0.0; segments]);
             for (s, slice) in slices.iter().enumerate() {
@@ -452,7 +489,21 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
                     add(&by_segment, stranded);
                 }
             }
-            UnionDamage { cut_off, stranded }
+            let people_ever_cut_off = ever::union_ever_cut(
+                u,
+                &world.people,
+                outsides,
+                u.pairwise.and_then(|p| pairwise_ever[p].as_ref()),
+                segments,
+            )
+            .into_iter()
+            .map(|a| a * scale)
+            .collect();
+            UnionDamage {
+                cut_off,
+                stranded,
+                people_ever_cut_off,
+            }
         });
     // The last slice ends at the horizon and nothing changes within it (a ramp is cut in pieces).
     let below_full_at_end = capacity
@@ -487,6 +538,7 @@ pub fn replicate(plan: &Plan<'_>, replication: u64) -> ReplicationOutcome {
         services,
         below_full_at_end,
         full_again,
+        people_ever_cut_off,
         union,
         daily,
         series: Series {

@@ -126,6 +126,9 @@ pub struct ReplicationOutcome {
     /// end of the last slice below full); `None` when it never dropped. The horizon itself when
     /// it was still below full at the end.
     pub full_again: Vec<Option<f64>>,
+    /// Per service, by segment: distinct people cut off from it at some moment of the run
+    /// (scaled), however long and however often.
+    pub people_ever_cut_off: Vec<Vec<f64>>,
     /// The union over services, person by person; `None` for a scenario with two or more
     /// pairwise services.
     pub union: Option<UnionDamage>,
@@ -144,6 +147,9 @@ pub struct UnionDamage {
     /// By segment: person-hours stranded in at least one service, beyond the baseline; `None`
     /// for a scenario with a pairwise service.
     pub stranded: Option<Vec<f64>>,
+    /// By segment: distinct people cut off from at least one service at some moment of the
+    /// run (there is no stranded analogue: being stranded is a chance, not an event).
+    pub people_ever_cut_off: Vec<f64>,
 }
 
 /// The time series of one replication: one value per output step, each the mean over the step.

@@ -19,7 +19,7 @@ use rand_distr::{Distribution as _, Geometric};
 
 use super::reach::{self, Reach, ReachMemo};
 use super::slices::Slice;
-use super::union;
+use super::{ever, union};
 use crate::agent_set;
 use crate::contacts::{AtThreshold, ContactGraph, spread, waiting_for};
 use crate::locality;
@@ -41,6 +41,8 @@ pub struct ServiceTrack {
     /// `[slice][class]`: weights of the service's classes, in the order of `Pairwise::weights`;
     /// slices in which nobody installed share their predecessor's.
     pub weights: Vec<Arc<Vec<f64>>>,
+    /// Agents cut off from the service at some moment of the replication.
+    pub ever_cut_off: FixedBitSet,
 }
 
 /// What switching did in one replication.
@@ -215,6 +217,7 @@ pub fn simulate(
                     ties_cut_share: Vec::with_capacity(slices.len()),
                     reachable_share: Vec::with_capacity(slices.len()),
                     weights: Vec::with_capacity(slices.len()),
+                    ever_cut_off: FixedBitSet::with_capacity(people.count()),
                 },
             })
         })
@@ -249,6 +252,13 @@ pub fn simulate(
                     graph,
                 ))
             };
+            // Installs between changes only let more people reach someone: everyone cut off
+            // until the next change is cut off now.
+            ever::add_cut(
+                &mut state.track.ever_cut_off,
+                &state.pairwise.reaches_normally,
+                &state.reach.reaching,
+            );
         }
         for state in &mut tracking {
             let reach = &state.reach;

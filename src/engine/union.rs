@@ -259,6 +259,33 @@ pub fn pairwise_only_by_segment(
         .collect()
 }
 
+/// Per segment: the agents whose bits are set in `word(w)`, the `w`-th word of a bitset over
+/// all agents.
+pub fn count_by_segment(people: &People, word: impl Fn(usize) -> usize) -> Vec<f64> {
+    let starts = &people.segment_starts;
+    const BITS: usize = usize::BITS as usize;
+    (0..starts.len() - 1)
+        .map(|g| {
+            let (start, end) = (starts[g] as usize, starts[g + 1] as usize);
+            let mut count = 0u64;
+            let mut agent = start;
+            while agent < end {
+                let w = agent / BITS;
+                let first = agent % BITS;
+                let last = (end - w * BITS).min(BITS);
+                let span = if last - first == BITS {
+                    usize::MAX
+                } else {
+                    ((1usize << (last - first)) - 1) << first
+                };
+                count += u64::from((word(w) & span).count_ones());
+                agent = w * BITS + last;
+            }
+            count as f64
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use fixedbitset::FixedBitSet;

@@ -94,7 +94,7 @@ pub(crate) fn section(s: &Summary, days: Option<&Days>) -> Markup {
                                 @match metrics.get(name) {
                                     Some([mean, p05, p95]) => td.num {
                                         (m.value(*mean)) br;
-                                        span.note { "(" (m.value(*p05)) "\u{a0}to\u{a0}" (m.value(*p95)) ")" }
+                                        span.note { "(" (m.value(*p05)) "\u{a0}to " (m.value(*p95)) ")" }
                                     },
                                     None => td.num { (super::format::MISSING) },
                                 }

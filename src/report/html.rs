@@ -9,9 +9,10 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::Saved;
 use super::format::{self, MISSING, Measure};
 use super::input::{Input, RunFacts, Stats, Summary};
+use super::labels::{row_label, sentence};
 use crate::results::registry::{
     self, ECONOMIC_LOSS, FAMILIES, Family, INSTALLS, PEAK_CUT_OFF_SHARE, PERSON_HOURS_CUT_OFF,
-    PLATFORM_SHARE_AFTER, PLATFORM_SHARE_BEFORE, Scope, UNMET_NEEDS,
+    PLATFORM_SHARE_AFTER, PLATFORM_SHARE_BEFORE, UNMET_NEEDS,
 };
 
 const CSS: &str = r#"
@@ -32,13 +33,17 @@ div.warnings { border-left: 4px solid #D55E00; padding: 0.2rem 0.8rem; backgroun
 figure { margin: 1.5rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #ddd; }
 figcaption { color: #444; font-size: 0.95rem; margin-top: 0.4rem; }
-table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 0.92rem; margin-bottom: 0.6rem; }
+/* Columns sized by their content (auto layout): a column is never narrower than its widest
+   unbreakable piece (a number keeps its unit by a no-break space; an interval breaks after "to"),
+   so cells wrap rather than run into their neighbours, on screen and on paper. */
+table { border-collapse: collapse; width: 100%; font-size: 0.92rem; margin-bottom: 0.6rem; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+table.uncertainty { break-inside: avoid; page-break-inside: avoid; }
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 th { text-align: left; background: #f3f3f3; }
 th:first-child { width: 34%; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 dl.run { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1.2rem; }
 dl.run dt { font-weight: bold; }
 dl.run dd { margin: 0; }
@@ -51,7 +56,10 @@ pre { background: #f3f3f3; padding: 0.8rem 1rem; overflow-x: auto; white-space: 
   /* Two figures to a page (A4 or Letter) rather than one and a half: a little narrower. */
   figure { margin: 0.6rem 0 1rem; }
   figure svg { border: none; width: 86%; margin: 0 auto; }
-  #reproduce, #sources { break-inside: avoid; page-break-inside: avoid; }
+  #reproduce, #sources, dl.run { break-inside: avoid; page-break-inside: avoid; }
+  /* Eight columns of figures fit the width of A4 or Letter at this size. */
+  table { font-size: 0.8rem; }
+  th, td { padding: 0.25rem 0.4rem; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -94,6 +102,7 @@ pub(crate) fn page(input: &Input, figures: &[Saved], analyses: &Markup) -> Strin
                 main {
                     (header(s))
                     (headline(s))
+                    (super::uncertainty::section(s))
                     (figures_section(figures))
                     (super::days::section(s, input.daily.as_ref()))
                     // Sections of compare, rank and sweep, when the folder has them.
@@ -184,6 +193,11 @@ fn headline(s: &Summary) -> Markup {
             },
         ));
     }
+    items.extend(
+        super::lost::sentences(s)
+            .into_iter()
+            .map(|m| (Item::Other, m)),
+    );
     let stranded_any = metric(s, "person_hours_stranded.any");
     if let Some(m) = stranded_any.or_else(|| metric(s, "person_hours_stranded.total")) {
         items.push((
@@ -397,7 +411,7 @@ fn family_table(s: &Summary, family: &str) -> Markup {
                         td title=(name) { (row_label(s, name)) }
                         td.num { (fmt(m.mean)) }
                         td.num { (fmt(beyond_rounding(m.se, m.mean))) }
-                        td.num { (fmt(m.mean_lo)) "\u{a0}to\u{a0}" (fmt(m.mean_hi)) }
+                        td.num { (fmt(m.mean_lo)) "\u{a0}to " (fmt(m.mean_hi)) }
                         td.num { (fmt(m.p05)) }
                         td.num { (fmt(m.p50)) }
                         td.num { (fmt(m.p95)) }
@@ -555,41 +569,6 @@ pub(crate) const ALL_FIGURES: [&str; 7] = [
     "dependency_graph",
 ];
 
-/// A metric's row label: the service (or platform) name, "Total", and the segment if any.
-fn row_label(s: &Summary, name: &str) -> String {
-    let (family, subject, segment) = registry::split(name);
-    let scope = registry::family_named(family).map(Family::scope);
-    let service = |id: &str| s.services.iter().find(|x| x.id == id);
-    let node = |id: &str| s.nodes.iter().find(|x| x.id == id);
-    let subject = match (subject, scope) {
-        (None, _) if name.contains('.') => "Sum over services".to_string(),
-        (Some("any"), _) => "At least one service (each person once)".to_string(),
-        (None, _) => name.to_string(),
-        (Some(id), Some(Scope::SwitchedPlatform | Scope::Node)) => {
-            node(id).map_or(id, |n| n.display_name()).to_string()
-        }
-        (Some(id), Some(Scope::Service | Scope::PairwiseService)) => {
-            service(id).map_or(id, |x| x.display_name()).to_string()
-        }
-        (Some(id), None) => service(id)
-            .map(|x| x.display_name())
-            .or_else(|| node(id).map(|n| n.display_name()))
-            .unwrap_or(id)
-            .to_string(),
-    };
-    match segment {
-        Some(seg) => {
-            let name = s
-                .segments
-                .iter()
-                .find(|x| x.id == seg)
-                .map_or(seg, |x| x.display_name());
-            format!("{subject} — {name}")
-        }
-        None => subject,
-    }
-}
-
 /// Sort key inside a family: totals first, subjects (services, or platforms) in the scenario's
 /// order, then by segment.
 fn row_key(s: &Summary, name: &str) -> (bool, usize, usize, String) {
@@ -626,14 +605,6 @@ fn family_rank(s: &Summary, family: &str) -> usize {
             .position(|f| f.name == family)
             .map_or(FAMILIES.len() + 1, |i| i + 1)
     }
-}
-
-/// A registry meaning as a sentence: its first letter upper-case.
-fn sentence(meaning: &str) -> String {
-    let mut chars = meaning.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect::<String>()
-    })
 }
 
 #[cfg(test)]

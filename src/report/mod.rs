@@ -15,8 +15,11 @@ mod font;
 mod format;
 mod html;
 mod input;
+mod labels;
+mod lost;
 mod palette;
 mod sensitivity;
+mod uncertainty;
 
 use std::fs;
 use std::path::{Path, PathBuf};

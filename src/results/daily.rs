@@ -5,8 +5,8 @@
 //! day's damage: additive metrics (counts, person-hours, money) are what accrued within the day,
 //! so the days of a replication add up to its total; peak shares are the peak within the day;
 //! the lowest reachable share is the lowest within the day. Metrics of switching rules (installs,
-//! platform shares) are about the whole run and have no per-day value, and the unions over
-//! services (`.any`) are computed over the whole horizon only.
+//! platform shares) and the people ever cut off are about the whole run and have no per-day
+//! value, and the unions over services (`.any`) are computed over the whole horizon only.
 //!
 //! `date` is the local date (`2022-10-15`) when the scenario has `[run] start`; without it the
 //! days are numbered from the day hour 0 falls on (at `start_hour`): `day 1`, `day 2`, ….
@@ -31,12 +31,14 @@ pub struct Daily {
     pub p95: Vec<Vec<f64>>,
 }
 
-/// The columns of the run that have a value per day (every one but the switching rules' and the
-/// unions over services).
+/// The columns of the run that have a value per day (every one but the switching rules', the
+/// unions over services and the counts of people over the whole run).
 pub fn columns(columns: &[Column]) -> Vec<Column> {
     columns
         .iter()
-        .filter(|c| !matches!(c.subject, Subject::Switched(_) | Subject::Any))
+        .filter(|c| {
+            c.family.has_daily() && !matches!(c.subject, Subject::Switched(_) | Subject::Any)
+        })
         .cloned()
         .collect()
 }
@@ -66,6 +68,7 @@ fn day_outcome(replication: u64, day: &DayDamage) -> ReplicationOutcome {
         services: day.services.clone(),
         below_full_at_end: false,
         full_again: Vec::new(),
+        people_ever_cut_off: Vec::new(),
         union: None,
         daily: Vec::new(),
         series: Series {

@@ -9,8 +9,8 @@
 //! each block, families keep the order of [`FAMILIES`].
 
 use super::registry::{
-    ECONOMIC_LOSS, FAMILIES, Family, Holders, PERSON_HOURS_CUT_OFF, Prices, SERIES, Scope,
-    SeriesKind, Source, Total,
+    ECONOMIC_LOSS, FAMILIES, Family, Holders, PEOPLE_EVER_CUT_OFF, PERSON_HOURS_CUT_OFF, Prices,
+    SERIES, Scope, SeriesKind, Source, Total,
 };
 use crate::engine::ReplicationOutcome;
 use crate::scenario::Scenario;
@@ -107,6 +107,16 @@ impl Column {
                     (None, _) => 0.0,
                 }
             }
+            (Source::EverCutOff, Subject::Service(s)) => {
+                let people = outcome
+                    .people_ever_cut_off
+                    .get(s)
+                    .map_or(&[][..], Vec::as_slice);
+                match self.segment {
+                    Some(g) => people.get(g).copied().unwrap_or(0.0),
+                    None => people.iter().sum(),
+                }
+            }
             (Source::Service(value), Subject::Service(s)) => value(&outcome.services[s]),
             (Source::Service(value), Subject::Total) => outcome.services.iter().map(value).sum(),
             // The engine gives every pairwise service its pairwise damage (validation makes
@@ -140,12 +150,6 @@ pub fn columns(scenario: &Scenario) -> Vec<Column> {
     };
     let services = 0..scenario.services.len();
     let of_scope = |scope: Scope| FAMILIES.iter().copied().filter(move |f| f.scope() == scope);
-    let totalled = || {
-        FAMILIES
-            .iter()
-            .copied()
-            .filter(|f| f.total == Total::SumOverServices)
-    };
     for s in services.clone() {
         for family in of_scope(Scope::Service) {
             push(family, Subject::Service(s), None);
@@ -156,8 +160,14 @@ pub fn columns(scenario: &Scenario) -> Vec<Column> {
             push(family, Subject::Service(s), None);
         }
     }
-    for family in totalled() {
-        push(family, Subject::Total, None);
+    for family in FAMILIES
+        .iter()
+        .copied()
+        .filter(|f| f.total == Total::SumOverServices || has_union(scenario, f))
+    {
+        if family.total == Total::SumOverServices {
+            push(family, Subject::Total, None);
+        }
         if has_union(scenario, family) {
             push(family, Subject::Any, None);
         }
@@ -189,7 +199,7 @@ pub fn columns(scenario: &Scenario) -> Vec<Column> {
 pub fn has_union(scenario: &Scenario, family: &Family) -> bool {
     let pairwise = scenario.services.iter().filter(|s| s.pairwise).count();
     family.has_union()
-        && if family.name == PERSON_HOURS_CUT_OFF.name {
+        && if [PERSON_HOURS_CUT_OFF.name, PEOPLE_EVER_CUT_OFF.name].contains(&family.name) {
             pairwise <= 1
         } else {
             pairwise == 0
@@ -403,6 +413,7 @@ duration_hours = 2
         "unmet_needs.messaging",
         "delayed_needs.messaging",
         "person_hours_cut_off.messaging",
+        "people_ever_cut_off.messaging",
         "peak_cut_off_share.messaging",
         "person_hours_stranded.messaging",
         "peak_stranded_share.messaging",
@@ -411,6 +422,7 @@ duration_hours = 2
         "unmet_needs.payments",
         "delayed_needs.payments",
         "person_hours_cut_off.payments",
+        "people_ever_cut_off.payments",
         "peak_cut_off_share.payments",
         "person_hours_stranded.payments",
         "peak_stranded_share.payments",
@@ -421,6 +433,7 @@ duration_hours = 2
         "unmet_needs.total",
         "person_hours_cut_off.total",
         "person_hours_cut_off.any",
+        "people_ever_cut_off.any",
         "person_hours_stranded.total",
         "economic_loss.total",
         "installs.rival",
@@ -440,6 +453,12 @@ duration_hours = 2
         "person_hours_cut_off.total.by_segment.old",
         "person_hours_cut_off.any.by_segment.young",
         "person_hours_cut_off.any.by_segment.old",
+        "people_ever_cut_off.messaging.by_segment.young",
+        "people_ever_cut_off.messaging.by_segment.old",
+        "people_ever_cut_off.payments.by_segment.young",
+        "people_ever_cut_off.payments.by_segment.old",
+        "people_ever_cut_off.any.by_segment.young",
+        "people_ever_cut_off.any.by_segment.old",
         "person_hours_stranded.messaging.by_segment.young",
         "person_hours_stranded.messaging.by_segment.old",
         "person_hours_stranded.payments.by_segment.young",
@@ -487,9 +506,11 @@ duration_hours = 2
             holders_before: vec![200.0],
             below_full_at_end: false,
             full_again: Vec::new(),
+            people_ever_cut_off: vec![vec![6.0, 7.0], vec![8.0, 9.0]],
             union: Some(crate::engine::UnionDamage {
                 cut_off: vec![30.0, 50.0],
                 stranded: None,
+                people_ever_cut_off: vec![10.0, 12.0],
             }),
             services: vec![
                 ServiceDamage {
@@ -554,6 +575,10 @@ duration_hours = 2
             ("person_hours_stranded.payments.by_segment.old", 205.0),
             ("person_hours_cut_off.any", 80.0),
             ("person_hours_cut_off.any.by_segment.old", 50.0),
+            ("people_ever_cut_off.messaging", 13.0),
+            ("people_ever_cut_off.payments.by_segment.old", 9.0),
+            ("people_ever_cut_off.any", 22.0),
+            ("people_ever_cut_off.any.by_segment.young", 10.0),
             ("extra_hours.payments", 103.0 + 203.0),
             ("ties_cut_peak_share.messaging", 0.5),
             ("reachable_min_share.messaging", 0.125),

@@ -88,6 +88,10 @@ pub struct RunResults<'w> {
     /// Per metric, in the order of `columns`: the shares of its variance between input samples
     /// and within them; `None` for a run without input samples (or with too few to tell).
     pub shares: Vec<Option<anova::Shares>>,
+    /// Per metric, in the order of `columns`, in a run over input samples with
+    /// [`InputSamples::central`] outcomes: its statistics in the central run (every input as
+    /// written, the same replications' streams); empty otherwise.
+    pub central_summaries: Vec<Stats>,
 }
 
 impl<'w> RunResults<'w> {
@@ -136,11 +140,23 @@ impl<'w> RunResults<'w> {
             .collect();
         let series = metrics::series(scenario);
         let bands = bands_of(&series, outcomes, hours.len());
-        let central_bands = match samples {
-            Some(samples) if !samples.central.is_empty() => {
-                bands_of(&series, samples.central, hours.len())
-            }
-            _ => Vec::new(),
+        let central = samples.map_or(&[][..], |s| s.central);
+        let central_bands = if central.is_empty() {
+            Vec::new()
+        } else {
+            bands_of(&series, central, hours.len())
+        };
+        // The central run is priced by the central scenario (every input as written).
+        let central_summaries = if central.is_empty() {
+            Vec::new()
+        } else {
+            columns
+                .iter()
+                .map(|c| {
+                    let column: Vec<f64> = central.iter().map(|o| c.value(scenario, o)).collect();
+                    Stats::of(&column)
+                })
+                .collect()
         };
         let still_down = outcomes.iter().filter(|o| o.below_full_at_end).count();
         let warnings = warnings::of(
@@ -170,6 +186,7 @@ impl<'w> RunResults<'w> {
             series,
             bands,
             central_bands,
+            central_summaries,
         }
     }
 

@@ -96,6 +96,10 @@ pub(crate) enum Source {
     Pairwise(fn(&PairwiseDamage) -> f64),
     /// One number per switching rule.
     Switching(fn(&Holders) -> f64),
+    /// Per service and segment: distinct people cut off at some moment of the run (the
+    /// outcome's `people_ever_cut_off`), with by-segment breakdowns. About the whole run: no
+    /// value per day.
+    EverCutOff,
 }
 
 /// A metric family: every metric whose name starts with `name.`.
@@ -119,7 +123,7 @@ impl Family {
     /// What the family's metrics are about.
     pub fn scope(&self) -> Scope {
         match self.source {
-            Source::Segments { .. } | Source::Service(_) => Scope::Service,
+            Source::Segments { .. } | Source::Service(_) | Source::EverCutOff => Scope::Service,
             Source::Pairwise(_) => Scope::PairwiseService,
             Source::Switching(_) => Scope::SwitchedPlatform,
         }
@@ -132,8 +136,14 @@ impl Family {
             Source::Segments {
                 by_segment: true,
                 ..
-            }
+            } | Source::EverCutOff
         )
+    }
+
+    /// Whether the family's metrics have a value per local calendar day (`daily.csv`); a count
+    /// of distinct people over the whole run has none.
+    pub fn has_daily(&self) -> bool {
+        !matches!(self.source, Source::EverCutOff)
     }
 
     /// The name of the family's total, `<family>.total`, when it has one.
@@ -216,6 +226,20 @@ pub static PERSON_HOURS_CUT_OFF: Family = Family {
         value: |_, d| d.person_hours_cut_off,
         by_segment: true,
     },
+};
+
+/// The metric family `people_ever_cut_off`: distinct people who lost their platform at some
+/// moment.
+pub static PEOPLE_EVER_CUT_OFF: Family = Family {
+    name: "people_ever_cut_off",
+    unit: Unit::Count,
+    total: Total::None,
+    title: "People ever cut off",
+    meaning: "distinct people cut off from the service (every platform channel they held down) \
+              at some moment of the run, however long and however often; `.any`: cut off from \
+              at least one service at some moment, each person once",
+    union: Some(|u| Some(u.people_ever_cut_off.as_slice())),
+    source: Source::EverCutOff,
 };
 
 /// The metric family `peak_cut_off_share`: peak share of the population cut off.
@@ -348,10 +372,11 @@ pub static PLATFORM_SHARE_AFTER: Family = Family {
 
 /// Every metric family. Within each block of `replications.csv` (per service, per pairwise
 /// service, totals, per switched platform, by segment) columns follow this order.
-pub static FAMILIES: [&Family; 13] = [
+pub static FAMILIES: [&Family; 14] = [
     &UNMET_NEEDS,
     &DELAYED_NEEDS,
     &PERSON_HOURS_CUT_OFF,
+    &PEOPLE_EVER_CUT_OFF,
     &PEAK_CUT_OFF_SHARE,
     &PERSON_HOURS_STRANDED,
     &PEAK_STRANDED_SHARE,

@@ -93,6 +93,11 @@ pub struct Summary {
     /// segment's people), by metric name.
     #[serde(default)]
     pub per_person: BTreeMap<String, super::per_person::PerPerson>,
+    /// Hours per person who lost it: each `person_hours_cut_off` metric of a service or of the
+    /// union, and their breakdowns, over the people ever cut off (`people` is their mean), by
+    /// metric name; a ratio of means (see `results/per_person.rs`).
+    #[serde(default)]
+    pub per_person_cut_off: BTreeMap<String, super::per_person::PerPerson>,
 }
 
 fn default_step_minutes() -> f64 {
@@ -225,6 +230,11 @@ pub struct Metric {
     /// The share of the variance within input samples: the replications' noise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_share: Option<f64>,
+    /// In a run over `[[uncertain]]` inputs, the same statistics in the central run (every
+    /// input as written, the same replications' streams): the band chance alone gives, beside
+    /// the band with the inputs. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub central: Option<Stats>,
 }
 
 /// The per-step bands of every time series.
@@ -372,7 +382,8 @@ impl Summary {
                 .iter()
                 .zip(&results.summaries)
                 .zip(&results.shares)
-                .map(|((column, stats), shares)| {
+                .enumerate()
+                .map(|(m, ((column, stats), shares))| {
                     (
                         column.name.clone(),
                         Metric {
@@ -380,6 +391,7 @@ impl Summary {
                             stats: *stats,
                             input_share: shares.map(|s| s.input),
                             noise_share: shares.map(|s| s.noise),
+                            central: results.central_summaries.get(m).copied(),
                         },
                     )
                 })
@@ -401,6 +413,10 @@ impl Summary {
             },
             warnings: results.warnings.clone(),
             per_person: BTreeMap::new(),
+            per_person_cut_off: super::per_person::who_lost_it(
+                &results.metric_names,
+                &results.values,
+            ),
         };
         let segments = &summary.segments;
         summary.per_person = super::per_person::of(

@@ -12,7 +12,7 @@ use super::folder::{self, Page};
 use super::{Study, memory, setup};
 use crate::engine;
 use crate::results::{InputSamples, RunInfo, RunResults, Summary, write_run};
-use crate::scenario::{Document, Scenario};
+use crate::scenario::{Acts, Document, Scenario};
 use crate::simulation::{Progress, Simulated, replications, simulate};
 use crate::uncertainty::samples;
 use crate::uncertainty::simulate::simulate_samples;
@@ -64,7 +64,10 @@ pub fn run(request: &RunRequest, progress: &dyn Progress) -> Result<RunResult, S
     // Over inputs, the central replications run too (on the central world, the same streams),
     // for the central band beside the bands with inputs: twice the replications.
     let over_inputs = !scenario.uncertain.is_empty();
-    let runs = if over_inputs { 2 } else { 1 };
+    // Inputs that only price the counts leave them as the central run's (bit for bit): the
+    // central run is then the same replications, not simulated again.
+    let simulates = scenario.uncertain.iter().any(|u| u.acts != Acts::Valuation);
+    let runs = if simulates { 2 } else { 1 };
     progress.begin(
         runs * u64::from(scenario.run.replications),
         scenario.run.agents,
@@ -72,7 +75,11 @@ pub fn run(request: &RunRequest, progress: &dyn Progress) -> Result<RunResult, S
     let simulated = pool.install(|| {
         if over_inputs {
             let simulated = simulate_samples(scenario, &mut sampled, &groups, progress)?;
-            let central = replications(&simulated.world, progress);
+            let central = if simulates {
+                replications(&simulated.world, progress)
+            } else {
+                simulated.outcomes.clone()
+            };
             Ok((simulated, central))
         } else {
             simulate(scenario, progress).map(|simulated| (simulated, Vec::new()))

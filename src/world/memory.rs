@@ -56,7 +56,7 @@ const SLICE_TRACK_BYTES: f64 = 24.0 + 16.0 + 3.0 * 8.0;
 const BAND_VALUE_BYTES: f64 = 40.0 + 68.0 + 22.0 + 24.0;
 /// Families of metrics a run reports (`results::registry::FAMILIES`; tests/memory.rs checks
 /// that this is no fewer).
-const METRIC_FAMILIES: f64 = 13.0;
+const METRIC_FAMILIES: f64 = 14.0;
 /// Bytes the output stage holds per metric of a replication: the collected values, the
 /// report's values read back and the column a summary sorts (3 × 8), and `replications.csv`
 /// text, rendered and read back (2 × 25: a number of at most 24 characters and its comma).
@@ -313,7 +313,7 @@ fn output_bytes(scenario: &Scenario) -> u64 {
 }
 
 /// What the metrics of every replication hold while they are written: at most one per metric
-/// family (13) for each service, for the total over services, for the union over services
+/// family (14) for each service, for the total over services, for the union over services
 /// (`.any`), for each switching rule, and for each of these by segment, [`METRIC_VALUE_BYTES`]
 /// each.
 fn metric_bytes(scenario: &Scenario) -> u64 {

@@ -32,6 +32,8 @@ pub struct Social {
 pub struct PairwiseDamage {
     /// `[segment]`: agent-hours cut off.
     pub cut_off_hours: Vec<f64>,
+    /// `[agent]`: cut off at some tick.
+    pub ever_cut_off: Vec<bool>,
     pub peak_cut_off_share: f64,
     pub ties_cut_peak_share: f64,
     pub reachable_min_share: f64,
@@ -193,6 +195,7 @@ pub fn simulate(
         .iter()
         .map(|_| PairwiseDamage {
             cut_off_hours: vec![0.0; segments],
+            ever_cut_off: vec![false; n],
             peak_cut_off_share: 0.0,
             ties_cut_peak_share: 0.0,
             reachable_min_share: 1.0,
@@ -253,6 +256,7 @@ pub fn simulate(
             for (a, (&normally, &reaching)) in normally[s].iter().zip(&tick.reaching).enumerate() {
                 if normally && !reaching {
                     damage[s].cut_off_hours[segment_of(a)] += timeline.dt;
+                    damage[s].ever_cut_off[a] = true;
                     cut += 1;
                 }
             }

@@ -140,6 +140,22 @@ pub fn replicate(world: &World, dt: f64, replication: u64) -> Metrics {
             1.0 - union.spared[k][agent]
         });
     }
+    if pairwise <= 1 {
+        // People ever cut off from at least one service, each once.
+        let mut total = 0.0;
+        for (g, segment) in scenario.segments.iter().enumerate() {
+            let ever = (starts[g] as usize..starts[g + 1] as usize)
+                .filter(|&agent| (0..ticks).any(|k| union.cut[k][agent]))
+                .count() as f64
+                * scale;
+            out.insert(
+                format!("people_ever_cut_off.any.by_segment.{}", segment.id),
+                ever,
+            );
+            total += ever;
+        }
+        out.insert("people_ever_cut_off.any".to_string(), total);
+    }
     out
 }
 
@@ -164,6 +180,7 @@ fn metrics(world: &World, damage: &[needs::ServiceDamage], social: &contacts::So
         out.insert(format!("unmet_needs.{s}"), sum(&d.unmet));
         out.insert(format!("delayed_needs.{s}"), sum(&d.delayed));
         out.insert(format!("person_hours_cut_off.{s}"), sum(&d.cut_off_hours));
+        out.insert(format!("people_ever_cut_off.{s}"), sum(&d.ever_cut_off));
         out.insert(format!("peak_cut_off_share.{s}"), d.peak_cut_off_share);
         out.insert(format!("person_hours_stranded.{s}"), sum(&d.stranded_hours));
         out.insert(format!("peak_stranded_share.{s}"), d.peak_stranded_share);
@@ -173,6 +190,7 @@ fn metrics(world: &World, damage: &[needs::ServiceDamage], social: &contacts::So
             let by = |family: &str| format!("{family}.{s}.by_segment.{}", segment.id);
             out.insert(by("unmet_needs"), d.unmet[g] * scale);
             out.insert(by("person_hours_cut_off"), d.cut_off_hours[g] * scale);
+            out.insert(by("people_ever_cut_off"), d.ever_cut_off[g] * scale);
             out.insert(by("person_hours_stranded"), d.stranded_hours[g] * scale);
             total_stranded[g] += d.stranded_hours[g] * scale;
             out.insert(by("economic_loss"), loss[g] * scale);

@@ -21,6 +21,8 @@ pub struct ServiceDamage {
     pub delayed: Vec<f64>,
     pub extra_hours: Vec<f64>,
     pub cut_off_hours: Vec<f64>,
+    /// Agents cut off at some tick, by segment.
+    pub ever_cut_off: Vec<f64>,
     pub peak_cut_off_share: f64,
     /// Agent-hours weighted by the chance that a need finds no channel that serves it, beyond
     /// the baseline's chance.
@@ -266,6 +268,7 @@ pub fn simulate(
         delayed: vec![0.0; segments],
         extra_hours: vec![0.0; segments],
         cut_off_hours: vec![0.0; segments],
+        ever_cut_off: vec![0.0; segments],
         peak_cut_off_share: 0.0,
         stranded_hours: vec![0.0; segments],
         peak_stranded_share: 0.0,
@@ -273,10 +276,15 @@ pub fn simulate(
 
     if let Some(pairwise) = &social.pairwise[s] {
         damage.cut_off_hours.clone_from(&pairwise.cut_off_hours);
+        for g in 0..segments {
+            damage.ever_cut_off[g] =
+                agents_of(g).filter(|&a| pairwise.ever_cut_off[a]).count() as f64;
+        }
         damage.peak_cut_off_share = pairwise.peak_cut_off_share;
     } else {
         // Cut-off, agent by agent and tick by tick.
         let agents = platforms.len();
+        let mut ever = vec![false; agents];
         for k in 0..ticks {
             let mut cut = 0usize;
             for g in 0..segments {
@@ -284,11 +292,15 @@ pub fn simulate(
                     if cut_off(platforms[agent], k) {
                         damage.cut_off_hours[g] += dt;
                         union.cut[k][agent] = true;
+                        ever[agent] = true;
                         cut += 1;
                     }
                 }
             }
             damage.peak_cut_off_share = damage.peak_cut_off_share.max(cut as f64 / agents as f64);
+        }
+        for g in 0..segments {
+            damage.ever_cut_off[g] = agents_of(g).filter(|&a| ever[a]).count() as f64;
         }
     }
 

@@ -53,9 +53,11 @@ impl Back {
             Some(s) => s.words(h),
             None => format!("hour {}", format::count(h)),
         };
-        // The span's ends beside the median: times only on the median's date.
-        let beside = |h: f64, median: f64| match start {
-            Some(s) => s.words_beside(h, median),
+        // Each time leaves out its date only when it is the date just said: the span's start
+        // beside the median, its end beside its start ("between 16 Oct 20:16 and 16:56" read as
+        // one date when the end was on the 17th).
+        let beside = |h: f64, before: f64| match start {
+            Some(s) => s.words_beside(h, before),
             None => format::count(h),
         };
         let text = match (r.p05, r.p50, r.p95) {
@@ -64,7 +66,7 @@ impl Back {
                 at(median),
                 if start.is_some() { "" } else { "hours " },
                 beside(early, median),
-                beside(late, median)
+                beside(late, early)
             ),
             (_, Some(median), Some(_)) => format!("back at {}", at(median)),
             (_, Some(median), None) => format!(
@@ -191,7 +193,7 @@ impl Figure for Capacity<'_> {
             .draw()?;
         labels.draw(&plot, &chart)?;
         let text_size = palette::TICK - 2;
-        for (i, (_, s, back)) in self.rows.iter().enumerate() {
+        for (i, (_, s, _)) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             chart.draw_series(
                 s.hours
@@ -203,6 +205,27 @@ impl Figure for Capacity<'_> {
                         Rectangle::new([(h, y - 0.4), (end, y + 0.4)], ramp(c).filled())
                     }),
             )?;
+        }
+        // The event windows under the marks and words, so that a dashed line never runs
+        // through a label.
+        for (start, end) in event_windows(&self.summary.events, horizon) {
+            for x in [start, end] {
+                chart.draw_series(DashedLineSeries::new(
+                    [(x, -0.5), (x, n as f64 - 0.5)],
+                    8,
+                    6,
+                    INK.stroke_width(2),
+                ))?;
+            }
+        }
+        // The span's bar at most 5 px thick whatever the rows' height, so that the median's
+        // dot (10 px across, ringed in white) always stands out of it.
+        let row_px = (chart.backend_coord(&(0.0, 0.0)).1 - chart.backend_coord(&(0.0, 1.0)).1)
+            .abs()
+            .max(1);
+        let bar = (2.5 / f64::from(row_px)).min(0.05);
+        for (i, (_, _, back)) in self.rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
             // When each came back: the 5 %–95 % span as a bar in the upper part of the row, the
             // median as a dot on it, and the words under them in the lower part, starting where
             // the bar starts (as far right as the plot allows), so that they never cover the marks.
@@ -213,16 +236,15 @@ impl Figure for Capacity<'_> {
             let marks = y + 0.2;
             if let Some((a, b)) = back.span().filter(|(a, b)| b > a) {
                 chart.draw_series(std::iter::once(Rectangle::new(
-                    [(a, marks - 0.05), (b, marks + 0.05)],
+                    [(a, marks - bar), (b, marks + bar)],
                     INK.filled(),
                 )))?;
             }
             if let Some(median) = back.0.and_then(|r| r.p50) {
-                chart.draw_series(std::iter::once(Circle::new(
-                    (median, marks),
-                    5,
-                    INK.filled(),
-                )))?;
+                chart.draw_series([
+                    Circle::new((median, marks), 7, WHITE.filled()),
+                    Circle::new((median, marks), 5, INK.filled()),
+                ])?;
             }
             let (x0, row_y) = chart.backend_coord(&(0.0, y));
             let (x_end, _) = chart.backend_coord(&(horizon, y));
@@ -251,16 +273,6 @@ impl Figure for Capacity<'_> {
                 plotters::style::text_anchor::VPos::Center,
             ));
             plot.draw(&Text::new(text, (left, text_y), style))?;
-        }
-        for (start, end) in event_windows(&self.summary.events, horizon) {
-            for x in [start, end] {
-                chart.draw_series(DashedLineSeries::new(
-                    [(x, -0.5), (x, n as f64 - 0.5)],
-                    8,
-                    6,
-                    INK.stroke_width(2),
-                ))?;
-            }
         }
         let mut entries: Vec<(Swatch, String)> = [
             (1.0, "Full capacity"),
@@ -327,5 +339,29 @@ mod tests {
             )
         );
         assert_eq!(Back(None).words(None), "");
+    }
+
+    #[test]
+    fn a_time_leaves_out_its_date_only_beside_the_same_date() {
+        let start = clock::Start::parse("2022-10-15T15:00:00+09:00").expect("a start");
+        // Median 17 Oct 05:05, 5 % back by 16 Oct 20:16, 95 % by 17 Oct 16:56 (the Kakao
+        // Channel row): the end follows a time of the 16th, so it names its date.
+        let hours = |day: f64, h: f64, m: f64| (day - 15.0) * 24.0 + h + m / 60.0 - 15.0;
+        let b = back(
+            Some(hours(16.0, 20.0, 16.0)),
+            Some(hours(17.0, 5.0, 5.0)),
+            Some(hours(17.0, 16.0, 56.0)),
+            1.0,
+        );
+        assert_eq!(
+            b.words(Some(start)),
+            "back at 17 Oct 05:05 (median; 90\u{a0}% between 16 Oct 20:16 and 17 Oct 16:56)"
+        );
+        // All on one date: times alone after the first.
+        let b = back(Some(34.0), Some(36.0), Some(38.0), 1.0);
+        assert_eq!(
+            b.words(Some(start)),
+            "back at 17 Oct 03:00 (median; 90\u{a0}% between 01:00 and 05:00)"
+        );
     }
 }

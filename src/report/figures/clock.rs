@@ -16,6 +16,12 @@ impl Start {
         DateTime::parse_from_rfc3339(text.trim()).ok().map(Start)
     }
 
+    /// A start from its RFC 3339 text, for tests.
+    #[cfg(test)]
+    pub(crate) fn parse(text: &str) -> Option<Start> {
+        DateTime::parse_from_rfc3339(text).ok().map(Start)
+    }
+
     /// The local time at `hours` into the run, to the minute.
     fn at(&self, hours: f64) -> Option<DateTime<FixedOffset>> {
         if !hours.is_finite() || hours.abs() > 1e7 {
