@@ -2,7 +2,7 @@
 //! label is cut short with an ellipsis. Measured on the SVG the report writes — each `<text>`
 //! element's box from its position, anchor, baseline shift and font size, its width from the
 //! bundled font's advances (the font the PNG is drawn with) — for every shipped scenario, a
-//! compare, a rank and sweeps of each kind (a grid over two paths, a sweep over array values and a
+//! compare, a rank, an annual study, and sweeps of each kind (a grid over two paths, a sweep over array values and a
 //! Latin hypercube over two ranges) and a sensitivity study (indices of three inputs).
 
 use std::fs;
@@ -234,6 +234,10 @@ fn compare_rank_sweep_and_sensitivity_figures_are_legible() {
         ("rank", vec!["rank", kakao]),
         ("card-rank", vec!["rank", "scenarios/card-outage.toml"]),
         (
+            "annual",
+            vec!["annual", kakao, "--years", "500", "--variants", "dual_site"],
+        ),
+        (
             "grid",
             vec![
                 "sweep",
@@ -302,6 +306,10 @@ fn compare_rank_sweep_and_sensitivity_figures_are_legible() {
     ];
     args.extend(SMALL);
     concrisk(&args, &out);
+    assert!(
+        dirs.iter()
+            .any(|d| d.join("plots/annual_exceedance.svg").exists())
+    );
     assert!(out.join("plots/sensitivity.svg").exists());
     assert!(out.join("plots/sensitivity.png").exists());
     dirs.push(out);

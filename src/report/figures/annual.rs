@@ -61,23 +61,39 @@ impl Figure for AnnualExceedance {
             .label_style(font(palette::TICK))
             .axis_desc_style(font(palette::LABEL))
             .draw()?;
-        for (i, curve) in [&self.aep, &self.oep].into_iter().enumerate() {
-            let c = palette::series(i);
-            let upper = curve.iter().map(|p| (p.return_period_years, p.hi));
-            let lower: Vec<_> = curve
+        // AEP's band shaded, OEP's between two thin lines of its colour: two shaded bands
+        // over each other would mix into a third colour that belongs to neither.
+        let band_of = |curve: &[CurvePoint], hi: bool| -> Vec<(f64, f64)> {
+            curve
                 .iter()
-                .map(|p| (p.return_period_years, p.lo))
-                .collect();
-            let band: Vec<_> = upper.chain(lower.into_iter().rev()).collect();
-            chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))?;
+                .map(|p| (p.return_period_years, if hi { p.hi } else { p.lo }))
+                .collect()
+        };
+        let mut shaded = band_of(&self.aep, true);
+        shaded.extend(band_of(&self.aep, false).into_iter().rev());
+        chart.draw_series(std::iter::once(Polygon::new(
+            shaded,
+            palette::series(0).mix(0.18).filled(),
+        )))?;
+        for hi in [true, false] {
+            chart.draw_series(LineSeries::new(
+                band_of(&self.oep, hi),
+                palette::series(1).mix(0.8).stroke_width(1),
+            ))?;
         }
-        for (i, curve) in [&self.aep, &self.oep].into_iter().enumerate() {
+        // A year's total is at least its largest outage, and in the years with one outage the
+        // two curves are the same: OEP is drawn wide underneath, AEP narrow on top, so both
+        // stay visible where they coincide.
+        for (i, curve, width, radius) in [(1, &self.oep, 6, 6), (0, &self.aep, 2, 3)] {
             let line = curve.iter().map(|p| (p.return_period_years, p.value));
-            chart.draw_series(LineSeries::new(line, palette::series(i).stroke_width(3)))?;
+            chart.draw_series(LineSeries::new(
+                line,
+                palette::series(i).stroke_width(width),
+            ))?;
             chart.draw_series(curve.iter().map(|p| {
                 Circle::new(
                     (p.return_period_years, p.value),
-                    4,
+                    radius,
                     palette::series(i).filled(),
                 )
             }))?;
@@ -95,8 +111,9 @@ impl Figure for AnnualExceedance {
                 ),
             ],
             &[
-                "Bands: 95\u{a0}% intervals from a bootstrap over the years and the simulated \
-               occurrences."
+                "Bands: 95\u{a0}% intervals from a bootstrap over the years and the \
+               occurrences; AEP's is shaded, OEP's lies between the thin lines. Where the \
+               curves coincide, AEP runs inside OEP."
                     .to_string(),
             ],
         )
