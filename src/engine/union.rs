@@ -17,6 +17,7 @@
 //! service the group has no channel for at all fails in both runs and adds nothing.)
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use fixedbitset::FixedBitSet;
@@ -214,73 +215,68 @@ pub fn pairwise_only_by_segment(
     reaching: &FixedBitSet,
     free: &FixedBitSet,
 ) -> Vec<f64> {
-    let starts = &people.segment_starts;
     let (normally, reaching, free) = (normally.as_slice(), reaching.as_slice(), free.as_slice());
-    const BITS: usize = usize::BITS as usize;
     // A word past the end of a set reads as empty.
     let word = |w: usize| {
         normally.get(w).copied().unwrap_or(0)
             & !reaching.get(w).copied().unwrap_or(0)
             & free.get(w).copied().unwrap_or(0)
     };
+    // The whole words, by a zip over the three sets (this runs in every slice once people
+    // install): where `reaching` has ended it reads as empty.
+    let whole = |inner: Range<usize>| {
+        let end_word = inner.end.min(normally.len()).min(free.len());
+        let inner = inner.start.min(end_word)..end_word;
+        let reached = inner.start.min(reaching.len())..inner.end.min(reaching.len());
+        let rest = reached.end.max(inner.start)..inner.end;
+        normally[reached.clone()]
+            .iter()
+            .zip(&reaching[reached.clone()])
+            .zip(&free[reached])
+            .map(|((n, r), f)| u64::from((n & !r & f).count_ones()))
+            .sum::<u64>()
+            + normally[rest.clone()]
+                .iter()
+                .zip(&free[rest])
+                .map(|(n, f)| u64::from((n & f).count_ones()))
+                .sum::<u64>()
+    };
+    count_segments(people, word, whole)
+}
+
+/// Per segment: the agents whose bits are set in `word(w)`, the `w`-th word of a bitset over
+/// all agents.
+pub fn count_by_segment(people: &People, word: impl Fn(usize) -> usize) -> Vec<f64> {
+    count_segments(people, &word, |inner: Range<usize>| {
+        inner.map(|w| u64::from(word(w).count_ones())).sum()
+    })
+}
+
+/// Per segment: the set bits of the bitset over all agents whose `w`-th word is `word(w)`; a
+/// segment's first and last words are masked to its agents, the whole words between counted by
+/// `whole` (the bits set in a range of words, however it reads them fastest).
+fn count_segments(
+    people: &People,
+    word: impl Fn(usize) -> usize,
+    whole: impl Fn(Range<usize>) -> u64,
+) -> Vec<f64> {
+    let starts = &people.segment_starts;
+    const BITS: usize = usize::BITS as usize;
     (0..starts.len() - 1)
         .map(|g| {
             let (start, end) = (starts[g] as usize, starts[g + 1] as usize);
             if start >= end {
                 return 0.0;
             }
-            // The segment's first and last words, masked to its agents at the edges; the words
-            // between are whole, counted by a zip over the three sets.
             let (first, last) = (start / BITS, (end - 1) / BITS);
             let head = usize::MAX << (start % BITS);
             let tail = usize::MAX >> (BITS - 1 - (end - 1) % BITS);
             if first == last {
                 return f64::from((word(first) & head & tail).count_ones());
             }
-            let mut count = u64::from((word(first) & head).count_ones())
-                + u64::from((word(last) & tail).count_ones());
-            let end_word = last.min(normally.len()).min(free.len());
-            let inner = (first + 1).min(end_word)..end_word;
-            let reached = inner.start.min(reaching.len())..inner.end.min(reaching.len());
-            let rest = reached.end.max(inner.start)..inner.end;
-            count += normally[reached.clone()]
-                .iter()
-                .zip(&reaching[reached.clone()])
-                .zip(&free[reached.clone()])
-                .map(|((n, r), f)| u64::from((n & !r & f).count_ones()))
-                .sum::<u64>();
-            count += normally[rest.clone()]
-                .iter()
-                .zip(&free[rest])
-                .map(|(n, f)| u64::from((n & f).count_ones()))
-                .sum::<u64>();
-            count as f64
-        })
-        .collect()
-}
-
-/// Per segment: the agents whose bits are set in `word(w)`, the `w`-th word of a bitset over
-/// all agents.
-pub fn count_by_segment(people: &People, word: impl Fn(usize) -> usize) -> Vec<f64> {
-    let starts = &people.segment_starts;
-    const BITS: usize = usize::BITS as usize;
-    (0..starts.len() - 1)
-        .map(|g| {
-            let (start, end) = (starts[g] as usize, starts[g + 1] as usize);
-            let mut count = 0u64;
-            let mut agent = start;
-            while agent < end {
-                let w = agent / BITS;
-                let first = agent % BITS;
-                let last = (end - w * BITS).min(BITS);
-                let span = if last - first == BITS {
-                    usize::MAX
-                } else {
-                    ((1usize << (last - first)) - 1) << first
-                };
-                count += u64::from((word(w) & span).count_ones());
-                agent = w * BITS + last;
-            }
+            let count = u64::from((word(first) & head).count_ones())
+                + u64::from((word(last) & tail).count_ones())
+                + whole(first + 1..last);
             count as f64
         })
         .collect()
