@@ -5,7 +5,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, Figure, Swatch, fit_values, font, frame, legend, padded, patterned};
+use super::{
+    Drawn, Figure, Swatch, data_range, fit_values, font, frame, legend, padded, patterned,
+};
 use crate::report::format::Measure;
 use crate::report::input::{Input, Summary};
 use crate::report::palette::{self, FAILED, INK, LIGHT_GREY};
@@ -67,20 +69,17 @@ impl<'a> Damage<'a> {
     }
 
     /// The values' span (what the bins cover) and the axis range: the data and the marks with a
-    /// margin on each side, so that no bar touches the frame. The axis starts at zero only when
-    /// that means something: when the values reach it or come within a quarter of their span.
+    /// margin on each side, so that no bar touches the frame; zero only when it means something
+    /// (see [`data_range`]).
     fn range(&self) -> ((f64, f64), (f64, f64)) {
         let lo = self.values[0];
         let hi = self.values[self.values.len() - 1];
         let (lo, hi) = padded(lo, hi);
         let top = hi.max(self.cvar95).max(self.p95).max(self.mean);
-        let span = top - lo;
-        let axis_lo = if lo >= 0.0 && lo < 0.25 * span {
-            0.0
-        } else {
-            lo - 0.04 * span
-        };
-        ((lo, hi), (axis_lo, top + 0.04 * span))
+        (
+            (lo, hi),
+            data_range(lo.min(self.mean).min(self.p95), top, 0.04),
+        )
     }
 
     /// How many x ticks fit in `plot` without touching.

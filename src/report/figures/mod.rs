@@ -302,12 +302,13 @@ pub(crate) fn hour_axis<DB: DrawingBackend>(
                     .iter()
                     .map(|h| start.tick(*h, (*h - first).abs() < 1e-9, step >= 24.0))
                     .collect();
-                let widest = labels
+                // Each label's own width: only the first tick and midnights carry a date, so
+                // charging every tick the widest label (a date) left a 30 h axis two ticks.
+                let needed: u32 = labels
                     .iter()
-                    .map(|l| text_width(area, l, palette::TICK))
-                    .max()
-                    .unwrap_or(40);
-                let fits = labels.len() as u32 * (widest + 24) <= width_px;
+                    .map(|l| text_width(area, l, palette::TICK) + 24)
+                    .sum();
+                let fits = needed <= width_px;
                 chosen = Some((axis, first, step));
                 if fits {
                     break;
@@ -513,6 +514,28 @@ pub(crate) fn event_entry(events: &[Event]) -> (Swatch, String) {
     (Swatch::Fill(LIGHT_GREY), label)
 }
 
+/// The axis range of a value axis whose data run from `lo` to `hi`, with a margin of `margin`
+/// (a fraction of the span) on each side so that nothing touches the frame. Zero is on the axis
+/// only when it means something: when the data reach or cross it (a replication with no loss at
+/// all), or when the gap between zero and the data is no wider than the margin would be anyway.
+/// Otherwise the axis starts just below the data, so that losses of 104–151 bn do not leave two
+/// thirds of the figure empty. Bar charts, whose bar lengths are the values, keep their zero.
+pub(crate) fn data_range(lo: f64, hi: f64, margin: f64) -> (f64, f64) {
+    let (lo, hi) = padded(lo, hi);
+    let pad = margin * (hi - lo);
+    let axis_lo = if lo >= 0.0 && lo <= pad {
+        0.0
+    } else {
+        lo - pad
+    };
+    let axis_hi = if hi <= 0.0 && -hi <= pad {
+        0.0
+    } else {
+        hi + pad
+    };
+    (axis_lo, axis_hi)
+}
+
 /// A range that plotters can draw even when all values are equal.
 pub(crate) fn padded(lo: f64, hi: f64) -> (f64, f64) {
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
@@ -526,5 +549,34 @@ pub(crate) fn padded(lo: f64, hi: f64) -> (f64, f64) {
         (0.0, 1.0)
     } else {
         (lo - 0.5 * hi.abs(), hi + 0.5 * hi.abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_range;
+
+    #[test]
+    fn the_axis_starts_at_zero_only_when_zero_means_something() {
+        // Losses of 104–151 bn: the axis starts just below the data, not at 0.
+        let (lo, hi) = data_range(103.8, 150.8, 0.04);
+        assert!(
+            (lo - (103.8 - 0.04 * 47.0)).abs() < 1e-9 && lo > 100.0,
+            "{lo}"
+        );
+        assert!((hi - (150.8 + 0.04 * 47.0)).abs() < 1e-9, "{hi}");
+        // WhatsApp-like: 0.41–2.45 bn, the gap to zero (0.41) is a fifth of the span: no zero.
+        assert!(data_range(0.41, 2.45, 0.04).0 > 0.3);
+        // A replication with no loss at all: zero is a value of the data and on the axis.
+        assert_eq!(data_range(0.0, 2.45, 0.04).0, 0.0);
+        // A gap narrower than the margin: zero costs nothing and is kept.
+        assert_eq!(data_range(0.05, 2.05, 0.04).0, 0.0);
+        // Data crossing zero keep both signs with the margin.
+        assert_eq!(data_range(-1.0, 1.0, 0.05), (-1.1, 1.1));
+        // All negative and far from zero: the axis ends just above the data.
+        assert!(data_range(-10.0, -8.0, 0.05).1 < -7.8);
+        // Equal values still give a drawable range.
+        let (a, b) = data_range(5.0, 5.0, 0.04);
+        assert!(a < 5.0 && b > 5.0 && a > 0.0);
     }
 }

@@ -8,8 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    Drawn, Figure, Swatch, TickAxis, category, dash, fit_values, font, frame, legend, padded,
-    patterned,
+    Drawn, Figure, Swatch, TickAxis, category, dash, data_range, fit_values, font, frame, legend,
+    padded, patterned,
 };
 use crate::report::format::Measure;
 use crate::report::palette::{self, LIGHT_GREY};
@@ -135,21 +135,22 @@ impl Sweep {
             .join("; ")
     }
 
-    /// The y range of every point, with room above.
+    /// The y range of every point, with a margin on each side.
     fn y_range(&self) -> (f64, f64) {
         let stats = self
             .groups
             .iter()
             .flat_map(|(_, p)| p.iter().map(|&(_, m, lo, hi)| (m, lo, hi)))
             .chain(self.design.iter().map(|(_, m, lo, hi)| (*m, *lo, *hi)));
-        let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for (m, p05, p95) in stats {
             for v in [m, p05, p95].into_iter().filter(|v| v.is_finite()) {
                 lo = lo.min(v);
                 hi = hi.max(v);
             }
         }
-        padded(lo, hi * 1.08)
+        // Lines, not bars: zero only when it means something, as on every value axis.
+        data_range(lo, hi, 0.06)
     }
 
     fn draw_lines<DB: DrawingBackend>(
