@@ -34,6 +34,17 @@ fn fixture_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A fresh copy of the fixture whose `summary.json` `edit` has changed.
+fn fixture_with_summary(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let dir = fixture_copy();
+    let path = dir.path().join("summary.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
+    edit(&mut value);
+    fs::write(&path, serde_json::to_string(&value).expect("JSON")).expect("write");
+    dir
+}
+
 fn read_all(files: &[PathBuf]) -> Vec<(PathBuf, Vec<u8>)> {
     files
         .iter()
@@ -637,12 +648,7 @@ fn report_refuses_replication_columns_that_are_not_the_summarys_metrics() {
 /// An empty `timeseries.hours` beside series of 132 values (row 14's second case).
 #[test]
 fn report_refuses_series_longer_than_the_hours() {
-    let dir = fixture_copy();
-    let path = dir.path().join("summary.json");
-    let mut value: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
-    value["timeseries"]["hours"] = serde_json::json!([]);
-    fs::write(&path, value.to_string()).expect("write");
+    let dir = fixture_with_summary(|value| value["timeseries"]["hours"] = serde_json::json!([]));
     refused(
         dir.path(),
         &["summary.json", "`timeseries.hours` has 0 values", "has 132"],
@@ -991,20 +997,17 @@ fn the_page_says_how_much_of_each_band_is_what_we_do_not_know() {
 /// its summary, and the page says nothing about them.
 #[test]
 fn a_run_without_input_shares_has_no_uncertainty_section() {
-    let dir = fixture_copy();
-    let path = dir.path().join("summary.json");
-    let mut value: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
-    for metric in value["metrics"]
-        .as_object_mut()
-        .expect("metrics")
-        .values_mut()
-    {
-        let metric = metric.as_object_mut().expect("a metric");
-        metric.remove("input_share");
-        metric.remove("noise_share");
-    }
-    fs::write(&path, serde_json::to_string(&value).expect("JSON")).expect("write");
+    let dir = fixture_with_summary(|value| {
+        for metric in value["metrics"]
+            .as_object_mut()
+            .expect("metrics")
+            .values_mut()
+        {
+            let metric = metric.as_object_mut().expect("a metric");
+            metric.remove("input_share");
+            metric.remove("noise_share");
+        }
+    });
     render(dir.path()).expect("render");
     let html = fs::read_to_string(dir.path().join("report.html")).expect("page");
     assert!(!html.contains("id=\"uncertainty\""));

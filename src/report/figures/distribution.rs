@@ -76,10 +76,7 @@ impl<'a> Damage<'a> {
         let hi = self.values[self.values.len() - 1];
         let (lo, hi) = padded(lo, hi);
         let top = hi.max(self.cvar95).max(self.p95).max(self.mean);
-        (
-            (lo, hi),
-            data_range(lo.min(self.mean).min(self.p95), top, 0.04),
-        )
+        ((lo, hi), data_range(lo, top, 0.04))
     }
 
     /// How many x ticks fit in `plot` without touching.
